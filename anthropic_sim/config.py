@@ -1,0 +1,54 @@
+"""Every knob of the simulator, in one place (documented in docs/simulator.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Size = Literal["small", "medium", "large", "xl"]
+
+
+@dataclass
+class FaultSpec:
+    """Seeded fault injection for the routes whose path matches `route` (a regex)."""
+
+    route: str = ".*"
+    error_rate: float = 0.0  # share of requests answered with one of `error_statuses`
+    error_statuses: tuple[int, ...] = (500, 503, 529)
+    slow_rate: float = 0.0  # share of requests delayed by `slow_seconds`
+    slow_seconds: float = 0.5
+    drop_rate: float = 0.0  # share of requests whose connection is closed without an answer
+    truncate_rate: float = 0.0  # share of answers cut short (body shorter than Content-Length)
+    churn_rate: float = 0.0  # share of list pages after which records are added and removed
+
+
+@dataclass
+class SimConfig:
+    seed: int = 1
+    size: Size = "small"
+    tier: Literal["enterprise", "standard"] = "enterprise"
+    host: str = "127.0.0.1"  # never beyond loopback unless told
+    wall_clock: bool = False  # False: the clock stands at the org's epoch (deterministic)
+
+    # Rate limiting: a token bucket per credential and engine.
+    admin_rate: float = 20.0  # requests per second
+    admin_burst: int = 40
+    scim_rate: float = 20.0
+    scim_burst: int = 40
+    rate_limit_enabled: bool = True
+
+    # SCIM
+    scim_unavailable_status: Literal[401, 403, 404] = 403  # how a non-enterprise org answers
+    scim_max_results: int = 100  # advertised as filter.maxResults; also the default count
+    scim_overflow: Literal["clamp", "error"] = "clamp"  # count > max: clamp, or 400 tooMany
+    scim_strict_patch: bool = False  # Claude/WorkOS strict mode (scim-patch library messages)
+    deprovision_delay_s: float = 0.0  # SCIM active=false -> org member removed after this delay
+
+    # Documented uncertainties (see docs/simulator.md for the chosen readings)
+    list_inherited_members: bool = False  # org admins/billing listed among workspace members
+    require_anthropic_version: bool = False  # 400 when the header is missing
+    archived_workspace_key_status: str = "archived"  # what archiving a workspace does to keys
+
+    faults: list[FaultSpec] = field(default_factory=list)
+    fault_seed: int = 0
+    control_token: str = "sim-control-token"

@@ -1,0 +1,187 @@
+"""The simulated organization's state: plain records, shared by the Admin and SCIM engines.
+
+Every collection is a dict kept in creation order; ids are generated so that
+sorting by id is creation order too, which is what ID-cursor pagination walks.
+Admin records are rendered to their documented JSON by the Admin API module;
+SCIM resources are stored as the SCIM JSON itself (minus `meta.location`,
+which depends on the base URL) because PATCH and filters operate on that shape.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+Tier = Literal["enterprise", "standard"]
+
+ORG_ROLES = (
+    "admin",
+    "billing",
+    "claude_code_user",
+    "developer",
+    "managed",
+    "membership_admin",
+    "owner",
+    "primary_owner",
+    "user",
+)
+ASSIGNABLE_ORG_ROLES = ("user", "developer", "billing", "claude_code_user", "managed")
+WORKSPACE_ROLES = (
+    "workspace_admin",
+    "workspace_billing",
+    "workspace_developer",
+    "workspace_restricted_developer",
+    "workspace_user",
+)
+API_KEY_STATUSES = ("active", "inactive", "archived", "expired")
+INVITE_STATUSES = ("accepted", "deleted", "expired", "pending")
+
+
+@dataclass
+class User:
+    id: str  # user_...
+    email: str
+    name: str
+    role: str  # one of ORG_ROLES
+    added_at: datetime
+
+
+@dataclass
+class Invite:
+    id: str  # invite_...
+    email: str
+    role: str
+    status: str  # one of INVITE_STATUSES
+    invited_at: datetime
+    expires_at: datetime  # invited_at + 21 days
+    accepted_at: datetime | None = None
+    rbac_group_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Workspace:
+    id: str  # wrkspc_...
+    name: str
+    created_at: datetime
+    archived_at: datetime | None = None
+    display_color: str = "#6C5BB9"
+    is_default: bool = False
+    data_residency: dict[str, Any] = field(
+        default_factory=lambda: {
+            "workspace_geo": "us",
+            "allowed_inference_geos": "unrestricted",
+            "default_inference_geo": "global",
+        }
+    )
+    compartment_id: str = ""
+    external_key_id: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class WorkspaceMember:
+    """An explicit membership of a user (inherited access is never stored)."""
+
+    workspace_id: str
+    user_id: str
+    workspace_role: str  # one of WORKSPACE_ROLES
+
+
+@dataclass
+class ApiKey:
+    id: str  # apikey_...
+    name: str
+    created_at: datetime
+    workspace_id: str | None  # the real wrkspc_ id (Default Workspace too); None = org-scoped
+    status: str  # one of API_KEY_STATUSES
+    # {"id": ..., "type": "user" | "service_account"} or None (legacy / WIF / system keys)
+    created_by: dict[str, str] | None
+    expires_at: datetime | None = None
+    partial_key_hint: str | None = None
+    # {"type": "user_actor", "user_id"} | {"type": "service_account_actor", "service_account_id"}
+    principal: dict[str, str] | None = None
+
+
+@dataclass
+class ServiceAccount:
+    id: str  # svac_...
+    name: str  # slug, unique
+    organization_role: str  # "admin" | "developer"
+    created_at: datetime
+    updated_at: datetime
+    description: str | None = None
+    archived_at: datetime | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_by_actor_id: str | None = None
+
+
+@dataclass
+class ServiceAccountMembership:
+    service_account_id: str
+    workspace_id: str
+    workspace_role: str  # never workspace_billing
+    created_by_actor_id: str | None = None
+
+
+@dataclass
+class Org:
+    id: str  # a UUID
+    name: str
+    tier: Tier
+    epoch: datetime  # the simulator's "now" at generation; all generated times are before it
+    admin_key: str  # sk-ant-admin01-...
+    oauth_token: str  # org:admin OAuth bearer (service-account endpoints accept only this)
+    scim_token: str  # the SCIM bearer token
+    inference_key: str  # an sk-ant-api03-... key of this org, never valid on admin routes
+    users: dict[str, User] = field(default_factory=dict)
+    invites: dict[str, Invite] = field(default_factory=dict)
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
+    members: dict[tuple[str, str], WorkspaceMember] = field(default_factory=dict)  # (ws, user)
+    api_keys: dict[str, ApiKey] = field(default_factory=dict)
+    service_accounts: dict[str, ServiceAccount] = field(default_factory=dict)
+    sa_memberships: dict[tuple[str, str], ServiceAccountMembership] = field(
+        default_factory=dict
+    )  # (service account, workspace)
+    scim_users: dict[str, dict[str, Any]] = field(default_factory=dict)  # SCIM id -> resource
+    scim_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Users who have left the organization; keys they created still name them.
+    departed_users: dict[str, User] = field(default_factory=dict)
+    # Named sets of ids of the risky situations the generator planted (see generator).
+    planted: dict[str, list[str]] = field(default_factory=dict)
+
+    def default_workspace(self) -> Workspace:
+        return next(w for w in self.workspaces.values() if w.is_default)
+
+    def user_by_email(self, email: str) -> User | None:
+        wanted = email.strip().lower()
+        return next((u for u in self.users.values() if u.email.lower() == wanted), None)
+
+
+@dataclass
+class Simulator:
+    """One running simulated organization: its state, its knobs, and a lock for writers."""
+
+    org: Org
+    config: Any  # anthropic_sim.config.SimConfig
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def now(self) -> datetime:
+        """The simulator's clock: the org's epoch (deterministic), unless configured to wall time."""
+        if getattr(self.config, "wall_clock", False):
+            return datetime.now(UTC)
+        return self.org.epoch
+
+    def deprovision_by_email(self, email: str) -> User | None:
+        """What Claude does when the IdP deactivates a SCIM user: remove the org member."""
+        with self.lock:
+            user = self.org.user_by_email(email)
+            if user is None or user.role == "primary_owner":
+                return None
+            del self.org.users[user.id]
+            self.org.departed_users[user.id] = user
+            for key in [k for k in self.org.members if k[1] == user.id]:
+                del self.org.members[key]
+            return user
