@@ -48,6 +48,19 @@ class SimConfig:
     list_inherited_members: bool = False  # org admins/billing listed among workspace members
     require_anthropic_version: bool = False  # 400 when the header is missing
     archived_workspace_key_status: str = "archived"  # what archiving a workspace does to keys
+    # API keys also carry the deprecated `workspace_id` (null for the Default Workspace)
+    emit_deprecated_workspace_id: bool = True
+    # A cursor id that never existed in the list: "error" answers 400, "seek" pages from where
+    # it would sort. Ids removed at run time (stale cursors) always seek.
+    unknown_cursor: Literal["error", "seek"] = "error"
+    # Deleted invites are hidden from lists (statuses[] accepts accepted/expired/pending only)
+    list_deleted_invites: bool = False
+    # `workspace_billing` on a member update: rejected (400) or stored
+    member_update_billing: Literal["reject", "allow"] = "reject"
+    # Status for deleting or demoting an org admin/owner/primary owner through the API
+    protected_user_status: Literal[400, 403] = 400
+    workspace_limit: int = 100  # active (non-archived, non-default) workspaces; create fails over
+    scim_deprovision: bool = True  # SCIM active=false removes the org member (after the delay)
 
     faults: list[FaultSpec] = field(default_factory=list)
     fault_seed: int = 0

@@ -9,10 +9,14 @@ which depends on the base URL) because PATCH and filters operate on that shape.
 
 from __future__ import annotations
 
+import random
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+
+from anthropic_sim.ids import IdFactory
+from anthropic_sim.stats import Stats
 
 Tier = Literal["enterprise", "standard"]
 
@@ -151,6 +155,12 @@ class Org:
     departed_users: dict[str, User] = field(default_factory=dict)
     # Named sets of ids of the risky situations the generator planted (see generator).
     planted: dict[str, list[str]] = field(default_factory=dict)
+    # The organization's own email domains (everything else is an external domain).
+    main_domains: list[str] = field(default_factory=list)
+    # The id factory's counter after generation; ids made at run time continue from it.
+    id_counter: int = 0
+    # The seed the organization was generated from.
+    seed: int = 0
 
     def default_workspace(self) -> Workspace:
         return next(w for w in self.workspaces.values() if w.is_default)
@@ -167,9 +177,32 @@ class Simulator:
     org: Org
     config: Any  # anthropic_sim.config.SimConfig
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Ids made at run time (API creates, churn, control mutations), monotonic after the org's.
+    ids: IdFactory | None = None
+    # request-id values; a separate stream so requests never perturb entity ids.
+    request_ids: IdFactory | None = None
+    stats: Stats = field(default_factory=Stats)
+    # Ids removed at run time: a pagination cursor naming one is stale, not unknown.
+    tombstones: set[str] = field(default_factory=set)
+    faults: Any = None  # anthropic_sim.faults.FaultInjector (set by create_simulator)
+    rate_limiter: Any = None  # anthropic_sim.ratelimit.RateLimiter (set by create_simulator)
+
+    def __post_init__(self) -> None:
+        if self.ids is None:
+            self.ids = IdFactory(random.Random(f"runtime-{self.org.seed}"), self.org.id_counter)
+        if self.request_ids is None:
+            self.request_ids = IdFactory(random.Random(f"requests-{self.org.seed}"))
+
+    def new_ids(self) -> IdFactory:
+        assert self.ids is not None
+        return self.ids
+
+    def new_request_id(self) -> str:
+        assert self.request_ids is not None
+        return self.request_ids.request()
 
     def now(self) -> datetime:
-        """The simulator's clock: the org's epoch (deterministic), unless configured to wall time."""
+        """The simulator's clock: the org's epoch (deterministic), or wall time if configured."""
         if getattr(self.config, "wall_clock", False):
             return datetime.now(UTC)
         return self.org.epoch
@@ -182,6 +215,7 @@ class Simulator:
                 return None
             del self.org.users[user.id]
             self.org.departed_users[user.id] = user
+            self.tombstones.add(user.id)
             for key in [k for k in self.org.members if k[1] == user.id]:
                 del self.org.members[key]
             return user

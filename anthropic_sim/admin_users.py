@@ -1,0 +1,203 @@
+"""Admin API: organization members (`/v1/organizations/users`) and invites (reference 4, 5)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from anthropic_sim import render
+from anthropic_sim.errors import ApiError, bad_request, not_found
+from anthropic_sim.faults import maybe_churn
+from anthropic_sim.httputil import AdminJSON, json_body, query_list, require_str
+from anthropic_sim.mutations import remove_user
+from anthropic_sim.pagination import id_page
+from anthropic_sim.state import ASSIGNABLE_ORG_ROLES, ORG_ROLES, Invite, Simulator, User
+from anthropic_sim.status import ADMIN_ROLES, invite_status
+
+UNASSIGNABLE = ("admin", "membership_admin", "owner", "primary_owner")
+INVITE_TTL = timedelta(days=21)
+LISTABLE_INVITE_STATUSES = ("accepted", "expired", "pending")
+
+
+def check_assignable(role: object) -> str:
+    if not isinstance(role, str) or role not in ORG_ROLES:
+        raise bad_request(f"role: Input should be one of {', '.join(ASSIGNABLE_ORG_ROLES)}")
+    if role in UNASSIGNABLE or role not in ASSIGNABLE_ORG_ROLES:
+        raise bad_request(f"role: the {role!r} role cannot be assigned through the Admin API")
+    return role
+
+
+def valid_email(value: str) -> str:
+    local, at, domain = value.strip().partition("@")
+    if not at or not local or "." not in domain or "@" in domain or " " in value.strip():
+        raise bad_request(f"email: value is not a valid email address: {value!r}")
+    return value.strip()
+
+
+def user_routes(sim: Simulator) -> list[BaseRoute]:
+
+    def get_user(user_id: str) -> User:
+        user = sim.org.users.get(user_id)
+        if user is None:
+            raise not_found(f"User {user_id} not found")
+        return user
+
+    def protect(user: User, action: str) -> None:
+        if user.role in ADMIN_ROLES:
+            raise ApiError(
+                int(sim.config.protected_user_status),
+                f"Cannot {action} a user with the {user.role!r} role through the Admin API",
+            )
+
+    def known_user(identifier: str) -> bool:
+        return (
+            identifier in sim.org.users
+            or identifier in sim.org.departed_users
+            or (identifier in sim.tombstones)
+        )
+
+    async def list_users(request: Request) -> Response:
+        params = request.query_params
+        email = (params.get("email") or "").strip().lower()
+        roles = query_list(params, "roles")
+        for role in roles:
+            if role not in ORG_ROLES:
+                raise bad_request(f"roles: unknown role {role!r}")
+        with sim.lock:
+            items = [
+                u
+                for u in sim.org.users.values()
+                if (not email or u.email.lower() == email) and (not roles or u.role in roles)
+            ]
+            page, meta = id_page(
+                items, lambda u: u.id, params, known_user, sim.config.unknown_cursor
+            )
+            data = [render.user(u) for u in page]
+        maybe_churn(sim, "admin", request.url.path)
+        return AdminJSON({"data": data, **meta})
+
+    async def retrieve_user(request: Request) -> Response:
+        with sim.lock:
+            return AdminJSON(render.user(get_user(request.path_params["user_id"])))
+
+    async def update_user(request: Request) -> Response:
+        body = await json_body(request)
+        if "role" not in body:
+            raise bad_request("role: Field required")
+        role = check_assignable(body["role"])
+        with sim.lock:
+            user = get_user(request.path_params["user_id"])
+            protect(user, "change the role of")
+            user.role = role
+            return AdminJSON(render.user(user))
+
+    async def delete_user(request: Request) -> Response:
+        with sim.lock:
+            user = get_user(request.path_params["user_id"])
+            protect(user, "remove")
+            remove_user(sim, user.id)
+            return AdminJSON({"id": user.id, "type": "user_deleted"})
+
+    # ------------------------------------------------------------------ invites
+    def visible(invite: Invite) -> bool:
+        return invite.status != "deleted" or bool(sim.config.list_deleted_invites)
+
+    def get_invite(invite_id: str) -> Invite:
+        invite = sim.org.invites.get(invite_id)
+        if invite is None or not visible(invite):
+            raise not_found(f"Invite {invite_id} not found")
+        return invite
+
+    def known_invite(identifier: str) -> bool:
+        return identifier in sim.org.invites or identifier in sim.tombstones
+
+    async def list_invites(request: Request) -> Response:
+        params = request.query_params
+        email = (params.get("email") or "").strip().lower()
+        roles = query_list(params, "roles")
+        statuses = query_list(params, "statuses")
+        allowed = LISTABLE_INVITE_STATUSES + (
+            ("deleted",) if sim.config.list_deleted_invites else ()
+        )
+        for role in roles:
+            if role not in ORG_ROLES:
+                raise bad_request(f"roles: unknown role {role!r}")
+        for status in statuses:
+            if status not in allowed:
+                raise bad_request(f"statuses: Input should be one of {', '.join(allowed)}")
+        wanted = set(statuses or allowed)
+        now = sim.now()
+        with sim.lock:
+            items = [
+                i
+                for i in sim.org.invites.values()
+                if invite_status(i, now) in wanted
+                and (not email or i.email.lower() == email)
+                and (not roles or i.role in roles)
+            ]
+            page, meta = id_page(
+                items, lambda i: i.id, params, known_invite, sim.config.unknown_cursor
+            )
+            data = [render.invite(i, now) for i in page]
+        maybe_churn(sim, "admin", request.url.path)
+        return AdminJSON({"data": data, **meta})
+
+    async def retrieve_invite(request: Request) -> Response:
+        with sim.lock:
+            invite = get_invite(request.path_params["invite_id"])
+            return AdminJSON(render.invite(invite, sim.now()))
+
+    async def create_invite(request: Request) -> Response:
+        body = await json_body(request)
+        email = valid_email(require_str(body, "email"))
+        if "role" not in body:
+            raise bad_request("role: Field required")
+        role = check_assignable(body["role"])
+        groups = body.get("rbac_group_ids") or []
+        if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+            raise bad_request("rbac_group_ids: Input should be a valid list of strings")
+        if groups and sim.org.tier != "enterprise":
+            raise bad_request("rbac_group_ids: RBAC groups are only available to Enterprise orgs")
+        now = sim.now()
+        with sim.lock:
+            if sim.org.user_by_email(email) is not None:
+                raise bad_request(f"{email} is already a member of this organization")
+            for other in sim.org.invites.values():
+                pending = invite_status(other, now) == "pending"
+                if pending and other.email.lower() == email.lower():
+                    raise bad_request(f"{email} already has a pending invite")
+            invite = Invite(
+                id=sim.new_ids().invite(),
+                email=email,
+                role=role,
+                status="pending",
+                invited_at=now,
+                expires_at=now + INVITE_TTL,
+                rbac_group_ids=list(groups),
+            )
+            sim.org.invites[invite.id] = invite
+            return AdminJSON(render.invite(invite, now))
+
+    async def delete_invite(request: Request) -> Response:
+        with sim.lock:
+            invite = get_invite(request.path_params["invite_id"])
+            status = invite_status(invite, sim.now())
+            if status != "pending":
+                raise bad_request(f"Only pending invites can be deleted; this one is {status}")
+            invite.status = "deleted"
+            return AdminJSON({"id": invite.id, "type": "invite_deleted"})
+
+    base = "/v1/organizations"
+    return [
+        Route(f"{base}/users", list_users, methods=["GET"]),
+        Route(f"{base}/users/{{user_id}}", retrieve_user, methods=["GET"]),
+        Route(f"{base}/users/{{user_id}}", update_user, methods=["POST"]),
+        Route(f"{base}/users/{{user_id}}", delete_user, methods=["DELETE"]),
+        Route(f"{base}/invites", list_invites, methods=["GET"]),
+        Route(f"{base}/invites", create_invite, methods=["POST"]),
+        Route(f"{base}/invites/{{invite_id}}", retrieve_invite, methods=["GET"]),
+        Route(f"{base}/invites/{{invite_id}}", delete_invite, methods=["DELETE"]),
+    ]

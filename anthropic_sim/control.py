@@ -1,0 +1,297 @@
+"""The control API under /_control (tests, demos, benchmarks); needs `x-control-token`.
+
+GET  /_control/planted       the planted truth, recomputed from the current state
+GET  /_control/stats         request counts by engine/route/status, faults, 429s, churn
+POST /_control/stats/reset
+GET  /_control/config        every SimConfig knob
+PUT  /_control/config        change knobs (partial object); faults as a list of FaultSpec objects
+POST /_control/mutate        {"op": ..., ...} state changes (see OPS)
+GET  /_control/credentials   the org's credentials
+GET  /_control/summary       record counts
+POST /_control/reset         regenerate the org: {"seed", "size", "tier", ...any config knob}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from anthropic_sim import mutations, render
+from anthropic_sim.config import FaultSpec, SimConfig
+from anthropic_sim.faults import churn_once
+from anthropic_sim.planted import planted_truth
+from anthropic_sim.state import Simulator
+
+Handler = Callable[[Request], Awaitable[Response]]
+RATE_KNOBS = ("admin_rate", "admin_burst", "scim_rate", "scim_burst", "rate_limit_enabled")
+
+
+class ControlError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def config_to_dict(config: SimConfig) -> dict[str, Any]:
+    return dataclasses.asdict(config)
+
+
+def _fault_spec(value: Any) -> FaultSpec:
+    if not isinstance(value, dict):
+        raise ControlError(400, "faults: a list of objects")
+    names = {f.name for f in dataclasses.fields(FaultSpec)}
+    unknown = set(value) - names
+    if unknown:
+        raise ControlError(400, f"faults: unknown fields {sorted(unknown)}")
+    spec = dict(value)
+    if "error_statuses" in spec:
+        spec["error_statuses"] = tuple(int(s) for s in spec["error_statuses"])
+    return FaultSpec(**spec)
+
+
+def apply_config(sim: Simulator, changes: dict[str, Any]) -> None:
+    """Apply a partial config; keeps engines (fault injector, rate limiter, tier) in step."""
+    config = sim.config
+    fields = {f.name: f for f in dataclasses.fields(SimConfig)}
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ControlError(400, f"unknown config fields {sorted(unknown)}")
+    updates: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name == "faults":
+            if not isinstance(value, list):
+                raise ControlError(400, "faults: a list of objects")
+            updates[name] = [_fault_spec(v) for v in value]
+            continue
+        current = getattr(config, name)
+        if isinstance(current, bool):
+            if not isinstance(value, bool):
+                raise ControlError(400, f"{name}: a boolean")
+        elif isinstance(current, int | float) and not isinstance(current, bool):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ControlError(400, f"{name}: a number")
+            value = type(current)(value)
+        elif isinstance(current, str) and not isinstance(value, str):
+            raise ControlError(400, f"{name}: a string")
+        updates[name] = value
+    with sim.lock:
+        for name, value in updates.items():
+            setattr(config, name, value)
+        if "tier" in updates:
+            sim.org.tier = updates["tier"]
+        if "faults" in updates or "fault_seed" in updates:
+            sim.faults.configure(config.faults, config.fault_seed)
+        if any(name in updates for name in RATE_KNOBS):
+            sim.rate_limiter.reset()
+
+
+def _time(value: Any, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ControlError(400, f"{name}: an RFC 3339 timestamp") from None
+
+
+def _need(body: dict[str, Any], name: str) -> Any:
+    if name not in body:
+        raise ControlError(400, f"{name} is required")
+    return body[name]
+
+
+def mutate(sim: Simulator, body: dict[str, Any]) -> Any:
+    """Apply one control-API operation; returns its JSON result."""
+    op = body.get("op")
+    org = sim.org
+    now = sim.now()
+    if op == "remove_user":
+        user = mutations.remove_user(sim, _need(body, "user_id"), bool(body.get("remove_scim")))
+        return render.user(user)
+    if op == "change_role":
+        return render.user(mutations.change_role(sim, _need(body, "user_id"), _need(body, "role")))
+    if op == "revoke_key":
+        key = mutations.set_key_status(sim, _need(body, "key_id"), body.get("status", "inactive"))
+        return render.api_key(key, org, now)
+    if op == "archive_workspace":
+        return render.workspace(mutations.archive_workspace(sim, _need(body, "workspace_id")))
+    if op == "deactivate_scim_user":
+        return mutations.deactivate_scim_user(sim, body.get("scim_id"), body.get("email"))
+    if op == "add_user":
+        email = body.get("email")
+        name = body.get("name")
+        if not email or not name:
+            generated_name, generated_email = mutations.new_person(sim, sim.new_ids().rng)
+            email, name = email or generated_email, name or generated_name
+        user = mutations.add_user(
+            sim, email, name, body.get("role", "user"), bool(body.get("with_scim", True))
+        )
+        return render.user(user)
+    if op == "add_api_key":
+        created_by = None
+        principal = None
+        if body.get("created_by_user_id"):
+            created_by = {"id": body["created_by_user_id"], "type": "user"}
+        elif body.get("created_by_service_account_id"):
+            created_by = {"id": body["created_by_service_account_id"], "type": "service_account"}
+        if body.get("principal"):
+            principal = dict(body["principal"])
+        key = mutations.add_api_key(
+            sim,
+            name=body.get("name", "control-key"),
+            workspace_id=body.get("workspace_id", org.default_workspace().id),
+            created_by=created_by,
+            status=body.get("status", "active"),
+            expires_at=_time(body.get("expires_at"), "expires_at"),
+            principal=principal,
+            created_at=_time(body.get("created_at"), "created_at"),
+        )
+        return render.api_key(key, org, now)
+    if op == "add_workspace_member":
+        member = mutations.add_workspace_member(
+            sim,
+            _need(body, "workspace_id"),
+            _need(body, "user_id"),
+            body.get("workspace_role", "workspace_user"),
+        )
+        return render.explicit_member(member)
+    if op == "churn":
+        for _ in range(int(body.get("count", 1))):
+            churn_once(sim, "control")
+        return {"users": len(org.users)}
+    raise ControlError(400, f"unknown op {op!r}; one of {', '.join(OPS)}")
+
+
+OPS = (
+    "remove_user",
+    "change_role",
+    "revoke_key",
+    "archive_workspace",
+    "deactivate_scim_user",
+    "add_user",
+    "add_api_key",
+    "add_workspace_member",
+    "churn",
+)
+
+
+def credentials(sim: Simulator, base_url: str) -> dict[str, Any]:
+    org = sim.org
+    return {
+        "organization_id": org.id,
+        "organization_name": org.name,
+        "admin_key": org.admin_key,
+        "oauth_token": org.oauth_token,
+        "inference_key": org.inference_key,
+        "scim_token": org.scim_token,
+        "base_url": base_url,
+        "scim_url": f"{base_url}/scim/v2",
+        "tier": org.tier,
+    }
+
+
+def summary(sim: Simulator) -> dict[str, Any]:
+    org = sim.org
+    return {
+        "organization_id": org.id,
+        "seed": org.seed,
+        "epoch": render.ts(org.epoch),
+        "users": len(org.users),
+        "departed_users": len(org.departed_users),
+        "invites": len(org.invites),
+        "workspaces": len(org.workspaces),
+        "workspace_members": len(org.members),
+        "api_keys": len(org.api_keys),
+        "service_accounts": len(org.service_accounts),
+        "service_account_memberships": len(org.sa_memberships),
+        "scim_users": len(org.scim_users),
+        "scim_groups": len(org.scim_groups),
+    }
+
+
+def control_routes(sim: Simulator) -> list[BaseRoute]:
+    def guarded(handler: Handler) -> Handler:
+        async def run(request: Request) -> Response:
+            if request.headers.get("x-control-token") != sim.config.control_token:
+                return JSONResponse({"error": "missing or wrong x-control-token"}, status_code=401)
+            try:
+                return await handler(request)
+            except ControlError as exc:
+                return JSONResponse({"error": exc.message}, status_code=exc.status)
+            except mutations.MutationError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=exc.status)
+
+        return run
+
+    async def body_of(request: Request) -> dict[str, Any]:
+        try:
+            body = json.loads(await request.body() or b"{}")
+        except ValueError:
+            raise ControlError(400, "body is not valid JSON") from None
+        if not isinstance(body, dict):
+            raise ControlError(400, "body must be a JSON object")
+        return body
+
+    async def planted(request: Request) -> Response:
+        with sim.lock:
+            return JSONResponse(planted_truth(sim.org, sim.now()))
+
+    async def stats(request: Request) -> Response:
+        return JSONResponse(sim.stats.snapshot())
+
+    async def stats_reset(request: Request) -> Response:
+        sim.stats.reset()
+        return JSONResponse({"ok": True})
+
+    async def get_config(request: Request) -> Response:
+        return JSONResponse(config_to_dict(sim.config))
+
+    async def put_config(request: Request) -> Response:
+        apply_config(sim, await body_of(request))
+        return JSONResponse(config_to_dict(sim.config))
+
+    async def do_mutate(request: Request) -> Response:
+        body = await body_of(request)
+        with sim.lock:
+            result = mutate(sim, body)
+        return JSONResponse({"ok": True, "op": body.get("op"), "result": result})
+
+    async def get_credentials(request: Request) -> Response:
+        return JSONResponse(credentials(sim, str(request.base_url).rstrip("/")))
+
+    async def reset(request: Request) -> Response:
+        from anthropic_sim.app import reset_simulator  # the app module imports this one
+
+        body = await body_of(request)
+        config = dataclasses.replace(sim.config)
+        config.faults = list(sim.config.faults)
+        fresh = Simulator(org=sim.org, config=config)
+        fresh.faults = sim.faults
+        fresh.rate_limiter = sim.rate_limiter
+        apply_config(fresh, body)  # validates the knobs against a copy first
+        reset_simulator(sim, config)
+        return JSONResponse(summary(sim))
+
+    async def get_summary(request: Request) -> Response:
+        with sim.lock:
+            return JSONResponse(summary(sim))
+
+    return [
+        Route("/_control/planted", guarded(planted), methods=["GET"]),
+        Route("/_control/stats", guarded(stats), methods=["GET"]),
+        Route("/_control/stats/reset", guarded(stats_reset), methods=["POST"]),
+        Route("/_control/config", guarded(get_config), methods=["GET"]),
+        Route("/_control/config", guarded(put_config), methods=["PUT"]),
+        Route("/_control/mutate", guarded(do_mutate), methods=["POST"]),
+        Route("/_control/credentials", guarded(get_credentials), methods=["GET"]),
+        Route("/_control/summary", guarded(get_summary), methods=["GET"]),
+        Route("/_control/reset", guarded(reset), methods=["POST"]),
+    ]

@@ -1,0 +1,614 @@
+"""Generate a realistic, deterministic simulated organization from a seed.
+
+`generate(seed, size, tier)` never reads the wall clock: every time is before a fixed epoch
+(`EPOCH`, stored in `org.epoch`), and every random draw comes from `random.Random(seed)`,
+so the same arguments give a byte-for-byte identical organization (see `org_to_dict`).
+The risky situations are planted on purpose (a few are forced so even a small org has each)
+and then *measured* by `planted_truth`, not bookkept here.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from anthropic_sim.ids import Credentials, IdFactory, partial_hint
+from anthropic_sim.names import (
+    COLORS,
+    COMPANY_STEMS,
+    GROUP_NAMES,
+    KEY_PURPOSES,
+    SA_NAMES,
+    WORKSPACE_NAMES,
+    People,
+    ascii_local,
+    case_variant,
+)
+from anthropic_sim.planted import planted_truth
+from anthropic_sim.state import (
+    ApiKey,
+    Invite,
+    Org,
+    ServiceAccount,
+    ServiceAccountMembership,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
+
+EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
+ORG_AGE = timedelta(days=3 * 365)
+INVITE_TTL = timedelta(days=21)
+SIZES = {"small": 50, "medium": 2_000, "large": 20_000, "xl": 100_000}
+DAY = timedelta(days=1)
+
+SCIM_USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+SCIM_GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+MEMBER_ROLES = (
+    "workspace_user",
+    "workspace_developer",
+    "workspace_restricted_developer",
+    "workspace_admin",
+)
+MEMBER_ROLE_WEIGHTS = (35, 35, 15, 15)
+OTHER_ROLES = ("user", "developer", "claude_code_user")
+OTHER_ROLE_WEIGHTS = (34, 38, 28)
+
+
+def rfc3339(dt: datetime) -> str:
+    """RFC 3339 with microseconds and `Z`, as the Admin API renders timestamps."""
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    return dt.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _between(rng: random.Random, lo: datetime, hi: datetime) -> datetime:
+    span = int((hi - lo).total_seconds() * 1_000_000)
+    if span <= 1:
+        return lo
+    return lo + timedelta(microseconds=rng.randrange(span))
+
+
+def _days_ago(rng: random.Random, lo_days: float, hi_days: float) -> datetime:
+    return _between(rng, EPOCH - timedelta(days=hi_days), EPOCH - timedelta(days=lo_days))
+
+
+@dataclass
+class _Plan:
+    """Counts for one size."""
+
+    users: int
+    departed: int
+    workspaces: int
+    archived_workspaces: int
+    service_accounts: int
+    keys: int
+    invites: int
+    scim_only: int
+    scim_only_inactive: int
+    groups: int
+
+    @classmethod
+    def for_users(cls, n: int) -> _Plan:
+        active_ws = max(4, min(95, n // 40))
+        return cls(
+            users=n,
+            departed=max(3, n // 30),
+            workspaces=active_ws,
+            archived_workspaces=max(1, active_ws // 5),
+            service_accounts=max(4, n // 100),
+            keys=max(40, int(n * 0.8)),
+            invites=max(16, n // 8),
+            scim_only=max(3, n // 25),
+            scim_only_inactive=max(2, n // 50),
+            groups=max(3, min(100, n // 40)),
+        )
+
+
+class _Generator:
+    def __init__(self, seed: int, n_users: int, tier: str) -> None:
+        self.rng = random.Random(seed)
+        self.plan = _Plan.for_users(n_users)
+        creds = Credentials(self.rng)
+        self.ids = IdFactory(random.Random(f"ids-{seed}"))
+        stem = COMPANY_STEMS[seed % len(COMPANY_STEMS)]
+        self.main_domains = [f"{stem}-{seed}.example", f"{stem}-{seed}-labs.test"]
+        self.people = People(self.rng, self.main_domains)
+        self.org_created = EPOCH - ORG_AGE
+        self.org = Org(
+            id=creds.org_id,
+            name=f"{stem.title()} {seed} Inc.",
+            tier="enterprise" if tier == "enterprise" else "standard",
+            epoch=EPOCH,
+            admin_key=creds.admin_key,
+            oauth_token=creds.oauth_token,
+            scim_token=creds.scim_token,
+            inference_key=creds.inference_key,
+            main_domains=list(self.main_domains),
+            seed=seed,
+        )
+
+    # ------------------------------------------------------------------ workspaces
+    def workspaces(self) -> None:
+        rng, org = self.rng, self.org
+        default = Workspace(
+            id=self.ids.workspace(),
+            name="Default Workspace",
+            created_at=self.org_created,
+            is_default=True,
+            compartment_id=self._compartment(),
+        )
+        org.workspaces[default.id] = default
+        total = self.plan.workspaces + self.plan.archived_workspaces
+        created = sorted(_between(rng, self.org_created + DAY, EPOCH - DAY) for _ in range(total))
+        archived_idx = set(rng.sample(range(total), self.plan.archived_workspaces))
+        for i, at in enumerate(created):
+            base = WORKSPACE_NAMES[i % len(WORKSPACE_NAMES)]
+            name = base if i < len(WORKSPACE_NAMES) else f"{base} {i // len(WORKSPACE_NAMES) + 1}"
+            ws = Workspace(
+                id=self.ids.workspace(),
+                name=name,
+                created_at=at,
+                display_color=rng.choice(COLORS),
+                compartment_id=self._compartment(),
+            )
+            if i in archived_idx:
+                ws.archived_at = _between(rng, at, EPOCH)
+            if rng.random() < 0.3:
+                ws.tags = {"team": ascii_local(base).replace(".", "-") or "team"}
+                if rng.random() < 0.5:
+                    ws.tags["env"] = rng.choice(("prod", "staging", "dev"))
+            if rng.random() < 0.05:
+                ws.external_key_id = (
+                    f"arn:aws:kms:us-east-1:123456789012:key/{self.ids.external_id().lower()}"
+                )
+            org.workspaces[ws.id] = ws
+
+    def _compartment(self) -> str:
+        return "cmpt_" + "".join(self.rng.choices("0123456789abcdef", k=24))
+
+    # ------------------------------------------------------------------ users
+    def users(self) -> None:
+        rng, org, plan = self.rng, self.org, self.plan
+        total = plan.users + plan.departed
+        times = sorted(_between(rng, self.org_created, EPOCH - DAY) for _ in range(total))
+        # The first person in is the primary owner and stays; departures are drawn from the rest.
+        departed_idx = set(rng.sample(range(1, total), plan.departed))
+        current_positions = [i for i in range(total) if i not in departed_idx]
+        n = len(current_positions)
+        roles: dict[int, str] = {current_positions[0]: "primary_owner"}
+        early = current_positions[1 : max(4, n // 10)]
+        for i in rng.sample(early, min(2, len(early))):
+            roles[i] = "owner"
+        rest = [i for i in current_positions if i not in roles]
+        n_admin = max(2, round(n * 0.025))
+        n_billing = max(1, round(n * 0.015))
+        picked = rng.sample(rest, n_admin + n_billing)
+        for i in picked[:n_admin]:
+            roles[i] = "admin"
+        for i in picked[n_admin:]:
+            roles[i] = "billing"
+        for position, at in enumerate(times):
+            external = rng.random() < 0.02
+            name, email = self.people.person(external=external)
+            role = roles.get(position) or rng.choices(OTHER_ROLES, OTHER_ROLE_WEIGHTS)[0]
+            user = User(id=self.ids.user(), email=email, name=name, role=role, added_at=at)
+            if position in departed_idx:
+                org.departed_users[user.id] = user
+            else:
+                org.users[user.id] = user
+        # Plant external-domain members even in a small org.
+        plain = [u for u in org.users.values() if u.role in OTHER_ROLES]
+        for user in plain[-2:]:
+            if user.email.rpartition("@")[2] in self.main_domains:
+                _, user.email = self.people.person(external=True)
+
+    # ------------------------------------------------------------------ memberships
+    def members(self) -> None:
+        rng, org = self.rng, self.org
+        default = org.default_workspace()
+        active = [w for w in org.workspaces.values() if not w.is_default and not w.archived_at]
+        archived = [w for w in org.workspaces.values() if w.archived_at]
+        forced = list(MEMBER_ROLES)
+        for user in org.users.values():
+            if user.role not in OTHER_ROLES:
+                continue  # admins and billing inherit; never explicit
+            k = rng.choices((0, 1, 2, 3), (10, 50, 25, 15))[0]
+            chosen = rng.sample(active, min(k, len(active)))
+            if archived and rng.random() < 0.1:
+                chosen.append(rng.choice(archived))
+            if rng.random() < 0.3:
+                chosen.append(default)
+            for ws in chosen:
+                role = forced.pop() if forced else rng.choices(MEMBER_ROLES, MEMBER_ROLE_WEIGHTS)[0]
+                org.members[(ws.id, user.id)] = WorkspaceMember(ws.id, user.id, role)
+        # Creation order is not stored for memberships; keep the dict sorted for stable output.
+        org.members = dict(sorted(org.members.items()))
+
+    # ------------------------------------------------------------------ service accounts
+    def service_accounts(self) -> None:
+        rng, org, plan = self.rng, self.org, self.plan
+        admins = [u.id for u in org.users.values() if u.role in ("admin", "owner", "primary_owner")]
+        times = sorted(
+            _between(rng, self.org_created + 30 * DAY, EPOCH - DAY)
+            for _ in range(plan.service_accounts)
+        )
+        n_admin = max(1, plan.service_accounts // 5)
+        admin_idx = set(rng.sample(range(plan.service_accounts), n_admin))
+        archived_i = rng.choice([i for i in range(plan.service_accounts) if i not in admin_idx])
+        active = [w for w in org.workspaces.values() if not w.is_default and not w.archived_at]
+        default = org.default_workspace()
+        for i, at in enumerate(times):
+            base = SA_NAMES[i % len(SA_NAMES)]
+            name = base if i < len(SA_NAMES) else f"{base}-{i // len(SA_NAMES) + 1}"
+            creator = rng.choice(admins)
+            sa = ServiceAccount(
+                id=self.ids.service_account(),
+                name=name,
+                organization_role="admin" if i in admin_idx else "developer",
+                created_at=at,
+                updated_at=_between(rng, at, EPOCH),
+                description=rng.choice((None, f"Used by {base.replace('-', ' ')}")),
+                created_by_actor_id=creator,
+                updated_by_actor_id=creator,
+            )
+            if i == archived_i:
+                sa.archived_at = sa.updated_at
+                sa.archived_by_actor_id = rng.choice(admins)
+            org.service_accounts[sa.id] = sa
+            targets = rng.sample(active, min(rng.randint(1, 3), len(active)))
+            if rng.random() < 0.1:
+                targets.append(default)
+            for ws in targets:
+                role = rng.choices(MEMBER_ROLES, (30, 40, 15, 15))[0]
+                org.sa_memberships[(sa.id, ws.id)] = ServiceAccountMembership(
+                    sa.id, ws.id, role, created_by_actor_id=creator
+                )
+
+    # ------------------------------------------------------------------ API keys
+    def api_keys(self) -> None:
+        rng, org, plan = self.rng, self.org, self.plan
+        users = list(org.users.values())
+        departed = list(org.departed_users.values())
+        sas = [s for s in org.service_accounts.values() if s.archived_at is None]
+        default = org.default_workspace()
+        active_ws = [w for w in org.workspaces.values() if not w.is_default and not w.archived_at]
+        archived_ws = [w for w in org.workspaces.values() if w.archived_at]
+        # (owner, workspace, expiry, status) forced first so every planted set is non-empty.
+        forced: list[tuple[str, str, str, str | None]] = [
+            ("departed", "active", "never", "active"),
+            ("departed", "default", "never", "active"),
+            ("none", "active", "never", "active"),
+            ("none", "default", "never", "active"),
+            ("user", "active", "never-old", "active"),
+            ("user", "archived", "never", "active"),
+            ("sa", "archived", "never", "active"),
+            ("user", "active", "past", None),
+            ("user", "active", "never", "inactive"),
+            ("user", "active", "never", "archived"),
+            ("user", "org", "never", "active"),
+            ("sa", "org", "never", "active"),
+            ("user", "default", "future", "active"),
+            ("sa", "active", "never", "active"),
+        ]
+        specs: list[dict[str, Any]] = []
+        for i in range(plan.keys):
+            if i < len(forced):
+                owner, where, expiry, status = forced[i]
+            else:
+                owner = rng.choices(("user", "sa", "none", "departed"), (70, 10, 8, 12))[0]
+                where = rng.choices(("default", "org", "archived", "active"), (15, 6, 12, 67))[0]
+                expiry = rng.choices(("never", "random"), (60, 40))[0]
+                status = None
+            specs.append(self._key_spec(owner, where, expiry, status, users, departed, sas))
+        resolved_ws = {"default": [default], "archived": archived_ws or active_ws}
+        for spec in specs:
+            where = spec["where"]
+            ws = None if where == "org" else rng.choice(resolved_ws.get(where, active_ws))
+            lo = spec["lo"]
+            hi = EPOCH - DAY
+            if ws is not None:
+                lo = max(lo, ws.created_at)
+                if ws.archived_at is not None:
+                    hi = ws.archived_at
+            if spec["expiry"] == "never-old":
+                hi = min(hi, EPOCH - 120 * DAY)
+            if lo >= hi:
+                lo = hi - DAY
+            spec["ws"] = ws
+            spec["created_at"] = _between(rng, lo, hi)
+        specs.sort(key=lambda s: s["created_at"])
+        for spec in specs:
+            key = self._make_key(spec)
+            org.api_keys[key.id] = key
+
+    def _key_spec(
+        self,
+        owner: str,
+        where: str,
+        expiry: str,
+        status: str | None,
+        users: list[User],
+        departed: list[User],
+        sas: list[ServiceAccount],
+    ) -> dict[str, Any]:
+        rng = self.rng
+        creator: dict[str, str] | None
+        principal: dict[str, str] | None = None
+        lo = self.org_created
+        if owner == "user" or (owner == "sa" and not sas):
+            who = rng.choice(users)
+            creator = {"id": who.id, "type": "user"}
+            label = ascii_local(who.name.split(" ")[0]) or "key"
+            name = f"{label}-{rng.choice(KEY_PURPOSES)}"
+            if rng.random() < 0.05:
+                name = f"{who.name.split(' ')[0]}'s key"
+            if where == "org" or rng.random() < 0.25:
+                principal = {"type": "user_actor", "user_id": who.id}
+            lo = who.added_at
+        elif owner == "departed":
+            who = rng.choice(departed)
+            creator = {"id": who.id, "type": "user"}
+            name = f"{ascii_local(who.name.split(' ')[0]) or 'old'}-{rng.choice(KEY_PURPOSES)}"
+            if where == "org" or rng.random() < 0.2:
+                principal = {"type": "user_actor", "user_id": who.id}
+            lo = who.added_at
+        elif owner == "sa":
+            sa = rng.choice(sas)
+            creator = {"id": sa.id, "type": "service_account"}
+            name = f"{sa.name}-key"
+            if where == "org" or rng.random() < 0.7:
+                principal = {"type": "service_account_actor", "service_account_id": sa.id}
+            lo = sa.created_at
+        else:
+            creator = None
+            name = rng.choice(("legacy-key", "wif-federated", "system", "imported"))
+            if where == "org":
+                where = "active"  # org-scoped keys are principal-bound
+        return {
+            "owner": owner,
+            "where": where,
+            "expiry": expiry,
+            "status": status,
+            "creator": creator,
+            "principal": principal,
+            "name": name,
+            "lo": lo,
+        }
+
+    def _make_key(self, spec: dict[str, Any]) -> ApiKey:
+        rng = self.rng
+        created_at: datetime = spec["created_at"]
+        ws: Workspace | None = spec["ws"]
+        expires_at: datetime | None = None
+        expiry = spec["expiry"]
+        if expiry == "past":
+            expires_at = _between(rng, created_at, EPOCH - DAY)
+        elif expiry == "future":
+            expires_at = _between(rng, EPOCH + DAY, EPOCH + 365 * DAY)
+        elif expiry == "random":
+            expires_at = created_at + timedelta(days=rng.choice((30, 90, 180, 365)))
+        status = spec["status"]
+        if expires_at is not None and expires_at < EPOCH:
+            status = "expired"
+        elif status is None:
+            if ws is not None and ws.archived_at is not None:
+                status = rng.choices(("archived", "active", "inactive"), (80, 12, 8))[0]
+            else:
+                status = rng.choices(("active", "inactive", "archived"), (70, 15, 15))[0]
+        return ApiKey(
+            id=self.ids.api_key(),
+            name=spec["name"],
+            created_at=created_at,
+            workspace_id=ws.id if ws else None,
+            status=status,
+            created_by=spec["creator"],
+            expires_at=expires_at,
+            partial_key_hint=partial_hint(rng),
+            principal=spec["principal"],
+        )
+
+    # ------------------------------------------------------------------ invites
+    def invites(self) -> None:
+        rng, org, plan = self.rng, self.org, self.plan
+        forced = [
+            ("pending", "admin"),
+            ("pending", "admin"),
+            ("pending", "developer"),
+            ("pending", "billing"),
+            ("accepted", "user"),
+            ("expired", "developer"),
+            ("deleted", "user"),
+        ]
+        joiners = [u for u in org.users.values() if u.role != "primary_owner"]
+        rng.shuffle(joiners)
+        drafts: list[Invite] = []
+        for i in range(plan.invites):
+            if i < len(forced):
+                status, role = forced[i]
+            else:
+                status = rng.choices(
+                    ("pending", "accepted", "expired", "deleted"), (30, 40, 20, 10)
+                )[0]
+                role = rng.choices(
+                    ("user", "developer", "claude_code_user", "billing", "admin"),
+                    (35, 35, 20, 5, 5),
+                )[0]
+            accepted_at = None
+            if status == "accepted" and joiners:
+                joiner = joiners.pop()
+                email = joiner.email
+                role = (
+                    joiner.role
+                    if joiner.role in ("user", "developer", "claude_code_user", "billing")
+                    else "user"
+                )
+                accepted_at = joiner.added_at
+                invited_at = joiner.added_at - timedelta(
+                    microseconds=rng.randrange(1, 5 * 86_400_000_000)
+                )
+            else:
+                if status == "accepted":
+                    status = "expired"
+                _, email = self.people.person(external=rng.random() < 0.1 or i == 2)
+                if status == "pending":
+                    invited_at = _days_ago(rng, 0.1, 20.5)
+                elif status == "expired":
+                    invited_at = _days_ago(rng, 22, 700)
+                else:
+                    invited_at = _days_ago(rng, 1, 700)
+            drafts.append(
+                Invite(
+                    id="",
+                    email=email,
+                    role=role,
+                    status=status,
+                    invited_at=invited_at,
+                    expires_at=invited_at + INVITE_TTL,
+                    accepted_at=accepted_at,
+                )
+            )
+        drafts.sort(key=lambda inv: inv.invited_at)
+        for inv in drafts:
+            inv.id = self.ids.invite()
+            org.invites[inv.id] = inv
+
+    # ------------------------------------------------------------------ SCIM
+    def scim(self) -> None:
+        rng, org, plan = self.rng, self.org, self.plan
+        drafts: list[
+            tuple[datetime, str, str, bool, datetime]
+        ] = []  # created, name, email, active, modified
+        members = [u for u in org.users.values() if u.role != "primary_owner"]
+        order = list(range(len(members)))
+        rng.shuffle(order)
+        fate: dict[int, str] = {}
+        for n, i in enumerate(order[:6]):
+            fate[i] = ("none", "none", "inactive", "inactive", "case", "case")[n]
+        primary = next(u for u in org.users.values() if u.role == "primary_owner")
+        for i, user in [(-1, primary), *enumerate(members)]:
+            kind = fate.get(i)
+            if kind is None:
+                r = rng.random()
+                kind = (
+                    "none"
+                    if r < 0.06
+                    else "inactive"
+                    if r < 0.09
+                    else "case"
+                    if r < 0.24
+                    else "same"
+                )
+            if kind == "none":
+                continue
+            created = max(self.org_created, user.added_at - timedelta(hours=rng.uniform(0, 48)))
+            email = case_variant(user.email) if kind == "case" else user.email
+            active = kind != "inactive"
+            drafts.append((created, user.name, email, active, _between(rng, created, EPOCH)))
+        for user in org.departed_users.values():
+            if rng.random() < 0.5:
+                created = max(self.org_created, user.added_at - timedelta(hours=rng.uniform(0, 48)))
+                drafts.append(
+                    (created, user.name, user.email, False, _between(rng, created, EPOCH))
+                )
+        for j in range(plan.scim_only + plan.scim_only_inactive):
+            name, email = self.people.person()
+            created = _days_ago(rng, 1, 400)
+            drafts.append((created, name, email, j < plan.scim_only, _between(rng, created, EPOCH)))
+        drafts.sort(key=lambda d: d[0])
+        for created, name, email, active, modified in drafts:
+            sid = self.ids.scim_user()
+            given, _, family = name.partition(" ")
+            org.scim_users[sid] = {
+                "schemas": [SCIM_USER_SCHEMA],
+                "id": sid,
+                "externalId": self.ids.external_id(),
+                "userName": email,
+                "name": {"givenName": given, "familyName": family, "formatted": name},
+                "displayName": name,
+                "active": active,
+                "emails": [{"value": email, "type": "work", "primary": True}],
+                "meta": {
+                    "resourceType": "User",
+                    "created": rfc3339(created),
+                    "lastModified": rfc3339(modified),
+                    "version": f'W/"{rng.randint(1, 6)}"',
+                },
+            }
+        self._groups()
+
+    def _groups(self) -> None:
+        rng, org, plan = self.rng, self.org, self.plan
+        active_ids = [sid for sid, r in org.scim_users.items() if r["active"]]
+        avg = max(3, 2 * len(active_ids) // plan.groups)
+        times = sorted(_days_ago(rng, 1, 600) for _ in range(plan.groups))
+        for i, created in enumerate(times):
+            base = GROUP_NAMES[i % len(GROUP_NAMES)]
+            name = base if i < len(GROUP_NAMES) else f"{base} {i // len(GROUP_NAMES) + 1}"
+            size = min(len(active_ids), max(1, int(rng.expovariate(1 / avg))))
+            chosen = sorted(rng.sample(active_ids, size))
+            gid = self.ids.scim_group()
+            org.scim_groups[gid] = {
+                "schemas": [SCIM_GROUP_SCHEMA],
+                "id": gid,
+                "externalId": "00g" + self.ids.external_id()[3:],
+                "displayName": name,
+                "members": [
+                    {"value": sid, "display": org.scim_users[sid]["userName"], "type": "User"}
+                    for sid in chosen
+                ],
+                "meta": {
+                    "resourceType": "Group",
+                    "created": rfc3339(created),
+                    "lastModified": rfc3339(_between(rng, created, EPOCH)),
+                    "version": f'W/"{rng.randint(1, 9)}"',
+                },
+            }
+
+    def run(self) -> Org:
+        self.workspaces()
+        self.users()
+        self.members()
+        self.service_accounts()
+        self.api_keys()
+        self.invites()
+        self.scim()
+        self.org.id_counter = self.ids.counter
+        self.org.planted = planted_truth(self.org)
+        return self.org
+
+
+def size_to_users(size: str | int) -> int:
+    if isinstance(size, int):
+        return size
+    if size.isdigit():
+        return int(size)
+    try:
+        return SIZES[size]
+    except KeyError:
+        raise ValueError(f"unknown size {size!r}; expected one of {sorted(SIZES)}") from None
+
+
+def generate(seed: int, size: str = "small", tier: str = "enterprise") -> Org:
+    """A deterministic organization: same arguments, same organization, byte for byte."""
+    return _Generator(seed, size_to_users(size), tier).run()
+
+
+def org_to_dict(org: Org) -> dict[str, Any]:
+    """A JSON-ready view of the whole organization (used to compare generations)."""
+
+    def conv(value: Any) -> Any:
+        if isinstance(value, datetime):
+            return rfc3339(value)
+        if isinstance(value, dict):
+            return {("|".join(k) if isinstance(k, tuple) else k): conv(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [conv(v) for v in value]
+        if hasattr(value, "__dataclass_fields__"):
+            return {name: conv(getattr(value, name)) for name in value.__dataclass_fields__}
+        return value
+
+    return conv(org)

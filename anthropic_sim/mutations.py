@@ -1,0 +1,260 @@
+"""State changes shared by the Admin API, churn and the control API (all under `sim.lock`)."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import datetime
+from typing import Any
+
+from anthropic_sim.generator import SCIM_USER_SCHEMA, rfc3339
+from anthropic_sim.names import People
+from anthropic_sim.state import (
+    API_KEY_STATUSES,
+    ORG_ROLES,
+    WORKSPACE_ROLES,
+    ApiKey,
+    Simulator,
+    User,
+    WorkspaceMember,
+)
+
+
+class MutationError(ValueError):
+    """A control-API mutation that cannot be applied (answered with 400/404)."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _people(sim: Simulator, rng: random.Random) -> People:
+    people = People(rng, sim.org.main_domains or ["example.test"])
+    people.taken = {u.email.lower() for u in sim.org.users.values()}
+    people.taken |= {u.email.lower() for u in sim.org.departed_users.values()}
+    return people
+
+
+def new_person(sim: Simulator, rng: random.Random) -> tuple[str, str]:
+    return _people(sim, rng).person()
+
+
+def add_user(
+    sim: Simulator,
+    email: str,
+    name: str,
+    role: str = "user",
+    with_scim: bool = True,
+    added_at: datetime | None = None,
+) -> User:
+    if role not in ORG_ROLES:
+        raise MutationError(f"unknown role {role!r}")
+    with sim.lock:
+        if sim.org.user_by_email(email) is not None:
+            raise MutationError(f"{email} is already a member", 409)
+        user = User(
+            id=sim.new_ids().user(),
+            email=email,
+            name=name,
+            role=role,
+            added_at=added_at or sim.now(),
+        )
+        sim.org.users[user.id] = user
+        if with_scim and scim_user_by_email(sim, email) is None:
+            add_scim_user(sim, email, name)
+        return user
+
+
+def remove_user(sim: Simulator, user_id: str, remove_scim: bool = False) -> User:
+    """The member leaves: memberships go, keys stay (they belong to the org)."""
+    with sim.lock:
+        user = sim.org.users.pop(user_id, None)
+        if user is None:
+            raise MutationError(f"no user {user_id!r}", 404)
+        sim.org.departed_users[user.id] = user
+        sim.tombstones.add(user.id)
+        for key in [k for k in sim.org.members if k[1] == user_id]:
+            del sim.org.members[key]
+        if remove_scim:
+            found = scim_user_by_email(sim, user.email)
+            if found is not None:
+                remove_scim_user(sim, found["id"])
+        return user
+
+
+def change_role(sim: Simulator, user_id: str, role: str) -> User:
+    if role not in ORG_ROLES:
+        raise MutationError(f"unknown role {role!r}")
+    with sim.lock:
+        user = sim.org.users.get(user_id)
+        if user is None:
+            raise MutationError(f"no user {user_id!r}", 404)
+        user.role = role
+        return user
+
+
+def set_key_status(sim: Simulator, key_id: str, status: str) -> ApiKey:
+    if status not in API_KEY_STATUSES:
+        raise MutationError(f"unknown key status {status!r}")
+    with sim.lock:
+        key = sim.org.api_keys.get(key_id)
+        if key is None:
+            raise MutationError(f"no API key {key_id!r}", 404)
+        key.status = status
+        if status == "expired" and (key.expires_at is None or key.expires_at > sim.now()):
+            key.expires_at = sim.now()
+        return key
+
+
+def archive_workspace(sim: Simulator, workspace_id: str) -> Any:
+    """Archive and revoke every key in it (status per `config.archived_workspace_key_status`)."""
+    with sim.lock:
+        ws = sim.org.workspaces.get(workspace_id)
+        if ws is None:
+            raise MutationError(f"no workspace {workspace_id!r}", 404)
+        if ws.is_default:
+            raise MutationError("the Default Workspace cannot be archived")
+        if ws.archived_at is None:
+            ws.archived_at = sim.now()
+        revoked = getattr(sim.config, "archived_workspace_key_status", "archived")
+        for key in sim.org.api_keys.values():
+            if key.workspace_id == workspace_id and key.status in ("active", "inactive"):
+                key.status = revoked
+        return ws
+
+
+def add_api_key(
+    sim: Simulator,
+    name: str,
+    workspace_id: str | None,
+    created_by: dict[str, str] | None,
+    status: str = "active",
+    expires_at: datetime | None = None,
+    principal: dict[str, str] | None = None,
+    created_at: datetime | None = None,
+) -> ApiKey:
+    if status not in API_KEY_STATUSES:
+        raise MutationError(f"unknown key status {status!r}")
+    with sim.lock:
+        if workspace_id is not None and workspace_id not in sim.org.workspaces:
+            raise MutationError(f"no workspace {workspace_id!r}", 404)
+        ids = sim.new_ids()
+        key = ApiKey(
+            id=ids.api_key(),
+            name=name,
+            created_at=created_at or sim.now(),
+            workspace_id=workspace_id,
+            status=status,
+            created_by=created_by,
+            expires_at=expires_at,
+            partial_key_hint=f"sk-ant-api03-{key_hint(ids.rng)}",
+            principal=principal,
+        )
+        sim.org.api_keys[key.id] = key
+        return key
+
+
+def key_hint(rng: random.Random) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    return "".join(rng.choices(alphabet, k=3)) + "..." + "".join(rng.choices(alphabet, k=2)) + "AA"
+
+
+def add_workspace_member(
+    sim: Simulator, workspace_id: str, user_id: str, workspace_role: str
+) -> WorkspaceMember:
+    if workspace_role not in WORKSPACE_ROLES:
+        raise MutationError(f"unknown workspace role {workspace_role!r}")
+    with sim.lock:
+        if workspace_id not in sim.org.workspaces:
+            raise MutationError(f"no workspace {workspace_id!r}", 404)
+        if user_id not in sim.org.users:
+            raise MutationError(f"no user {user_id!r}", 404)
+        member = WorkspaceMember(workspace_id, user_id, workspace_role)
+        sim.org.members[(workspace_id, user_id)] = member
+        return member
+
+
+# ---------------------------------------------------------------------------- SCIM records
+
+
+def scim_user_by_email(sim: Simulator, email: str) -> dict[str, Any] | None:
+    wanted = email.lower()
+    for resource in sim.org.scim_users.values():
+        if str(resource.get("userName", "")).lower() == wanted:
+            return resource
+    return None
+
+
+def add_scim_user(sim: Simulator, email: str, name: str, active: bool = True) -> dict[str, Any]:
+    with sim.lock:
+        ids = sim.new_ids()
+        sid = ids.scim_user()
+        given, _, family = name.partition(" ")
+        now = rfc3339(sim.now())
+        resource = {
+            "schemas": [SCIM_USER_SCHEMA],
+            "id": sid,
+            "externalId": ids.external_id(),
+            "userName": email,
+            "name": {"givenName": given, "familyName": family, "formatted": name},
+            "displayName": name,
+            "active": active,
+            "emails": [{"value": email, "type": "work", "primary": True}],
+            "meta": {
+                "resourceType": "User",
+                "created": now,
+                "lastModified": now,
+                "version": 'W/"1"',
+            },
+        }
+        sim.org.scim_users[sid] = resource
+        return resource
+
+
+def remove_scim_user(sim: Simulator, scim_id: str) -> None:
+    with sim.lock:
+        sim.org.scim_users.pop(scim_id, None)
+        sim.tombstones.add(scim_id)
+        for group in sim.org.scim_groups.values():
+            members = group.get("members") or []
+            kept = [m for m in members if m.get("value") != scim_id]
+            if len(kept) != len(members):
+                group["members"] = kept
+
+
+def _touch(resource: dict[str, Any], now: datetime) -> None:
+    meta = resource.setdefault("meta", {})
+    meta["lastModified"] = rfc3339(now)
+    version = str(meta.get("version", 'W/"0"')).strip('W/"')
+    meta["version"] = f'W/"{int(version) + 1 if version.isdigit() else 1}"'
+
+
+def deactivate_scim_user(
+    sim: Simulator, scim_id: str | None = None, email: str | None = None
+) -> dict[str, Any]:
+    """The IdP sets active=false; Claude deprovisions the member (per config)."""
+    with sim.lock:
+        resource = None
+        if scim_id is not None:
+            resource = sim.org.scim_users.get(scim_id)
+        elif email is not None:
+            resource = scim_user_by_email(sim, email)
+        if resource is None:
+            raise MutationError("no such SCIM user", 404)
+        resource["active"] = False
+        _touch(resource, sim.now())
+        user_name = str(resource.get("userName", ""))
+    if getattr(sim.config, "scim_deprovision", True):
+        schedule_deprovision(sim, user_name)
+    return resource
+
+
+def schedule_deprovision(sim: Simulator, email: str) -> None:
+    """Remove the org member now, or after `config.deprovision_delay_s` (eventual consistency)."""
+    delay = float(getattr(sim.config, "deprovision_delay_s", 0.0) or 0.0)
+    if delay <= 0:
+        sim.deprovision_by_email(email)
+        return
+    timer = threading.Timer(delay, sim.deprovision_by_email, args=(email,))
+    timer.daemon = True
+    timer.start()

@@ -1,0 +1,58 @@
+"""`idgraph simulator serve` starts quickly and prints URLs and credentials."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import httpx
+
+
+def test_serve_medium_is_ready_quickly() -> None:
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from ingest.cli import app; app()",
+            "simulator",
+            "serve",
+            "--port",
+            "0",
+            "--size",
+            "medium",
+            "--seed",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines: list[str] = []
+        while not any(line.startswith("}") for line in lines):
+            line = proc.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        info = json.loads("".join(lines[lines.index("{\n") :]))
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                r = httpx.get(
+                    f"{info['base_url']}/v1/organizations/me",
+                    headers={"x-api-key": info["admin_key"]},
+                )
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        assert r.status_code == 200 and r.json()["id"] == info["organization_id"]
+        assert time.monotonic() - started < 10  # ready in < 5 s on a normal machine
+        assert info["base_url"].startswith("http://127.0.0.1:")
+        assert info["scim_url"].endswith("/scim/v2")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
