@@ -1,0 +1,435 @@
+"""Read every identity family of an organization from the Anthropic Admin API.
+
+Each family method returns all its records with their issues, or raises an
+`ExtractError` (then the family counts as failed and the sync must not clean it up).
+`extract_all` runs them all and keeps failures per family.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+
+from ingest.extract.concurrency import bounded_gather
+from ingest.extract.config import ExtractConfig
+from ingest.extract.credentials import OAUTH_TOKEN_ENV, Credentials
+from ingest.extract.deadline import Deadline
+from ingest.extract.errors import (
+    ApiError,
+    CredentialError,
+    DeadlineExceeded,
+    ExtractError,
+    MalformedPageError,
+    OrganizationMismatchError,
+    ServiceAccountPermissionError,
+)
+from ingest.extract.http_errors import api_error, network_error
+from ingest.extract.models import (
+    ApiKey,
+    Invite,
+    Organization,
+    Record,
+    ServiceAccount,
+    ServiceAccountMembership,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
+from ingest.extract.pagination import (
+    Collected,
+    Page,
+    read_id_cursor_page,
+    read_page_token_page,
+)
+from ingest.extract.parsing import ParseResult, RecordIssue, parse_records
+from ingest.extract.transport import EngineStats, ResilientTransport
+
+R = TypeVar("R", bound=Record)
+
+ANTHROPIC_VERSION = "2023-06-01"
+ORG_HEADER = "anthropic-organization-id"
+
+USERS = "users"
+INVITES = "invites"
+WORKSPACES = "workspaces"
+WORKSPACE_MEMBERS = "workspace_members"
+API_KEYS = "api_keys"
+SERVICE_ACCOUNTS = "service_accounts"
+SERVICE_ACCOUNT_MEMBERSHIPS = "service_account_memberships"
+ADMIN_FAMILIES = (
+    USERS,
+    INVITES,
+    WORKSPACES,
+    WORKSPACE_MEMBERS,
+    API_KEYS,
+    SERVICE_ACCOUNTS,
+    SERVICE_ACCOUNT_MEMBERSHIPS,
+)
+
+_LACKS_ORG_ADMIN = (
+    "the OAuth token lacks org:admin (service accounts are readable only with an "
+    "org:admin OAuth token): "
+)
+
+
+@dataclass
+class AdminSnapshot:
+    """Everything one run read. A family in `failed` or `skipped` must not be cleaned up."""
+
+    organization: Organization
+    results: dict[str, ParseResult[Any]] = field(default_factory=dict)
+    failed: dict[str, ExtractError] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # family -> why it was not read
+    stats: EngineStats | None = None
+
+    def complete(self, family: str) -> bool:
+        return family in self.results
+
+
+class AdminExtractor:
+    """Async reader of the Admin API. Use as `async with AdminExtractor(...) as admin:`."""
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        config: ExtractConfig | None = None,
+        *,
+        deadline: Deadline | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not isinstance(credentials, Credentials):
+            raise CredentialError("AdminExtractor needs a checked Credentials object")
+        self.config = config or ExtractConfig()
+        self._credentials = credentials
+        self._secrets = credentials.secrets()
+        self.deadline = deadline or Deadline(self.config.deadline)
+        self.stats = EngineStats("admin")
+        self._transport = ResilientTransport(
+            transport or httpx.AsyncHTTPTransport(),
+            engine="admin",
+            limits=self.config.admin,
+            deadline=self.deadline,
+            stats=self.stats,
+        )
+        self._client = httpx.AsyncClient(
+            base_url=self.config.admin_base_url.rstrip("/"),
+            transport=self._transport,
+            timeout=self.config.request_timeout,
+            headers={"anthropic-version": ANTHROPIC_VERSION, "accept": "application/json"},
+            follow_redirects=False,
+        )
+        self._organization_id: str | None = None
+
+    async def __aenter__(self) -> AdminExtractor:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    @property
+    def can_read_service_accounts(self) -> bool:
+        return self._credentials.oauth_token is not None
+
+    # ---- families -------------------------------------------------------------------
+
+    async def organization(self) -> Organization:
+        """GET /v1/organizations/me, cross-checked with the anthropic-organization-id header."""
+        endpoint = "/v1/organizations/me"
+        body, response = await self._get("organization", endpoint, {}, oauth=False)
+        parsed = parse_records(Organization, [body], "organization")
+        if not parsed.records:
+            raise MalformedPageError("organization", endpoint, "no readable organization id")
+        organization = parsed.records[0]
+        header = response.headers.get(ORG_HEADER)
+        if header is not None and header != organization.id:
+            raise OrganizationMismatchError(
+                f"{ORG_HEADER} header {header!r} differs from /organizations/me id "
+                f"{organization.id!r}; refusing to mix organizations"
+            )
+        self._organization_id = organization.id
+        return organization
+
+    async def users(self) -> ParseResult[User]:
+        return await self._id_cursor(User, USERS, "/v1/organizations/users")
+
+    async def invites(self) -> ParseResult[Invite]:
+        """Every invite, whatever its status (no `statuses` filter means all)."""
+        return await self._id_cursor(Invite, INVITES, "/v1/organizations/invites")
+
+    async def api_keys(self) -> ParseResult[ApiKey]:
+        """Every API key, whatever its status (no `status` filter means all)."""
+        return await self._id_cursor(ApiKey, API_KEYS, "/v1/organizations/api_keys")
+
+    async def workspaces(self) -> ParseResult[Workspace]:
+        """Every workspace, archived and default included; `is_default` per models.py."""
+        endpoint = "/v1/organizations/workspaces"
+        with_default, without_default = await asyncio.gather(
+            self._id_cursor(
+                Workspace,
+                WORKSPACES,
+                endpoint,
+                {"include_archived": True, "include_default": True},
+            ),
+            self._id_cursor(Workspace, WORKSPACES, endpoint, {"include_archived": True}),
+        )
+        only_with_default = with_default.ids() - without_default.ids()
+        if len(only_with_default) > 1:
+            with_default.issues.append(
+                RecordIssue(
+                    WORKSPACES,
+                    None,
+                    f"{len(only_with_default)} workspaces appear only with include_default; "
+                    "all are marked default",
+                )
+            )
+        with_default.records = [
+            w.model_copy(update={"is_default": True}) if w.id in only_with_default else w
+            for w in with_default.records
+        ]
+        return with_default
+
+    async def workspace_members(
+        self, workspaces: Sequence[Workspace] | None = None
+    ) -> ParseResult[WorkspaceMember]:
+        """Explicit members of every workspace, listed concurrently (bounded, rate-limited).
+
+        An archived workspace that refuses the listing (400/404) is reported, not fatal.
+        """
+        if workspaces is None:
+            workspaces = (await self.workspaces()).records
+
+        def job(workspace: Workspace) -> Callable[[], Awaitable[ParseResult[WorkspaceMember]]]:
+            return lambda: self._members_of(workspace)
+
+        parts = await bounded_gather([job(w) for w in workspaces], self.config.member_concurrency)
+        result: ParseResult[WorkspaceMember] = ParseResult(WORKSPACE_MEMBERS)
+        for part in parts:
+            result.extend(part)
+        return result
+
+    async def service_accounts(self) -> ParseResult[ServiceAccount]:
+        """Every service account, archived included (needs the org:admin OAuth token)."""
+        self._require_oauth(SERVICE_ACCOUNTS)
+        return await self._page_token(
+            ServiceAccount,
+            SERVICE_ACCOUNTS,
+            "/v1/organizations/service_accounts",
+            {"include_archived": True},
+        )
+
+    async def service_account_memberships(
+        self, service_accounts: Sequence[ServiceAccount] | None = None
+    ) -> ParseResult[ServiceAccountMembership]:
+        """Workspace memberships of every live service account, the implicit Default
+        Workspace membership included (archived accounts have none)."""
+        self._require_oauth(SERVICE_ACCOUNT_MEMBERSHIPS)
+        if service_accounts is None:
+            service_accounts = (await self.service_accounts()).records
+        live = [sa for sa in service_accounts if not sa.archived]
+
+        def job(
+            sa: ServiceAccount,
+        ) -> Callable[[], Awaitable[ParseResult[ServiceAccountMembership]]]:
+            return lambda: self._memberships_of(sa)
+
+        parts = await bounded_gather([job(sa) for sa in live], self.config.member_concurrency)
+        result: ParseResult[ServiceAccountMembership] = ParseResult(SERVICE_ACCOUNT_MEMBERSHIPS)
+        for part in parts:
+            result.extend(part)
+        return result
+
+    async def extract_all(self) -> AdminSnapshot:
+        """The organization, then every family. A family failure is kept, not raised;
+        credential problems, an organization mismatch and the deadline are raised."""
+        snapshot = AdminSnapshot(organization=await self.organization(), stats=self.stats)
+
+        async def run(family: str, call: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
+            try:
+                snapshot.results[family] = await call()
+            except (DeadlineExceeded, OrganizationMismatchError):
+                raise
+            except ExtractError as exc:
+                snapshot.failed[family] = exc
+
+        oauth = self.can_read_service_accounts
+        await bounded_gather(
+            [
+                lambda: run(USERS, self.users),
+                lambda: run(INVITES, self.invites),
+                lambda: run(WORKSPACES, self.workspaces),
+                lambda: run(API_KEYS, self.api_keys),
+                *([lambda: run(SERVICE_ACCOUNTS, self.service_accounts)] if oauth else []),
+            ],
+            limit=5,
+        )
+        await self._dependent(snapshot, run, WORKSPACES, WORKSPACE_MEMBERS, self.workspace_members)
+        if oauth:
+            await self._dependent(
+                snapshot,
+                run,
+                SERVICE_ACCOUNTS,
+                SERVICE_ACCOUNT_MEMBERSHIPS,
+                self.service_account_memberships,
+            )
+        else:
+            why = f"no OAuth token ({OAUTH_TOKEN_ENV}) configured"
+            snapshot.skipped[SERVICE_ACCOUNTS] = why
+            snapshot.skipped[SERVICE_ACCOUNT_MEMBERSHIPS] = why
+        return snapshot
+
+    # ---- helpers --------------------------------------------------------------------
+
+    @staticmethod
+    async def _dependent(
+        snapshot: AdminSnapshot,
+        run: Callable[[str, Callable[[], Awaitable[ParseResult[Any]]]], Awaitable[None]],
+        parent: str,
+        family: str,
+        call: Callable[[Any], Awaitable[ParseResult[Any]]],
+    ) -> None:
+        if parent not in snapshot.results:
+            snapshot.skipped[family] = f"{parent} failed, so {family} could not be listed"
+            return
+        parents = snapshot.results[parent].records
+        await run(family, lambda: call(parents))
+
+    async def _members_of(self, workspace: Workspace) -> ParseResult[WorkspaceMember]:
+        endpoint = f"/v1/organizations/workspaces/{workspace.id}/members"
+        try:
+            return await self._id_cursor(
+                WorkspaceMember,
+                WORKSPACE_MEMBERS,
+                endpoint,
+                defaults={"workspace_id": workspace.id},
+            )
+        except ApiError as exc:
+            if not (workspace.archived and exc.status in (400, 404)):
+                raise
+            problem = f"archived workspace refused its member list (HTTP {exc.status})"
+            return ParseResult(
+                WORKSPACE_MEMBERS, issues=[RecordIssue(WORKSPACE_MEMBERS, workspace.id, problem)]
+            )
+
+    async def _memberships_of(self, sa: ServiceAccount) -> ParseResult[ServiceAccountMembership]:
+        endpoint = f"/v1/organizations/service_accounts/{sa.id}/workspaces"
+        walk = self._page_token(
+            ServiceAccountMembership,
+            SERVICE_ACCOUNT_MEMBERSHIPS,
+            endpoint,
+            defaults={"service_account_id": sa.id},
+        )
+        try:
+            return await walk
+        except ApiError as exc:
+            # A cursor goes stale when a membership is removed mid-walk (400): start over once.
+            if exc.status != 400 or isinstance(exc, ServiceAccountPermissionError):
+                raise
+        return await self._page_token(
+            ServiceAccountMembership,
+            SERVICE_ACCOUNT_MEMBERSHIPS,
+            endpoint,
+            defaults={"service_account_id": sa.id},
+        )
+
+    def _require_oauth(self, family: str) -> None:
+        if not self.can_read_service_accounts:
+            raise CredentialError(
+                f"{family} need an org:admin OAuth token in {OAUTH_TOKEN_ENV}; "
+                "Admin keys are rejected on the service-account routes."
+            )
+
+    async def _id_cursor(
+        self,
+        model: type[R],
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> ParseResult[R]:
+        """Walk `after_id=last_id` pages of `limit=admin_page_size` while `has_more`."""
+        defaults = defaults or {}
+        collected = Collected(model, family, endpoint)
+        cursor: str | None = None
+        while True:
+            query = {**(params or {}), "limit": self.config.admin_page_size}
+            if cursor is not None:
+                query["after_id"] = cursor
+            body, _ = await self._get(family, endpoint, query, oauth=False)
+            page: Page = read_id_cursor_page(body, family, endpoint)
+            collected.add(page, defaults)
+            cursor = page.next_cursor
+            if cursor is None:
+                return parse_records(model, collected.items(), family, defaults)
+
+    async def _page_token(
+        self,
+        model: type[R],
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+    ) -> ParseResult[R]:
+        """Walk `page=next_page` pages of `limit=service_account_page_size` while `has_more`."""
+        defaults = defaults or {}
+        collected = Collected(model, family, endpoint)
+        token: str | None = None
+        while True:
+            query = {**(params or {}), "limit": self.config.service_account_page_size}
+            if token is not None:
+                query["page"] = token
+            body, _ = await self._get(family, endpoint, query, oauth=True)
+            page = read_page_token_page(body, family, endpoint)
+            collected.add(page, defaults)
+            token = page.next_cursor
+            if token is None:
+                return parse_records(model, collected.items(), family, defaults)
+
+    async def _get(
+        self, family: str, endpoint: str, params: Mapping[str, Any], *, oauth: bool
+    ) -> tuple[Any, httpx.Response]:
+        """One GET (retried by the transport); returns the decoded JSON body and the response."""
+        self.deadline.check(f"listing {family}")
+        try:
+            response = await self._client.get(
+                endpoint, params=dict(params), headers=self._auth_headers(oauth)
+            )
+        except httpx.HTTPError as exc:
+            raise network_error(exc, self._secrets, family=family, endpoint=endpoint) from None
+        if response.status_code >= 400:
+            if oauth and response.status_code == 403:
+                raise api_error(
+                    response,
+                    self._secrets,
+                    family=family,
+                    endpoint=endpoint,
+                    error_class=ServiceAccountPermissionError,
+                    prefix=_LACKS_ORG_ADMIN,
+                )
+            raise api_error(response, self._secrets, family=family, endpoint=endpoint)
+        self._check_organization(response, family, endpoint)
+        try:
+            return response.json(), response
+        except ValueError:
+            raise MalformedPageError(family, endpoint, "body is not JSON") from None
+
+    def _check_organization(self, response: httpx.Response, family: str, endpoint: str) -> None:
+        header = response.headers.get(ORG_HEADER)
+        if self._organization_id and header is not None and header != self._organization_id:
+            raise OrganizationMismatchError(
+                f"{family} page from {endpoint} belongs to organization {header!r}, "
+                f"not {self._organization_id!r}"
+            )
+
+    def _auth_headers(self, oauth: bool) -> dict[str, str]:
+        if oauth:
+            token = self._credentials.oauth_token
+            assert token is not None  # checked by _require_oauth
+            return {"authorization": f"Bearer {token.get_secret_value()}"}
+        return {"x-api-key": self._credentials.admin_key.get_secret_value()}

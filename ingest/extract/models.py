@@ -1,0 +1,253 @@
+"""Typed records of every identity family the extractors read.
+
+Tolerance rules (see `parsing.parse_records`):
+- only the identifying fields (`id_fields`) are required; every other field may be
+  missing or unreadable and is then None (or empty), with the problem reported;
+- enums keep values they do not know as raw strings (reported, never fatal);
+- extra fields the API adds later are ignored.
+
+Default Workspace rule: the list endpoint returns the Default Workspace only with
+`include_default=true`. The extractor lists workspaces twice (with and without
+`include_default`, both with `include_archived=true`) and marks `is_default` on the
+workspace(s) present only in the first listing. Names are not trusted (a workspace may
+be called "Default Workspace"); when the API predates `include_default`, no workspace is
+marked and API keys whose deprecated `workspace_id` is null point at the default one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from ingest.extract.enums import (
+    ActorType,
+    LenientActorType,
+    LenientApiKeyStatus,
+    LenientInviteStatus,
+    LenientOrgRole,
+    LenientServiceAccountRole,
+    LenientWorkspaceRole,
+    note,
+)
+
+
+class Record(BaseModel):
+    """A record of one family. `id_fields` identify it; `expected_fields` should be present."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id_fields: ClassVar[tuple[str, ...]] = ("id",)
+    expected_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def record_id(cls, raw: Mapping[str, Any]) -> str | None:
+        """The record's identity ("a:b" for composite ones), or None when unreadable."""
+        parts = [raw.get(name) for name in cls.id_fields]
+        if not all(isinstance(part, str) and part for part in parts):
+            return None
+        return ":".join(parts)  # type: ignore[arg-type]
+
+    @property
+    def key(self) -> str:
+        return ":".join(getattr(self, name) for name in self.id_fields)
+
+
+class Organization(Record):
+    id: str
+    name: str | None = None
+    type: str | None = None
+    expected_fields = frozenset({"name"})
+
+
+class User(Record):
+    id: str
+    email: str | None = None
+    name: str | None = None
+    role: LenientOrgRole | None = None
+    added_at: datetime | None = None
+    expected_fields = frozenset({"email", "name", "role", "added_at"})
+
+
+class Invite(Record):
+    id: str
+    email: str | None = None
+    role: LenientOrgRole | None = None
+    status: LenientInviteStatus | None = None
+    invited_at: datetime | None = None
+    expires_at: datetime | None = None
+    accepted_at: datetime | None = None
+    rbac_group_ids: list[str] = Field(default_factory=list)
+    expected_fields = frozenset({"email", "role", "status", "invited_at", "expires_at"})
+
+
+class DataResidency(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    workspace_geo: str | None = None
+    # a list of geos ("global", "us"), or the string "unrestricted"
+    allowed_inference_geos: list[str] | str | None = None
+    default_inference_geo: str | None = None
+
+
+class Workspace(Record):
+    id: str
+    name: str | None = None
+    created_at: datetime | None = None
+    archived_at: datetime | None = None
+    display_color: str | None = None
+    data_residency: DataResidency | None = None
+    compartment_id: str | None = None
+    external_key_id: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    is_default: bool = False  # set by the extractor, see the module docstring
+    expected_fields = frozenset({"name", "created_at"})
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class WorkspaceMember(Record):
+    """An explicit user membership of a workspace (inherited access is not listed)."""
+
+    workspace_id: str
+    user_id: str
+    workspace_role: LenientWorkspaceRole | None = None
+    id_fields = ("workspace_id", "user_id")
+    expected_fields = frozenset({"workspace_role"})
+
+
+class Actor(BaseModel):
+    """`created_by` of an API key: who made it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str | None = None
+    type: LenientActorType | None = None
+
+
+class ApiKeyScope(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    type: str | None = None  # "workspace" | "organization"
+    workspace_id: str | None = None
+
+
+_PRINCIPAL_KINDS = {
+    "user_actor": (ActorType.USER, "user_id"),
+    "service_account_actor": (ActorType.SERVICE_ACCOUNT, "service_account_id"),
+    # legacy {id, type} shapes
+    "user": (ActorType.USER, "id"),
+    "service_account": (ActorType.SERVICE_ACCOUNT, "id"),
+}
+
+
+class Principal(BaseModel):
+    """Whom a key is bound to, read from any of its shapes.
+
+    Current: `{"type": "user_actor", "user_id"}` / `{"type": "service_account_actor",
+    "service_account_id"}`; legacy: `{"id", "type": "user"}`. `kind` is None when the
+    shape is unknown (then `raw_type` tells what was sent).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    kind: ActorType | None = None
+    id: str | None = None
+    raw_type: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalize(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, Mapping) or "raw_type" in value or "kind" in value:
+            return value
+        raw_type = value.get("type")
+        kind, id_field = _PRINCIPAL_KINDS.get(str(raw_type), (None, None))
+        if kind is None:
+            note(info, f"principal type {str(raw_type)!r} is not known; kept")
+            found = next(
+                (value.get(k) for k in ("user_id", "service_account_id", "id") if value.get(k)),
+                None,
+            )
+            return {"kind": None, "id": found, "raw_type": raw_type}
+        return {"kind": kind, "id": value.get(id_field) or value.get("id"), "raw_type": raw_type}
+
+
+class ApiKey(Record):
+    id: str
+    name: str | None = None
+    created_at: datetime | None = None
+    created_by: Actor | None = None  # null for legacy, WIF-federated or system-created keys
+    expires_at: datetime | None = None  # null: never expires
+    partial_key_hint: str | None = None
+    status: LenientApiKeyStatus | None = None
+    scope: ApiKeyScope | None = None
+    principal: Principal | None = None
+    workspace_id: str | None = None  # deprecated: null for the Default Workspace and org keys
+    expected_fields = frozenset({"name", "created_at", "status"})
+
+    @property
+    def scope_workspace_id(self) -> str | None:
+        """The workspace the key works in (the real id, also for the Default Workspace),
+        from `scope` when present, else the deprecated `workspace_id` (None = default/org)."""
+        if self.scope is not None:
+            return self.scope.workspace_id
+        return self.workspace_id
+
+
+class ServiceAccount(Record):
+    id: str
+    name: str | None = None
+    description: str | None = None
+    organization_role: LenientServiceAccountRole | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_by_actor_id: str | None = None
+    expected_fields = frozenset({"name", "organization_role", "created_at"})
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class ServiceAccountMembership(Record):
+    service_account_id: str
+    workspace_id: str
+    workspace_role: LenientWorkspaceRole | None = None
+    implicit: bool | None = None  # True for the implicit Default Workspace membership
+    created_by_actor_id: str | None = None
+    id_fields = ("service_account_id", "workspace_id")
+    expected_fields = frozenset({"workspace_role"})
+
+
+class ScimUser(Record):
+    """A SCIM user (WorkOS directory). Join to Admin users on `primary_email`, exactly."""
+
+    id: str
+    user_name: str | None = None
+    primary_email: str | None = None  # primary email, else first, else userName if email-like
+    emails: list[str] = Field(default_factory=list)
+    active: bool | None = None
+    external_id: str | None = None
+    display_name: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    department: str | None = None  # enterprise extension
+    manager_id: str | None = None  # enterprise extension: the manager's SCIM id
+    group_ids: list[str] = Field(default_factory=list)  # readOnly `groups` when sent
+    expected_fields = frozenset({"user_name"})
+
+
+class ScimGroup(Record):
+    id: str
+    display_name: str | None = None
+    external_id: str | None = None
+    member_ids: list[str] = Field(default_factory=list)  # every member value, users and groups
+    nested_group_ids: list[str] = Field(default_factory=list)  # members typed "Group"
+    expected_fields = frozenset({"display_name"})
