@@ -38,6 +38,7 @@ class Decision:
     drop: bool = False
     error_status: int | None = None
     truncate: bool = False
+    malformed: bool = False
     slow_seconds: float = 0.0
 
 
@@ -65,6 +66,8 @@ class FaultInjector:
                 # Always draw the same number of values per spec so streams stay reproducible.
                 r_drop, r_err, r_trunc, r_slow = (self.rng.random() for _ in range(4))
                 pick = self.rng.randrange(max(1, len(spec.error_statuses)))
+                # Drawn only when configured, so older seeded streams stay as they were.
+                r_malformed = self.rng.random() if spec.malformed_rate > 0 else 1.0
                 if r_slow < spec.slow_rate:
                     decision.slow_seconds = max(decision.slow_seconds, spec.slow_seconds)
                 if decision.drop or decision.error_status or decision.truncate:
@@ -75,6 +78,8 @@ class FaultInjector:
                     decision.error_status = int(spec.error_statuses[pick])
                 elif r_trunc < spec.truncate_rate:
                     decision.truncate = True
+                elif r_malformed < spec.malformed_rate:
+                    decision.malformed = True
         return decision
 
     def churn_draws(self, path: str) -> int:
@@ -130,7 +135,39 @@ class FaultMiddleware:
             state(scope)["fault"] = "truncate"
             await self.app(scope, receive, _truncating(scope, send))
             return
+        if decision.malformed:
+            stats.record_fault("malformed")
+            state(scope)["fault"] = "malformed"
+            await self.app(scope, receive, _malforming(send))
+            return
         await self.app(scope, receive, send)
+
+
+MALFORMED_BODY = b'{"type": "surprise", "items": "not where a client expects them"}'
+
+
+def _malforming(send: Send) -> Send:
+    """Replace a successful answer's body with valid JSON of the wrong shape."""
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+            return
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = b"".join(chunks) if start.get("status", 500) >= 300 else MALFORMED_BODY
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return wrapped
 
 
 def _truncating(scope: Scope, send: Send) -> Send:

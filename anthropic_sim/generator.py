@@ -115,7 +115,7 @@ class _Generator:
         creds = Credentials(self.rng)
         self.ids = IdFactory(random.Random(f"ids-{seed}"))
         stem = COMPANY_STEMS[seed % len(COMPANY_STEMS)]
-        self.main_domains = [f"{stem}-{seed}.example", f"{stem}-{seed}-labs.test"]
+        self.main_domains = [f"{stem}-{seed}.example", f"{stem}-{seed}-labs.example"]
         self.people = People(self.rng, self.main_domains)
         self.org_created = EPOCH - ORG_AGE
         self.org = Org(

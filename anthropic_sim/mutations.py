@@ -29,7 +29,7 @@ class MutationError(ValueError):
 
 
 def _people(sim: Simulator, rng: random.Random) -> People:
-    people = People(rng, sim.org.main_domains or ["example.test"])
+    people = People(rng, sim.org.main_domains or ["example.example"])
     people.taken = {u.email.lower() for u in sim.org.users.values()}
     people.taken |= {u.email.lower() for u in sim.org.departed_users.values()}
     return people

@@ -22,7 +22,13 @@ LAST_NAMES = (
     "Lefèvre", "Yılmaz", "Papadopoulos", "Horváth", "MacLeod", "Taylor", "Walker", "Singh",
 )  # fmt: skip
 COMPANY_STEMS = ("acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell")
-EXTERNAL_DOMAINS = ("gmail.test", "outlook.test", "proton.test", "yahoo.test", "contractor.example")
+EXTERNAL_DOMAINS = (
+    "gmail.example",
+    "outlook.example",
+    "proton.example",
+    "yahoo.example",
+    "contractor.example",
+)
 WORKSPACE_NAMES = (
     "Production", "Staging", "Research", "Data Science", "Support Bots", "Marketing",
     "Claude Code", "Sandbox", "Platform", "Mobile", "Search", "Billing Ops", "Security",

@@ -55,6 +55,14 @@ def test_truncated_body(make_api: Any) -> None:
         assert 0 < len(received) < declared
 
 
+def test_malformed_page(make_api: Any) -> None:
+    api = make_api(seed=1, size="small", faults=[FaultSpec(route="users", malformed_rate=1.0)])
+    response = api.admin.get(USERS)
+    assert response.status_code == 200
+    assert "data" not in response.json()  # valid JSON, wrong shape
+    assert api.control.get("/_control/stats").json()["faults"] == {"malformed": 1}
+
+
 def test_faults_are_seeded(make_api: Any) -> None:
     spec = FaultSpec(error_rate=0.5, error_statuses=(500, 503))
 
