@@ -28,3 +28,10 @@ def test_compose_file_validates():
         [tool, "config", "-q"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_readme_configuration_table_is_current():
+    from ingest.settings_docs import README, render
+
+    current = README.read_text()
+    assert render(current) == current, "run `python -m ingest.settings_docs`"

@@ -1,0 +1,1 @@
+"""The graph declaration and everything derived from it (Cypher, docs, fingerprints)."""

@@ -1,0 +1,129 @@
+"""Cypher derived from a graph declaration.
+
+Only identifiers validated by ingest.graph.schema are written into the text, always backtick-
+quoted. Every value (ids, properties, tenant, sync id, timestamps) travels as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ingest.graph.schema import (
+    FIRSTSEEN,
+    LASTUPDATED,
+    SYNC_ID,
+    TENANT_ID,
+    GraphModel,
+    NodeType,
+    RelType,
+    quote,
+)
+
+
+@dataclass(frozen=True)
+class SchemaStatement:
+    name: str
+    cypher: str
+
+
+def constraint_name(node: NodeType) -> str:
+    return f"{node.label}_{node.key}_unique"
+
+
+def index_name(label: str, prop: str) -> str:
+    return f"{label}_{prop}_idx"
+
+
+def schema_statements(model: GraphModel) -> Iterator[SchemaStatement]:
+    """Uniqueness constraints (Community-compatible) then range indexes, all IF NOT EXISTS."""
+    for node in model.nodes:
+        name = constraint_name(node)
+        yield SchemaStatement(
+            name,
+            f"CREATE CONSTRAINT {quote(name)} IF NOT EXISTS "
+            f"FOR (n:{quote(node.label)}) REQUIRE n.{quote(node.key)} IS UNIQUE",
+        )
+    for node in model.nodes:
+        for prop in _indexed_props(node):
+            name = index_name(node.label, prop)
+            yield SchemaStatement(
+                name,
+                f"CREATE INDEX {quote(name)} IF NOT EXISTS "
+                f"FOR (n:{quote(node.label)}) ON (n.{quote(prop)})",
+            )
+
+
+def _indexed_props(node: NodeType) -> Iterator[str]:
+    if node.tenant_scoped:
+        yield TENANT_ID
+    yield SYNC_ID
+    for prop in node.properties:
+        if prop.indexed:
+            yield prop.name
+
+
+def node_merge(node: NodeType) -> str:
+    """Parameters: $rows (maps holding the key and every declared property), $now, $sync_id,
+    and $tenant_id for tenant-scoped types. `SET n += row` removes properties set to null."""
+    key = quote(node.key)
+    sets = [
+        "n += row",
+        *(f"n:{quote(label)}" for label in node.extra_labels),
+        f"n.{LASTUPDATED} = $now",
+        f"n.{SYNC_ID} = $sync_id",
+    ]
+    if node.tenant_scoped:
+        sets.append(f"n.{TENANT_ID} = $tenant_id")
+    return (
+        "UNWIND $rows AS row\n"
+        f"MERGE (n:{quote(node.label)} {{{key}: row.{key}}})\n"
+        f"ON CREATE SET n.{FIRSTSEEN} = $now\n"
+        f"SET {', '.join(sets)}"
+    )
+
+
+def rel_merge(rel: RelType) -> str:
+    """Parameters: $rows (maps {start, end, every declared property}), $now, $sync_id. Rows whose
+    endpoints do not exist write nothing; the statement returns how many were written."""
+    sets = [f"r.{quote(p)} = row.{quote(p)}" for p in rel.property_names]
+    sets += [f"r.{LASTUPDATED} = $now", f"r.{SYNC_ID} = $sync_id"]
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (a:{quote(rel.start.label)} {{{quote(rel.start.key)}: row.start}})\n"
+        f"MATCH (b:{quote(rel.end.label)} {{{quote(rel.end.key)}: row.end}})\n"
+        f"MERGE (a)-[r:{quote(rel.type)}]->(b)\n"
+        f"ON CREATE SET r.{FIRSTSEEN} = $now\n"
+        f"SET {', '.join(sets)}\n"
+        "RETURN count(r) AS written"
+    )
+
+
+def node_cleanup(node: NodeType, batch_rows: int) -> str:
+    """Parameters: $tenant_id, $sync_id. Needs an auto-commit transaction (IN TRANSACTIONS)."""
+    if not node.tenant_scoped:
+        raise ValueError(f"node type {node.name!r} is not tenant-scoped: it is never cleaned up")
+    return (
+        f"MATCH (n:{quote(node.label)}) "
+        f"WHERE n.{TENANT_ID} = $tenant_id AND n.{SYNC_ID} <> $sync_id\n"
+        f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {int(batch_rows)} ROWS"
+    )
+
+
+def rel_cleanup(rel: RelType, batch_rows: int) -> str:
+    """Parameters: $tenant_id, $sync_id. A relationship belongs to its start node's tenant."""
+    return (
+        f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(:{quote(rel.end.label)}) "
+        f"WHERE a.{TENANT_ID} = $tenant_id AND r.{SYNC_ID} <> $sync_id\n"
+        f"CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {int(batch_rows)} ROWS"
+    )
+
+
+def schema_cypher_file(model: GraphModel) -> str:
+    """The text of cypher/schema.cypher, for people who set up a database by hand."""
+    header = (
+        "// GENERATED from ingest/graph/model.py by `python -m ingest.graph.docs`: do not edit.\n"
+        "// Uniqueness constraints (Neo4j Community compatible) and range indexes of the\n"
+        "// identity graph. Every statement is idempotent (IF NOT EXISTS).\n"
+    )
+    return header + "".join(f"\n{s.cypher};" for s in schema_statements(model)) + "\n"

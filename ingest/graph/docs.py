@@ -1,0 +1,168 @@
+"""Generates docs/graph-model.md and cypher/schema.cypher from the declaration.
+
+python -m ingest.graph.docs            # write both files
+python -m ingest.graph.docs --check    # exit 1 when a committed file is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.graph.cypher import schema_cypher_file
+from ingest.graph.model import MODEL
+from ingest.graph.schema import (
+    KEY,
+    NODE_SYSTEM_PROPS,
+    REL_SYSTEM_PROPS,
+    GraphModel,
+    NodeType,
+    Prop,
+    RelType,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPH_MODEL_MD = ROOT / "docs" / "graph-model.md"
+SCHEMA_CYPHER = ROOT / "cypher" / "schema.cypher"
+
+
+def graph_model_markdown(model: GraphModel) -> str:
+    return "\n".join(_markdown_lines(model)) + "\n"
+
+
+def _markdown_lines(model: GraphModel) -> Iterator[str]:
+    yield "# Graph model"
+    yield ""
+    yield "<!-- GENERATED from ingest/graph/model.py by `python -m ingest.graph.docs`: do not edit."
+    yield "     tests/graph/test_docs.py fails when this file is stale. -->"
+    yield ""
+    yield (
+        "Every node is merged on its key `id` (a uniqueness constraint per provider label). "
+        "Relationships are merged between existing nodes. Timestamps from the API are RFC 3339 "
+        "strings. A *family* is the unit of cleanup: when a sync read a family completely, the "
+        "tenant's elements of that family it did not write are deleted; an incomplete family is "
+        "left untouched."
+    )
+    yield ""
+    yield from _diagram(model)
+    yield from _families(model)
+    yield from _system_props()
+    yield "## Nodes"
+    yield ""
+    for node in model.nodes:
+        yield from _node_section(node)
+    yield "## Relationships"
+    yield ""
+    for rel in model.rels:
+        yield from _rel_section(rel)
+
+
+def _diagram(model: GraphModel) -> Iterator[str]:
+    yield "```mermaid"
+    yield "flowchart LR"
+    for node in model.nodes:
+        yield f"    {node.name}[{node.label}]"
+    for rel in model.rels:
+        yield f"    {rel.start.name} -->|{rel.type}| {rel.end.name}"
+    yield "```"
+    yield ""
+
+
+def _families(model: GraphModel) -> Iterator[str]:
+    yield "## Families"
+    yield ""
+    yield "| family | node types | relationships | cleaned up |"
+    yield "|---|---|---|---|"
+    for family in model.families:
+        nodes = ", ".join(f"`{n.label}`" for n in model.nodes_in(family)) or "-"
+        rels = ", ".join(f"`{r.pattern}`" for r in model.rels_in(family)) or "-"
+        cleaned = "never" if family in model.never_cleaned else "when read completely"
+        yield f"| `{family}` | {nodes} | {rels} | {cleaned} |"
+    yield ""
+
+
+def _system_props() -> Iterator[str]:
+    yield "## Properties the loader writes"
+    yield ""
+    yield "On every node (`tenant_id` on tenant-scoped types only):"
+    yield ""
+    yield from _prop_table(
+        (Prop(KEY, "string", "The key: uniqueness constraint per provider label.", indexed=True),)
+    )
+    yield from _prop_table(NODE_SYSTEM_PROPS, header=False)
+    yield ""
+    yield "On every relationship:"
+    yield ""
+    yield from _prop_table(REL_SYSTEM_PROPS)
+    yield ""
+
+
+def _node_section(node: NodeType) -> Iterator[str]:
+    yield f"### {node.label} (`{node.name}`)"
+    yield ""
+    yield node.description
+    yield ""
+    labels = ", ".join(f"`{label}`" for label in node.labels)
+    yield f"- labels: {labels}"
+    yield f"- key: `{node.key}`"
+    yield f"- family: `{node.family}`"
+    yield f"- tenant-scoped: {'yes' if node.tenant_scoped else 'no'}"
+    yield ""
+    yield from _prop_table(node.properties)
+    yield ""
+
+
+def _rel_section(rel: RelType) -> Iterator[str]:
+    yield f"### `{rel.pattern}`"
+    yield ""
+    yield rel.description
+    yield ""
+    yield f"- family: `{rel.family}`"
+    yield ""
+    if rel.properties:
+        yield from _prop_table(rel.properties)
+        yield ""
+
+
+def _prop_table(props: tuple[Prop, ...], header: bool = True) -> Iterator[str]:
+    if header:
+        yield "| property | type | indexed | description |"
+        yield "|---|---|---|---|"
+    for prop in props:
+        indexed = "yes" if prop.indexed else ""
+        note = " Volatile: changes on every sync." if prop.volatile else ""
+        yield f"| `{prop.name}` | {prop.type} | {indexed} | {_cell(prop.description)}{note} |"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def generated_files(model: GraphModel = MODEL) -> dict[Path, str]:
+    return {GRAPH_MODEL_MD: graph_model_markdown(model), SCHEMA_CYPHER: schema_cypher_file(model)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when a file is stale")
+    args = parser.parse_args(argv)
+    stale = []
+    for path, text in generated_files().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+    for path in stale:
+        print(f"stale: {path.relative_to(ROOT)} (run python -m ingest.graph.docs)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

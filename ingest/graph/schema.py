@@ -1,0 +1,238 @@
+"""The machinery for declaring a graph: node types, relationship types and their properties.
+
+A declaration is plain frozen data. Everything that talks to Neo4j (constraints, indexes, the
+loader's statements, cleanup, the docs) is derived from it, so labels, keys, property names and
+relationship types are written down exactly once, in ingest/graph/model.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+PropType = Literal["string", "int", "float", "bool", "string_list", "datetime_string"]
+PROP_TYPES: frozenset[str] = frozenset(get_args(PropType))
+
+# Labels, relationship types and property names end up inside Cypher text (backtick-quoted),
+# so only plain identifiers are accepted; values never do, they travel as parameters.
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+KEY = "id"
+TENANT_ID = "tenant_id"
+SYNC_ID = "sync_id"
+FIRSTSEEN = "firstseen"
+LASTUPDATED = "lastupdated"
+
+
+def require_identifier(name: str, what: str) -> str:
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        raise ValueError(f"invalid {what} {name!r}: use letters, digits and _ only")
+    return name
+
+
+def quote(identifier: str) -> str:
+    """Backtick-quote an identifier that has already been validated."""
+    return f"`{require_identifier(identifier, 'identifier')}`"
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A declared property of a node or relationship type."""
+
+    name: str
+    type: PropType
+    description: str
+    indexed: bool = False
+    # Sync bookkeeping that changes on every sync (e.g. last_sync_id): left out of fingerprints.
+    volatile: bool = False
+
+    def __post_init__(self) -> None:
+        require_identifier(self.name, "property name")
+        if self.type not in PROP_TYPES:
+            raise ValueError(f"property {self.name!r}: unknown type {self.type!r}")
+        if not self.description.strip():
+            raise ValueError(f"property {self.name!r} needs a description")
+
+
+# Written by the loader on every element: never declared per type, never accepted in rows.
+NODE_SYSTEM_PROPS: tuple[Prop, ...] = (
+    Prop(
+        TENANT_ID,
+        "string",
+        "Id of the tenant (organization) whose sync wrote this node.",
+        indexed=True,
+    ),
+    Prop(FIRSTSEEN, "int", "Epoch milliseconds of the sync that created this node."),
+    Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that wrote this node."),
+    Prop(SYNC_ID, "string", "Id of the last sync that wrote this node.", indexed=True),
+)
+REL_SYSTEM_PROPS: tuple[Prop, ...] = (
+    Prop(FIRSTSEEN, "int", "Epoch milliseconds of the sync that created this relationship."),
+    Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that wrote it."),
+    Prop(SYNC_ID, "string", "Id of the last sync that wrote this relationship."),
+)
+RESERVED_NAMES: frozenset[str] = frozenset(
+    {KEY, "start", "end"} | {p.name for p in NODE_SYSTEM_PROPS + REL_SYSTEM_PROPS}
+)
+
+
+def _check_props(owner: str, props: tuple[Prop, ...]) -> None:
+    names = [p.name for p in props]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"{owner}: properties declared twice: {duplicates}")
+    reserved = sorted(set(names) & RESERVED_NAMES)
+    if reserved:
+        raise ValueError(f"{owner}: {reserved} are written by the loader, do not declare them")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeType:
+    """A node type. `label` is the provider label (unique per type, used to MERGE);
+    `extra_labels` are semantic labels shared across providers (UserAccount, APIKey...)."""
+
+    name: str
+    label: str
+    extra_labels: tuple[str, ...] = ()
+    key: str = KEY
+    properties: tuple[Prop, ...] = ()
+    family: str
+    description: str
+    tenant_scoped: bool = True
+
+    def __post_init__(self) -> None:
+        require_identifier(self.name, "node type name")
+        require_identifier(self.label, f"label of node type {self.name!r}")
+        for extra in self.extra_labels:
+            require_identifier(extra, f"extra label of node type {self.name!r}")
+        if self.key != KEY:
+            raise ValueError(f"node type {self.name!r}: keys are always {KEY!r}")
+        require_identifier(self.family, f"family of node type {self.name!r}")
+        _check_props(f"node type {self.name!r}", self.properties)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.extra_labels)
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelType:
+    """A relationship type between two node types. Identified by (type, start, end): the same
+    Neo4j relationship type may connect several pairs, each declared separately."""
+
+    type: str
+    start: NodeType
+    end: NodeType
+    properties: tuple[Prop, ...] = ()
+    family: str
+    description: str
+
+    def __post_init__(self) -> None:
+        require_identifier(self.type, "relationship type")
+        require_identifier(self.family, f"family of {self.pattern}")
+        _check_props(self.pattern, self.properties)
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.type, self.start.name, self.end.name)
+
+    @property
+    def pattern(self) -> str:
+        return f"(:{self.start.label})-[:{self.type}]->(:{self.end.label})"
+
+    @property
+    def property_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties)
+
+
+@dataclass(frozen=True)
+class GraphModel:
+    """The registry of a whole graph, validated as a whole on construction."""
+
+    nodes: tuple[NodeType, ...]
+    rels: tuple[RelType, ...]
+    families: tuple[str, ...]
+    # Families whose elements are history and must never be deleted by cleanup.
+    never_cleaned: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        self._check_nodes()
+        self._check_rels()
+        unknown = sorted(self.never_cleaned - set(self.families))
+        if unknown:
+            raise ValueError(f"never_cleaned names undeclared families: {unknown}")
+
+    def _check_nodes(self) -> None:
+        _require_unique("node type name", [n.name for n in self.nodes])
+        _require_unique("provider label", [n.label for n in self.nodes])
+        provider_labels = {n.label for n in self.nodes}
+        for node in self.nodes:
+            clash = provider_labels & set(node.extra_labels)
+            if clash:
+                raise ValueError(
+                    f"node type {node.name!r}: extra labels {clash} are provider labels"
+                )
+            self._require_family(node.family, f"node type {node.name!r}")
+
+    def _check_rels(self) -> None:
+        _require_unique("relationship", [r.identity for r in self.rels])
+        declared = set(self.nodes)
+        for rel in self.rels:
+            for end in (rel.start, rel.end):
+                if end not in declared:
+                    raise ValueError(f"{rel.pattern}: node type {end.name!r} is not declared")
+            if not rel.start.tenant_scoped:
+                # Relationship cleanup finds a tenant's relationships through the start node.
+                raise ValueError(f"{rel.pattern}: the start node type must be tenant-scoped")
+            self._require_family(rel.family, rel.pattern)
+
+    def _require_family(self, family: str, owner: str) -> None:
+        if family not in self.families:
+            raise ValueError(f"{owner}: family {family!r} is not among the declared families")
+
+    def node(self, name: str) -> NodeType:
+        for node in self.nodes:
+            if node.name == name:
+                return node
+        raise KeyError(f"no node type named {name!r}")
+
+    def rel(self, type: str, start: str, end: str) -> RelType:
+        for rel in self.rels:
+            if rel.identity == (type, start, end):
+                return rel
+        raise KeyError(f"no relationship ({start})-[:{type}]->({end}) declared")
+
+    def nodes_in(self, family: str) -> tuple[NodeType, ...]:
+        self._require_family(family, "lookup")
+        return tuple(n for n in self.nodes if n.family == family)
+
+    def rels_in(self, family: str) -> tuple[RelType, ...]:
+        self._require_family(family, "lookup")
+        return tuple(r for r in self.rels if r.family == family)
+
+    def volatile_properties(self) -> frozenset[str]:
+        props = [p for n in self.nodes for p in n.properties]
+        props += [p for r in self.rels for p in r.properties]
+        return frozenset(p.name for p in props if p.volatile)
+
+    def all_labels(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for node in self.nodes:
+            for label in node.labels:
+                if label not in seen:
+                    seen.add(label)
+                    yield label
+
+
+def _require_unique(what: str, values: Iterable[object]) -> None:
+    seen: set[object] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{what} declared twice: {value!r}")
+        seen.add(value)

@@ -1,0 +1,35 @@
+"""What one sync of one tenant passes to every loader call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    """tenant_id: the organization whose data is being written (every write and every cleanup
+    is bound to it); sync_id: unique per sync run, stamped on every element written;
+    now_ms: the sync's clock in epoch milliseconds, for firstseen/lastupdated."""
+
+    tenant_id: str
+    sync_id: str
+    now_ms: int
+
+    def __post_init__(self) -> None:
+        for name in ("tenant_id", "sync_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"SyncContext.{name} must be a non-empty string, got {value!r}")
+        if not isinstance(self.now_ms, int) or isinstance(self.now_ms, bool):
+            raise ValueError(f"SyncContext.now_ms must be an int (epoch ms), got {self.now_ms!r}")
+
+
+@dataclass(frozen=True)
+class CleanupResult:
+    nodes_deleted: int = 0
+    rels_deleted: int = 0
+
+    def __add__(self, other: CleanupResult) -> CleanupResult:
+        return CleanupResult(
+            self.nodes_deleted + other.nodes_deleted, self.rels_deleted + other.rels_deleted
+        )

@@ -1,0 +1,143 @@
+"""Writes declared node and relationship types into Neo4j, idempotently, in batches.
+
+The loader knows Neo4j and the declaration machinery, nothing about the data source: what to write
+comes from a GraphModel (by default the project's declaration in ingest/graph/model.py).
+
+Deletion happens in one place only, `cleanup(family, ctx)`, and the caller must call it only after
+that family's extraction completed: anything of the family not stamped with the current sync_id is
+then known to be gone from the source. A family that failed or was partly read is simply not
+cleaned, so its previous state stays in the graph.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from neo4j import Driver, RoutingControl
+from neo4j.exceptions import TransientError
+
+from ingest.graph import cypher
+from ingest.graph.schema import GraphModel, NodeType, RelType
+from ingest.load.context import CleanupResult, SyncContext
+from ingest.load.rows import batched, node_rows, rel_rows
+
+# Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").
+DEFAULT_BATCH_SIZE = 5_000
+CLEANUP_BATCH_ROWS = 5_000
+CLEANUP_ATTEMPTS = 3
+
+
+class GraphLoader:
+    def __init__(
+        self,
+        driver: Driver,
+        database: str,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        *,
+        model: GraphModel | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be positive, got {batch_size}")
+        self.driver = driver
+        self.database = database
+        self.batch_size = batch_size
+        self.model = model if model is not None else _declared_model()
+        self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
+        self._rel_queries = {r: cypher.rel_merge(r) for r in self.model.rels}
+
+    def ensure_schema(self) -> None:
+        """Create every constraint and index of the model; harmless to run again."""
+        for statement in cypher.schema_statements(self.model):
+            self._write(statement.cypher, {})
+        self._write("CALL db.awaitIndexes(300)", {})
+
+    def load_nodes(
+        self, node_type: NodeType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
+    ) -> int:
+        """MERGE nodes by key; returns how many rows were written.
+
+        Rows are validated as they stream: an invalid row raises after the batches before it
+        were written, so treat the family as incomplete (no cleanup) when this raises."""
+        query = self._node_queries[self._declared_node(node_type)]
+        written = 0
+        for batch in batched(node_rows(node_type, rows), self.batch_size):
+            self._write(query, _params(batch, ctx))
+            written += len(batch)
+        return written
+
+    def load_rels(
+        self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
+    ) -> int:
+        """MERGE relationships between existing nodes, rows {"start": key, "end": key, **props}.
+        Returns how many were written: fewer than the rows given when endpoints are missing."""
+        query = self._rel_queries[self._declared_rel(rel_type)]
+        written = 0
+        for batch in batched(rel_rows(rel_type, rows), self.batch_size):
+            records = self._write(query, _params(batch, ctx))
+            written += records[0]["written"]
+        return written
+
+    def cleanup(self, family: str, ctx: SyncContext) -> CleanupResult:
+        """Delete the tenant's elements of `family` that the current sync did not write.
+
+        Call it ONLY when the family's extraction was complete; nothing else deletes. It never
+        reaches another tenant: every statement matches tenant_id.
+        """
+        if family in self.model.never_cleaned:
+            raise ValueError(f"family {family!r} is never cleaned up")
+        result = CleanupResult()
+        # Relationships first, so the counts say which family's relationships went.
+        for rel in self.model.rels_in(family):
+            result += self._run_cleanup(cypher.rel_cleanup(rel, CLEANUP_BATCH_ROWS), ctx)
+        for node in self.model.nodes_in(family):
+            if node.tenant_scoped:
+                result += self._run_cleanup(cypher.node_cleanup(node, CLEANUP_BATCH_ROWS), ctx)
+        return result
+
+    def _run_cleanup(self, query: str, ctx: SyncContext) -> CleanupResult:
+        params = {"tenant_id": ctx.tenant_id, "sync_id": ctx.sync_id}
+        # CALL { } IN TRANSACTIONS needs an auto-commit transaction, which the driver does not
+        # retry; the statement is idempotent, so retry transient failures here.
+        for attempt in range(1, CLEANUP_ATTEMPTS + 1):
+            try:
+                with self.driver.session(database=self.database) as session:
+                    counters = session.run(query, params).consume().counters
+                return CleanupResult(counters.nodes_deleted, counters.relationships_deleted)
+            except TransientError:
+                if attempt == CLEANUP_ATTEMPTS:
+                    raise
+                time.sleep(attempt)
+        raise AssertionError("unreachable")
+
+    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        records, _, _ = self.driver.execute_query(
+            query, params, database_=self.database, routing_=RoutingControl.WRITE
+        )
+        return [r.data() for r in records]
+
+    def _declared_node(self, node_type: NodeType) -> NodeType:
+        if node_type not in self._node_queries:
+            raise ValueError(f"node type {node_type.name!r} is not declared in the model")
+        return node_type
+
+    def _declared_rel(self, rel_type: RelType) -> RelType:
+        if rel_type not in self._rel_queries:
+            raise ValueError(f"relationship {rel_type.pattern} is not declared in the model")
+        return rel_type
+
+
+def _params(batch: list[dict[str, Any]], ctx: SyncContext) -> dict[str, Any]:
+    return {
+        "rows": batch,
+        "now": ctx.now_ms,
+        "sync_id": ctx.sync_id,
+        "tenant_id": ctx.tenant_id,
+    }
+
+
+def _declared_model() -> GraphModel:
+    from ingest.graph.model import MODEL
+
+    return MODEL

@@ -1,0 +1,182 @@
+"""Pure checks of the declaration, the Cypher derived from it and the generated files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ingest.graph import cypher, docs
+from ingest.graph.model import FAMILIES, MODEL, NEVER_CLEANED
+from ingest.graph.schema import GraphModel, NodeType, Prop, RelType
+
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+EXPECTED_LABELS = {
+    "organization": ("AnthropicOrganization", "Tenant"),
+    "user": ("AnthropicUser", "UserAccount"),
+    "role": ("AnthropicRole", "PermissionRole"),
+    "workspace": ("AnthropicWorkspace", "UserGroup"),
+    "invite": ("AnthropicInvite",),
+    "api_key": ("AnthropicApiKey", "APIKey"),
+    "service_account": ("AnthropicServiceAccount", "ServiceAccount"),
+    "scim_user": ("ScimUser", "UserAccount"),
+    "scim_group": ("ScimGroup", "UserGroup"),
+    "sync_run": ("SyncRun",),
+}
+
+EXPECTED_RELS = {
+    *(("RESOURCE", "organization", n, MODEL.node(n).family) for n in EXPECTED_LABELS),
+    ("HAS_ROLE", "user", "role", "role_grants"),
+    ("MEMBER_OF", "user", "workspace", "workspace_members"),
+    ("ADMIN_OF", "user", "workspace", "workspace_members"),
+    ("SCOPED_TO", "role", "workspace", "roles"),
+    ("CONTAINS", "workspace", "api_key", "api_keys"),
+    ("OWNED_BY", "api_key", "user", "api_keys"),
+    ("OWNED_BY", "api_key", "service_account", "api_keys"),
+    ("OWNS", "user", "api_key", "api_keys"),
+    ("MEMBER_OF", "service_account", "workspace", "service_account_members"),
+    ("ADMIN_OF", "service_account", "workspace", "service_account_members"),
+    ("HAS_ROLE", "service_account", "role", "service_account_members"),
+    ("GRANTS", "invite", "role", "invites"),
+    ("PROVISIONED_AS", "scim_user", "user", "scim_users"),
+    ("MEMBER_OF", "scim_user", "scim_group", "scim_groups"),
+    ("SYNCED", "sync_run", "organization", "sync_runs"),
+} - {("RESOURCE", "organization", "organization", "organization")}
+
+
+def test_node_types_and_labels_are_exactly_the_declared_graph() -> None:
+    assert {n.name: n.labels for n in MODEL.nodes} == EXPECTED_LABELS
+    assert all(n.key == "id" and n.tenant_scoped for n in MODEL.nodes)
+
+
+def test_relationships_are_exactly_the_declared_graph() -> None:
+    assert {(*r.identity, r.family) for r in MODEL.rels} == EXPECTED_RELS
+
+
+def test_every_relationship_endpoint_is_a_declared_node_type() -> None:
+    declared = set(MODEL.nodes)
+    for rel in MODEL.rels:
+        assert rel.start in declared and rel.end in declared, rel.pattern
+
+
+def test_every_identifier_is_valid() -> None:
+    for node in MODEL.nodes:
+        assert all(IDENT.match(x) for x in (node.name, *node.labels, node.key, node.family))
+        assert all(IDENT.match(p.name) for p in node.properties)
+    for rel in MODEL.rels:
+        assert all(IDENT.match(x) for x in (rel.type, rel.family, *rel.property_names))
+
+
+def test_families() -> None:
+    assert FAMILIES == (
+        "organization", "users", "roles", "role_grants", "workspaces", "workspace_members",
+        "invites", "api_keys", "service_accounts", "service_account_members", "scim_users",
+        "scim_groups", "sync_runs",
+    )  # fmt: skip
+    assert {"sync_runs"} == NEVER_CLEANED
+    used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}
+    assert used == set(FAMILIES)
+
+
+def test_lookups() -> None:
+    assert MODEL.node("user").label == "AnthropicUser"
+    assert MODEL.rel("HAS_ROLE", "user", "role").property_names == ("source",)
+    assert [n.name for n in MODEL.nodes_in("users")] == ["user"]
+    assert {r.type for r in MODEL.rels_in("workspace_members")} == {"MEMBER_OF", "ADMIN_OF"}
+    with pytest.raises(KeyError):
+        MODEL.node("nope")
+    with pytest.raises(KeyError):
+        MODEL.rel("HAS_ROLE", "role", "user")
+    with pytest.raises(ValueError, match="family"):
+        MODEL.nodes_in("nope")
+
+
+def _node(name: str = "thing", label: str = "Thing", **kwargs: object) -> NodeType:
+    return NodeType(name=name, label=label, family="f", description="d", **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Prop("bad name", "string", "d"),
+        lambda: Prop("x", "text", "d"),  # type: ignore[arg-type]
+        lambda: Prop("x", "string", " "),
+        lambda: _node(label="Bad`Label"),
+        lambda: _node(extra_labels=("Ok", "no-dash")),
+        lambda: _node(key="uuid"),
+        lambda: _node(properties=(Prop("sync_id", "string", "d"),)),
+        lambda: _node(properties=(Prop("tenant_id", "string", "d"),)),
+        lambda: _node(properties=(Prop("a", "string", "d"), Prop("a", "int", "d"))),
+        lambda: RelType(type="HAS ROLE", start=_node(), end=_node(), family="f", description="d"),
+    ],
+)
+def test_invalid_declarations_are_refused(build) -> None:
+    with pytest.raises(ValueError):
+        build()
+
+
+def test_invalid_models_are_refused() -> None:
+    a, b = _node("a", "A"), _node("b", "B")
+    rel = RelType(type="T", start=a, end=b, family="f", description="d")
+    with pytest.raises(ValueError, match="not declared"):
+        GraphModel(nodes=(a,), rels=(rel,), families=("f",))
+    with pytest.raises(ValueError, match="twice"):
+        GraphModel(nodes=(a, _node("c", "A")), rels=(), families=("f",))
+    with pytest.raises(ValueError, match="twice"):
+        GraphModel(nodes=(a, b), rels=(rel, rel), families=("f",))
+    with pytest.raises(ValueError, match="family"):
+        GraphModel(nodes=(a, b), rels=(), families=("g",))
+    with pytest.raises(ValueError, match="provider labels"):
+        GraphModel(nodes=(a, _node("c", "C", extra_labels=("A",))), rels=(), families=("f",))
+
+
+def test_statements_quote_identifiers_and_carry_values_as_parameters() -> None:
+    user = MODEL.node("user")
+    merge = cypher.node_merge(user)
+    assert "MERGE (n:`AnthropicUser` {`id`: row.`id`})" in merge
+    assert "n:`UserAccount`" in merge and "$tenant_id" in merge and "$sync_id" in merge
+    rel = cypher.rel_merge(MODEL.rel("HAS_ROLE", "user", "role"))
+    assert "MATCH (a:`AnthropicUser` {`id`: row.start})" in rel
+    assert "MERGE (a)-[r:`HAS_ROLE`]->(b)" in rel and "r.`source` = row.`source`" in rel
+    for statement in (merge, rel, cypher.node_cleanup(user, 10)):
+        assert "'" not in statement and '"' not in statement
+
+
+def test_schema_statements_cover_every_label() -> None:
+    statements = [s.cypher for s in cypher.schema_statements(MODEL)]
+    for node in MODEL.nodes:
+        label = f"(n:`{node.label}`)"
+        assert any(label in s and "REQUIRE n.`id` IS UNIQUE" in s for s in statements)
+        assert any(label in s and "ON (n.`tenant_id`)" in s for s in statements)
+        assert any(label in s and "ON (n.`sync_id`)" in s for s in statements)
+    assert any("(n:`AnthropicUser`) ON (n.`email_lower`)" in s for s in statements)
+    assert all("IF NOT EXISTS" in s for s in statements)
+    names = [s.name for s in cypher.schema_statements(MODEL)]
+    assert len(names) == len(set(names))
+
+
+def test_generation_is_stable() -> None:
+    assert docs.generated_files() == docs.generated_files()
+
+
+@pytest.mark.parametrize("path", sorted(docs.generated_files(), key=str), ids=lambda p: p.name)
+def test_committed_generated_files_are_current(path) -> None:
+    expected = docs.generated_files()[path]
+    assert path.exists(), f"{path} is missing: run python -m ingest.graph.docs"
+    assert path.read_text(encoding="utf-8") == expected, (
+        f"{path} is stale: run python -m ingest.graph.docs"
+    )
+
+
+def test_graph_model_doc_mentions_every_type() -> None:
+    text = docs.graph_model_markdown(MODEL)
+    for node in MODEL.nodes:
+        assert f"### {node.label} (`{node.name}`)" in text
+        assert all(f"| `{p.name}` | {p.type} |" in text for p in node.properties)
+    for rel in MODEL.rels:
+        assert f"### `{rel.pattern}`" in text
+
+
+def test_volatile_properties_are_the_sync_bookkeeping_of_the_organization() -> None:
+    assert MODEL.volatile_properties() == {"last_sync_id", "last_synced_at"}
