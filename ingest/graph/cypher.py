@@ -100,13 +100,16 @@ def rel_merge(rel: RelType) -> str:
 
 
 def node_cleanup(node: NodeType, batch_rows: int) -> str:
-    """Parameters: $tenant_id, $sync_id. Needs an auto-commit transaction (IN TRANSACTIONS)."""
+    """Parameters: $tenant_id, $sync_id. Needs an auto-commit transaction (IN TRANSACTIONS).
+    Returns one row per deleted node: its key as `removed_id`."""
     if not node.tenant_scoped:
         raise ValueError(f"node type {node.name!r} is not tenant-scoped: it is never cleaned up")
     return (
         f"MATCH (n:{quote(node.label)}) "
         f"WHERE n.{TENANT_ID} = $tenant_id AND n.{SYNC_ID} <> $sync_id\n"
-        f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {int(batch_rows)} ROWS"
+        f"WITH n, n.{quote(node.key)} AS removed_id\n"
+        f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {int(batch_rows)} ROWS\n"
+        "RETURN removed_id"
     )
 
 

@@ -251,6 +251,7 @@ SYNC_RUN = NodeType(
         _i("rels_written", "Relationships written."),
         _i("nodes_deleted", "Nodes deleted by cleanup."),
         _i("rels_deleted", "Relationships deleted by cleanup."),
+        _l("removed_member_ids", "Ids of the members (AnthropicUser) cleanup deleted."),
     ),
 )
 

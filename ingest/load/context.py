@@ -28,8 +28,11 @@ class SyncContext:
 class CleanupResult:
     nodes_deleted: int = 0
     rels_deleted: int = 0
+    removed_ids: tuple[str, ...] = ()  # keys of the deleted nodes
 
     def __add__(self, other: CleanupResult) -> CleanupResult:
         return CleanupResult(
-            self.nodes_deleted + other.nodes_deleted, self.rels_deleted + other.rels_deleted
+            self.nodes_deleted + other.nodes_deleted,
+            self.rels_deleted + other.rels_deleted,
+            self.removed_ids + other.removed_ids,
         )

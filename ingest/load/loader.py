@@ -103,8 +103,12 @@ class GraphLoader:
         for attempt in range(1, CLEANUP_ATTEMPTS + 1):
             try:
                 with self.driver.session(database=self.database) as session:
-                    counters = session.run(query, params).consume().counters
-                return CleanupResult(counters.nodes_deleted, counters.relationships_deleted)
+                    result = session.run(query, params)
+                    removed = tuple(str(record[0]) for record in result)
+                    counters = result.consume().counters
+                return CleanupResult(
+                    counters.nodes_deleted, counters.relationships_deleted, removed
+                )
             except TransientError:
                 if attempt == CLEANUP_ATTEMPTS:
                     raise
