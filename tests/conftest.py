@@ -10,10 +10,19 @@ Where the server comes from, in order:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 from neo4j import Driver, GraphDatabase
+
+from anthropic_sim.config import SimConfig
+from anthropic_sim.server import RunningSimulator, running_simulator
+from ingest.load import GraphLoader
+from ingest.sync.pipeline import run_sync
+from ingest.sync.report import SyncReport
+from tests.simulated import options_for
 
 NEO4J_IMAGE = "neo4j:5.26.30-community"
 HOW_TO_GET_NEO4J = (
@@ -38,7 +47,9 @@ class Neo4jServer:
     def wipe(self) -> None:
         # CALL { } IN TRANSACTIONS needs an auto-commit transaction, so no execute_query here.
         with self.driver.session(database=self.database) as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
 
 
 def _from_environment() -> Iterator[Neo4jServer] | None:
@@ -52,7 +63,7 @@ def _from_environment() -> Iterator[Neo4jServer] | None:
         driver = GraphDatabase.driver(uri, auth=auth)
         try:
             driver.verify_connectivity()
-        except Exception as exc:  # noqa: BLE001 - reported with the reason
+        except Exception as exc:
             driver.close()
             pytest.fail(f"NEO4J_URI={uri} is set but Neo4j does not answer: {exc}", pytrace=False)
         yield Neo4jServer(driver, database, uri, auth)
@@ -66,7 +77,7 @@ def _from_testcontainers() -> Iterator[Neo4jServer] | None:
         import docker  # type: ignore[import-untyped]
 
         docker.from_env().ping()
-    except Exception:  # noqa: BLE001 - no engine here: try the next way
+    except Exception:
         return None
     from testcontainers.neo4j import Neo4jContainer
 
@@ -97,3 +108,29 @@ def neo4j(neo4j_server: Neo4jServer) -> Neo4jServer:
     """A real Neo4j server with an empty database (constraints and indexes are kept)."""
     neo4j_server.wipe()
     return neo4j_server
+
+
+# ---- a simulated organization and the real pipeline --------------------------------------
+
+FAST = {"admin_rate": 2000.0, "admin_burst": 2000, "scim_rate": 2000.0, "scim_burst": 2000}
+
+
+@pytest.fixture
+def simulator() -> Callable[..., AbstractContextManager[RunningSimulator]]:
+    """`with simulator(size="small", tier="enterprise", **knobs) as running: ...`"""
+
+    def start(**knobs: Any) -> AbstractContextManager[RunningSimulator]:
+        return running_simulator(SimConfig(**{**FAST, **knobs}))
+
+    return start
+
+
+@pytest.fixture
+def sync(neo4j) -> Iterator[Callable[..., SyncReport]]:
+    """`sync(running, **options)` runs the real pipeline into the test database."""
+    loader = GraphLoader(neo4j.driver, neo4j.database)
+
+    def run(running: RunningSimulator, **kwargs: Any) -> SyncReport:
+        return run_sync(loader, options_for(running, **kwargs))
+
+    yield run

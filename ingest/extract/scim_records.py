@@ -1,8 +1,9 @@
 """Read SCIM resources into `ScimUser` / `ScimGroup`, one at a time.
 
-Each resource is checked against scim2_models (`User[EnterpriseUser]`, `Group`); one that
-does not conform is reported and still read. Values are always taken from the raw JSON,
-tolerantly, because scim2_models is stricter and lossier than what the sync needs:
+Values are taken from the raw JSON, tolerantly; missing expected attributes are reported by
+`parse_records`. Resources are not validated one by one against scim2_models: it cost about
+4 ms of CPU per user (measured on a 2,000-user directory, 8 s of a 12 s sync), which a
+50,000-person directory cannot afford, and it is stricter and lossier than the sync needs:
 - it normalizes email values (lower-cases the domain), and users are joined to Admin API
   users on the exact email string;
 - it rejects addresses on reserved domains and IdP quirks such as `"active": "False"`;
@@ -16,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
-from scim2_models import Context, EnterpriseUser, Group, User
+from scim2_models import EnterpriseUser, Group, User
 
 from ingest.extract.models import ScimGroup, ScimUser
 from ingest.extract.parsing import ParseResult, RecordIssue, parse_records
@@ -28,17 +28,16 @@ ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 
 
 def read_scim_users(raw_items: Iterable[Any], family: str) -> ParseResult[ScimUser]:
-    return _read(raw_items, family, ScimUserModel, ScimUser, _user_fields)
+    return _read(raw_items, family, ScimUser, _user_fields)
 
 
 def read_scim_groups(raw_items: Iterable[Any], family: str) -> ParseResult[ScimGroup]:
-    return _read(raw_items, family, ScimGroupModel, ScimGroup, _group_fields)
+    return _read(raw_items, family, ScimGroup, _group_fields)
 
 
 def _read(
     raw_items: Iterable[Any],
     family: str,
-    scim_model: Any,
     record_model: type[ScimUser] | type[ScimGroup],
     fields: Any,
 ) -> ParseResult[Any]:
@@ -48,18 +47,38 @@ def _read(
         if not isinstance(raw, Mapping):
             flattened.append(raw)  # parse_records reports it
             continue
-        try:
-            scim_model.model_validate(raw, scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
-        except ValidationError as exc:
-            first = exc.errors(include_url=False, include_input=False)[0]
-            where = ".".join(str(p) for p in first["loc"])
+        folded = _folded(raw)
+        odd = _odd_shapes(folded)
+        if odd:
             rid = raw.get("id") if isinstance(raw.get("id"), str) else None
-            problem = f"not a conforming SCIM resource ({where}: {first['msg']}); read tolerantly"
+            problem = f"not a conforming SCIM resource ({', '.join(odd)}); read tolerantly"
             issues.append(RecordIssue(family, rid, problem))
-        flattened.append(fields(_folded(raw)))
+        flattened.append(fields(folded))
     result = parse_records(record_model, flattened, family)
     result.issues[:0] = issues
     return result
+
+
+# Attributes the sync reads, and the JSON type RFC 7643 gives them.
+_SHAPES: dict[str, type | tuple[type, ...]] = {
+    "username": str,
+    "displayname": str,
+    "externalid": str,
+    "active": bool,
+    "name": Mapping,
+    "emails": list,
+    "members": list,
+    "groups": list,
+}
+
+
+def _odd_shapes(raw: Mapping[str, Any]) -> list[str]:
+    """The read attributes whose JSON type is not the RFC's (cheap: no schema validation)."""
+    return [
+        f"{name} is {type(raw[name]).__name__}"
+        for name, expected in _SHAPES.items()
+        if name in raw and raw[name] is not None and not isinstance(raw[name], expected)
+    ]
 
 
 def _folded(value: Mapping[str, Any]) -> dict[str, Any]:

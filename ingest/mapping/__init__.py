@@ -1,0 +1,1 @@
+"""Map extracted records to graph rows: pure functions, no I/O."""

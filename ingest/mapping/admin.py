@@ -1,0 +1,329 @@
+"""Admin API records → graph rows. Pure functions: no I/O, no clock, no Neo4j."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ingest.extract.models import (
+    ApiKey,
+    Invite,
+    ServiceAccount,
+    ServiceAccountMembership,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
+from ingest.graph import model as g
+from ingest.mapping.roles import (
+    ORGANIZATION_ROLES,
+    WORKSPACE_ROLES,
+    inherited_workspace_role,
+    is_privileged,
+    organization_role_id,
+    workspace_role_id,
+)
+from ingest.mapping.rows import GraphRows, text, timestamp
+
+HAS_ROLE_USER = g.MODEL.rel("HAS_ROLE", "user", "role")
+HAS_ROLE_SA = g.MODEL.rel("HAS_ROLE", "service_account", "role")
+MEMBER_OF_USER = g.MODEL.rel("MEMBER_OF", "user", "workspace")
+ADMIN_OF_USER = g.MODEL.rel("ADMIN_OF", "user", "workspace")
+MEMBER_OF_SA = g.MODEL.rel("MEMBER_OF", "service_account", "workspace")
+ADMIN_OF_SA = g.MODEL.rel("ADMIN_OF", "service_account", "workspace")
+SCOPED_TO = g.MODEL.rel("SCOPED_TO", "role", "workspace")
+CONTAINS = g.MODEL.rel("CONTAINS", "workspace", "api_key")
+OWNED_BY_USER = g.MODEL.rel("OWNED_BY", "api_key", "user")
+OWNED_BY_SA = g.MODEL.rel("OWNED_BY", "api_key", "service_account")
+OWNS = g.MODEL.rel("OWNS", "user", "api_key")
+GRANTS = g.MODEL.rel("GRANTS", "invite", "role")
+
+
+RESOURCE = {rel.end.name: rel for rel in g.MODEL.rels if rel.type == "RESOURCE"}
+
+
+def email_domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return email.rpartition("@")[2].strip().lower() or None
+
+
+def lower(value: str | None) -> str | None:
+    return value.strip().lower() if value else None
+
+
+# ---- users and their organization roles ------------------------------------------------
+
+
+def map_users(org_id: str, users: Iterable[User]) -> GraphRows:
+    """User nodes, and each user's organization role (family users; HAS_ROLE: role_grants)."""
+    rows = GraphRows()
+    for user in users:
+        rows.node(
+            g.USER,
+            {
+                "id": user.id,
+                "email": user.email,
+                "email_lower": lower(user.email),
+                "name": user.name,
+                "role": text(user.role),
+                "added_at": timestamp(user.added_at),
+                "email_domain": email_domain(user.email),
+            },
+        )
+        rows.rel(RESOURCE["user"], org_id, user.id)
+    return rows
+
+
+def map_user_role_grants(org_id: str, users: Iterable[User]) -> GraphRows:
+    rows = GraphRows()
+    for user in users:
+        if user.role is not None:
+            role_id = organization_role_id(org_id, text(user.role) or "")
+            rows.rel(HAS_ROLE_USER, user.id, role_id, source="organization")
+    return rows
+
+
+# ---- roles -------------------------------------------------------------------------------
+
+
+def map_roles(
+    org_id: str,
+    workspaces: Sequence[Workspace],
+    seen_organization_roles: Iterable[str] = (),
+) -> GraphRows:
+    """Every organization role (plus unknown ones seen on records) and the five workspace
+    roles of every workspace, each workspace role SCOPED_TO its workspace (family roles)."""
+    rows = GraphRows()
+    for role in sorted(set(ORGANIZATION_ROLES) | set(seen_organization_roles)):
+        role_id = organization_role_id(org_id, role)
+        rows.node(g.ROLE, _role_row(role_id, role, "organization", None))
+        rows.rel(RESOURCE["role"], org_id, role_id)
+    for workspace in workspaces:
+        for role in WORKSPACE_ROLES:
+            role_id = workspace_role_id(workspace.id, role)
+            rows.node(g.ROLE, _role_row(role_id, role, "workspace", workspace.id))
+            rows.rel(RESOURCE["role"], org_id, role_id)
+            rows.rel(SCOPED_TO, role_id, workspace.id)
+    return rows
+
+
+def _role_row(role_id: str, name: str, scope: str, workspace_id: str | None) -> dict:
+    return {
+        "id": role_id,
+        "name": name,
+        "scope": scope,
+        "privileged": is_privileged(scope, name),
+        "workspace_id": workspace_id,
+    }
+
+
+# ---- workspaces and memberships ---------------------------------------------------------
+
+
+def map_workspaces(org_id: str, workspaces: Iterable[Workspace]) -> GraphRows:
+    rows = GraphRows()
+    for ws in workspaces:
+        residency = ws.data_residency
+        allowed = residency.allowed_inference_geos if residency else None
+        rows.node(
+            g.WORKSPACE,
+            {
+                "id": ws.id,
+                "name": ws.name,
+                "created_at": timestamp(ws.created_at),
+                "archived_at": timestamp(ws.archived_at),
+                "is_default": ws.is_default,
+                "is_archived": ws.archived_at is not None,
+                "display_color": ws.display_color,
+                "compartment_id": ws.compartment_id,
+                "external_key_id": ws.external_key_id,
+                "workspace_geo": residency.workspace_geo if residency else None,
+                "default_inference_geo": residency.default_inference_geo if residency else None,
+                "allowed_inference_geos": [allowed] if isinstance(allowed, str) else allowed,
+                "tags": [f"{k}={v}" for k, v in sorted(ws.tags.items())] or None,
+            },
+        )
+        rows.rel(RESOURCE["workspace"], org_id, ws.id)
+    return rows
+
+
+def map_workspace_members(
+    members: Iterable[WorkspaceMember],
+    users: Sequence[User],
+    workspaces: Sequence[Workspace],
+) -> tuple[GraphRows, GraphRows]:
+    """(memberships, role grants) of users in workspaces: the explicit ones listed by the API,
+    and the inherited ones (org admins are workspace_admin, billing members workspace_billing,
+    in every workspace that is not archived). Inherited access wins over an explicit row for
+    the same pair: it is what the user can actually do and cannot be removed."""
+    effective: dict[tuple[str, str], tuple[str, bool]] = {}
+    for member in members:
+        role = text(member.workspace_role)
+        if role is not None:
+            effective[(member.user_id, member.workspace_id)] = (role, False)
+    live = [ws for ws in workspaces if ws.archived_at is None]
+    for user in users:
+        role = inherited_workspace_role(text(user.role))
+        if role is not None:
+            for ws in live:
+                effective[(user.id, ws.id)] = (role, True)
+
+    memberships, grants = GraphRows(), GraphRows()
+    for (user_id, workspace_id), (role, inherited) in effective.items():
+        memberships.rel(
+            MEMBER_OF_USER, user_id, workspace_id, workspace_role=role, inherited=inherited
+        )
+        if role == "workspace_admin":
+            memberships.rel(ADMIN_OF_USER, user_id, workspace_id, inherited=inherited)
+        grants.rel(
+            HAS_ROLE_USER,
+            user_id,
+            workspace_role_id(workspace_id, role),
+            source="organization" if inherited else "workspace",
+        )
+    return memberships, grants
+
+
+# ---- API keys -----------------------------------------------------------------------------
+
+
+def map_api_keys(
+    org_id: str,
+    keys: Iterable[ApiKey],
+    workspaces: Sequence[Workspace],
+    *,
+    service_accounts_read: bool,
+) -> GraphRows:
+    """Key nodes, the workspace that contains each, and who owns it (`created_by`).
+
+    When the service-account endpoints were not read (no OAuth token), service accounts that
+    own keys become stub nodes (`is_stub`) so ownership is still a path in the graph."""
+    default_ws = next((ws.id for ws in workspaces if ws.is_default), None)
+    rows = GraphRows()
+    stubs: set[str] = set()
+    for key in keys:
+        scope_type = key.scope.type if key.scope else None
+        workspace_id = key.scope_workspace_id
+        if workspace_id is None and scope_type != "organization":
+            workspace_id = default_ws  # legacy shape: null workspace_id = Default Workspace
+        owner = key.created_by
+        principal = key.principal
+        rows.node(
+            g.API_KEY,
+            {
+                "id": key.id,
+                "name": key.name,
+                "status": text(key.status),
+                "created_at": timestamp(key.created_at),
+                "expires_at": timestamp(key.expires_at),
+                "partial_key_hint": key.partial_key_hint,
+                "scope_type": scope_type or ("workspace" if workspace_id else None),
+                "workspace_id": workspace_id,
+                "created_by_id": owner.id if owner else None,
+                "created_by_type": text(owner.type) if owner else None,
+                "principal_type": text(principal.kind) if principal else None,
+                "principal_id": principal.id if principal else None,
+            },
+        )
+        rows.rel(RESOURCE["api_key"], org_id, key.id)
+        if workspace_id is not None:
+            rows.rel(CONTAINS, workspace_id, key.id)
+        if owner is None or owner.id is None:
+            continue
+        if text(owner.type) == "user":
+            rows.rel(OWNED_BY_USER, key.id, owner.id)
+            rows.rel(OWNS, owner.id, key.id)
+        elif text(owner.type) == "service_account":
+            rows.rel(OWNED_BY_SA, key.id, owner.id)
+            if not service_accounts_read and owner.id not in stubs:
+                stubs.add(owner.id)
+                rows.node(g.SERVICE_ACCOUNT, _service_account_stub(owner.id))
+                rows.rel(RESOURCE["service_account"], org_id, owner.id)
+    return rows
+
+
+def _service_account_stub(sa_id: str) -> dict:
+    return {"id": sa_id, "is_stub": True}
+
+
+# ---- service accounts ---------------------------------------------------------------------
+
+
+def map_service_accounts(org_id: str, accounts: Iterable[ServiceAccount]) -> GraphRows:
+    rows = GraphRows()
+    for sa in accounts:
+        rows.node(
+            g.SERVICE_ACCOUNT,
+            {
+                "id": sa.id,
+                "name": sa.name,
+                "description": sa.description,
+                "organization_role": text(sa.organization_role),
+                "created_at": timestamp(sa.created_at),
+                "updated_at": timestamp(sa.updated_at),
+                "archived_at": timestamp(sa.archived_at),
+                "is_stub": False,
+            },
+        )
+        rows.rel(RESOURCE["service_account"], org_id, sa.id)
+    return rows
+
+
+def map_service_account_members(
+    org_id: str,
+    accounts: Iterable[ServiceAccount],
+    memberships: Iterable[ServiceAccountMembership],
+) -> GraphRows:
+    """Each service account's organization role and workspace memberships
+    (family service_account_members)."""
+    rows = GraphRows()
+    for sa in accounts:
+        if sa.organization_role is not None:
+            role_id = organization_role_id(org_id, text(sa.organization_role) or "")
+            rows.rel(HAS_ROLE_SA, sa.id, role_id, source="organization")
+    for m in memberships:
+        role = text(m.workspace_role)
+        rows.rel(
+            MEMBER_OF_SA,
+            m.service_account_id,
+            m.workspace_id,
+            workspace_role=role,
+            implicit=bool(m.implicit),
+        )
+        if role is None:
+            continue
+        if role == "workspace_admin":
+            rows.rel(ADMIN_OF_SA, m.service_account_id, m.workspace_id)
+        rows.rel(
+            HAS_ROLE_SA,
+            m.service_account_id,
+            workspace_role_id(m.workspace_id, role),
+            source="workspace",
+        )
+    return rows
+
+
+# ---- invites ------------------------------------------------------------------------------
+
+
+def map_invites(org_id: str, invites: Iterable[Invite]) -> GraphRows:
+    rows = GraphRows()
+    for invite in invites:
+        role = text(invite.role)
+        rows.node(
+            g.INVITE,
+            {
+                "id": invite.id,
+                "email": invite.email,
+                "email_lower": lower(invite.email),
+                "role": role,
+                "status": text(invite.status),
+                "invited_at": timestamp(invite.invited_at),
+                "expires_at": timestamp(invite.expires_at),
+                "accepted_at": timestamp(invite.accepted_at),
+            },
+        )
+        rows.rel(RESOURCE["invite"], org_id, invite.id)
+        if role is not None:
+            rows.rel(GRANTS, invite.id, organization_role_id(org_id, role))
+    return rows

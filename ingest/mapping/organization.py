@@ -1,0 +1,117 @@
+"""The organization (tenant) node, its main email domains, and the sync-run audit node."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ingest.extract.models import User
+from ingest.graph import model as g
+from ingest.mapping.admin import RESOURCE, email_domain
+from ingest.mapping.rows import GraphRows
+
+SYNCED = g.MODEL.rel("SYNCED", "sync_run", "organization")
+
+# A domain is one of the organization's own when at least this share of members use it.
+MAIN_DOMAIN_SHARE = 0.05
+
+
+def infer_main_domains(
+    users: Iterable[User], minimum_share: float = MAIN_DOMAIN_SHARE
+) -> list[str]:
+    """The organization's own email domains: those used by a sizeable share of its members."""
+    counts = Counter(d for u in users if (d := email_domain(u.email)))
+    total = sum(counts.values())
+    if total == 0:
+        return []
+    top = counts.most_common(1)[0][0]
+    return sorted({d for d, n in counts.items() if n / total >= minimum_share} | {top})
+
+
+@dataclass(frozen=True)
+class OrganizationFacts:
+    org_id: str
+    name: str | None
+    scim_status: str  # available | unavailable | not_configured | error
+    scim_unavailable_reason: str | None
+    main_domains: list[str]
+    sync_id: str
+    synced_at: str
+
+    @property
+    def lifecycle_remediation_enabled(self) -> bool:
+        # Deprovisioning goes through the identity provider: without SCIM there is no lever.
+        return self.scim_status == "available"
+
+
+def map_organization(facts: OrganizationFacts) -> GraphRows:
+    rows = GraphRows()
+    rows.node(
+        g.ORGANIZATION,
+        {
+            "id": facts.org_id,
+            "name": facts.name,
+            "scim_status": facts.scim_status,
+            "scim_unavailable_reason": facts.scim_unavailable_reason,
+            "lifecycle_remediation_enabled": facts.lifecycle_remediation_enabled,
+            "main_domains": facts.main_domains,
+            "last_sync_id": facts.sync_id,
+            "last_synced_at": facts.synced_at,
+        },
+    )
+    return rows
+
+
+@dataclass
+class SyncRunFacts:
+    sync_id: str
+    org_id: str
+    started_at: str
+    finished_at: str | None = None
+    status: str = "running"
+    families_complete: list[str] = field(default_factory=list)
+    families_failed: list[str] = field(default_factory=list)
+    record_counts: Mapping[str, int] = field(default_factory=dict)
+    capabilities: list[str] = field(default_factory=list)
+    api_calls: int = 0
+    retries: int = 0
+    throttled_seconds: float = 0.0
+    duration_seconds: float = 0.0
+    scim_status: str | None = None
+    nodes_written: int = 0
+    rels_written: int = 0
+    nodes_deleted: int = 0
+    rels_deleted: int = 0
+    removed_member_ids: list[str] = field(default_factory=list)
+
+
+def map_sync_run(facts: SyncRunFacts) -> GraphRows:
+    rows = GraphRows()
+    rows.node(
+        g.SYNC_RUN,
+        {
+            "id": facts.sync_id,
+            "started_at": facts.started_at,
+            "finished_at": facts.finished_at,
+            "status": facts.status,
+            "families_complete": sorted(facts.families_complete),
+            "families_failed": sorted(facts.families_failed),
+            "record_counts": json.dumps(dict(sorted(facts.record_counts.items()))),
+            "capabilities": sorted(facts.capabilities),
+            "api_calls": facts.api_calls,
+            "retries": facts.retries,
+            "throttled_seconds": round(facts.throttled_seconds, 3),
+            "duration_seconds": round(facts.duration_seconds, 3),
+            "scim_status": facts.scim_status,
+            "nodes_written": facts.nodes_written,
+            "rels_written": facts.rels_written,
+            "nodes_deleted": facts.nodes_deleted,
+            "rels_deleted": facts.rels_deleted,
+            "removed_member_ids": sorted(facts.removed_member_ids),
+        },
+    )
+    rows.rel(RESOURCE["sync_run"], facts.org_id, facts.sync_id)
+    rows.rel(SYNCED, facts.sync_id, facts.org_id)
+    return rows

@@ -1,0 +1,74 @@
+"""SCIM records → graph rows, joined to organization members by email. Pure functions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ingest.extract.models import ScimGroup, ScimUser, User
+from ingest.graph import model as g
+from ingest.mapping.admin import RESOURCE, lower
+from ingest.mapping.rows import GraphRows
+
+PROVISIONED_AS = g.MODEL.rel("PROVISIONED_AS", "scim_user", "user")
+MEMBER_OF_GROUP = g.MODEL.rel("MEMBER_OF", "scim_user", "scim_group")
+
+
+def scim_node_id(org_id: str, scim_id: str) -> str:
+    """SCIM ids are only unique within one directory, so the tenant is part of the key."""
+    return f"{org_id}/{scim_id}"
+
+
+def map_scim_users(org_id: str, scim_users: Iterable[ScimUser], users: Sequence[User]) -> GraphRows:
+    """SCIM user nodes and PROVISIONED_AS to the member with the same email: exactly
+    (what Claude's SSO requires) or, failing that, case-insensitively (recorded as such)."""
+    exact = {u.email: u.id for u in users if u.email}
+    folded: dict[str, str] = {}
+    for user in users:
+        if user.email:
+            folded.setdefault(user.email.strip().lower(), user.id)
+    rows = GraphRows()
+    for su in scim_users:
+        node_id = scim_node_id(org_id, su.id)
+        email = su.primary_email
+        rows.node(
+            g.SCIM_USER,
+            {
+                "id": node_id,
+                "scim_id": su.id,
+                "user_name": su.user_name,
+                "email": email,
+                "email_lower": lower(email),
+                "active": su.active,
+                "external_id": su.external_id,
+                "display_name": su.display_name,
+            },
+        )
+        rows.rel(RESOURCE["scim_user"], org_id, node_id)
+        if not email:
+            continue
+        if email in exact:
+            rows.rel(PROVISIONED_AS, node_id, exact[email], match="exact")
+        elif (user_id := folded.get(email.strip().lower())) is not None:
+            rows.rel(PROVISIONED_AS, node_id, user_id, match="case_insensitive")
+    return rows
+
+
+def map_scim_groups(org_id: str, groups: Iterable[ScimGroup]) -> GraphRows:
+    rows = GraphRows()
+    for group in groups:
+        node_id = scim_node_id(org_id, group.id)
+        rows.node(
+            g.SCIM_GROUP,
+            {
+                "id": node_id,
+                "scim_id": group.id,
+                "display_name": group.display_name,
+                "external_id": group.external_id,
+            },
+        )
+        rows.rel(RESOURCE["scim_group"], org_id, node_id)
+        nested = set(group.nested_group_ids)
+        for member_id in group.member_ids:
+            if member_id not in nested:
+                rows.rel(MEMBER_OF_GROUP, scim_node_id(org_id, member_id), node_id)
+    return rows

@@ -1,0 +1,47 @@
+"""Driving a simulated organization from the sync tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import httpx
+
+from anthropic_sim.server import RunningSimulator
+from ingest.extract import Credentials, ExtractConfig
+from ingest.extract.config import EngineLimits
+from ingest.extract.credentials import ScimCredentials
+from ingest.sync.pipeline import SyncOptions
+
+
+def options_for(
+    running: RunningSimulator,
+    *,
+    scim: bool = True,
+    oauth: bool = True,
+    **extract: Any,
+) -> SyncOptions:
+    credentials = Credentials(
+        admin_key=running.admin_key,  # type: ignore[arg-type]
+        oauth_token=running.oauth_token if oauth else None,  # type: ignore[arg-type]
+        scim=ScimCredentials(running.scim_url, running.scim_token) if scim else None,  # type: ignore[arg-type]
+    )
+    limits = EngineLimits(rate=2000.0, burst=2000, backoff_base=0.01, backoff_cap=0.2)
+    config = ExtractConfig(
+        admin_base_url=running.base_url,
+        scim_base_url=running.scim_url,
+        admin=extract.pop("admin", limits),
+        scim=extract.pop("scim", limits),
+        **extract,
+    )
+    return SyncOptions(credentials=credentials, extract=config)
+
+
+def reconfigure(running: RunningSimulator, **changes: Any) -> None:
+    """Change simulator knobs at run time through its control API (as a tester would)."""
+    if "faults" in changes:
+        changes["faults"] = [dataclasses.asdict(spec) for spec in changes["faults"]]
+    response = httpx.put(
+        f"{running.base_url}/_control/config", json=changes, headers=running.control_headers()
+    )
+    assert response.status_code == 200, response.text

@@ -1,0 +1,110 @@
+"""Rate limits, server faults, dropped connections and churn: the exact graph, or a clean
+failure that deletes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from anthropic_sim.config import FaultSpec
+from ingest.extract.config import EngineLimits
+from ingest.graph.fingerprint import fingerprint
+from tests.simulated import reconfigure
+from tests.sync.oracle import assert_graph_matches
+
+pytestmark = pytest.mark.neo4j
+
+PATIENT = EngineLimits(rate=2000.0, burst=2000, backoff_base=0.01, backoff_cap=0.1, max_attempts=12)
+
+
+def test_a_429_storm_is_waited_out(neo4j, simulator, sync):
+    # The server's bucket is far smaller than the client's: most bursts get 429 + retry-after.
+    with simulator(size="small", admin_rate=40.0, admin_burst=3, scim_rate=40.0, scim_burst=3) as r:
+        report = sync(r, admin=PATIENT, scim=PATIENT)
+        org = r.sim.org
+        throttled = r.sim.stats
+    assert report.status == "success", report.extraction_failures
+    assert report.retries > 0
+    assert_graph_matches(neo4j, org)
+    assert throttled is not None
+
+
+def test_5xx_bursts_dropped_connections_and_cut_bodies_still_give_the_exact_graph(
+    neo4j, simulator, sync
+):
+    faults = [
+        FaultSpec(route=".*", error_rate=0.15, drop_rate=0.05, truncate_rate=0.05),
+    ]
+    with simulator(size="small", seed=2, faults=faults, fault_seed=9) as running:
+        report = sync(running, admin=PATIENT, scim=PATIENT)
+        org = running.sim.org
+    assert report.status == "success", report.extraction_failures
+    assert report.retries > 0
+    assert_graph_matches(neo4j, org)
+
+
+def test_churn_between_pages_never_duplicates_and_keeps_every_stable_record(neo4j, simulator, sync):
+    faults = [FaultSpec(route=".*", churn_rate=0.5)]
+    with simulator(size="small", seed=4, faults=faults, fault_seed=1) as running:
+        report = sync(running, admin_page_size=5, scim_page_size=5)
+        # A second sync with churn switched off converges on the exact state.
+        reconfigure(running, faults=[])
+        report = sync(running)
+        org = running.sim.org
+    assert report.status == "success"
+    assert_graph_matches(neo4j, org)
+    dupes = neo4j.run(
+        "MATCH (n:AnthropicUser) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id"
+    )
+    assert dupes == []
+
+
+def test_a_permanent_failure_of_one_family_deletes_nothing_of_it(neo4j, simulator, sync):
+    with simulator(size="small", seed=6) as running:
+        sync(running)
+        keys_before = neo4j.run("MATCH (k:AnthropicApiKey) RETURN count(k) AS n")[0]["n"]
+        users_before = neo4j.run("MATCH (u:AnthropicUser) RETURN count(u) AS n")[0]["n"]
+        # Remove a key on the server, then make the key listing fail for good.
+        org = running.sim.org
+        gone = next(iter(org.api_keys))
+        del org.api_keys[gone]
+        reconfigure(
+            running, faults=[FaultSpec(route=r"/v1/organizations/api_keys", error_rate=1.0)]
+        )
+        report = sync(running, admin=PATIENT)
+    assert report.status == "partial"
+    assert int(report.exit_code) == 1
+    assert "api_keys" in report.extraction_failed
+    assert "api_keys" not in report.families_complete
+    assert neo4j.run("MATCH (k:AnthropicApiKey) RETURN count(k) AS n")[0]["n"] == keys_before
+    assert neo4j.run("MATCH (k:AnthropicApiKey {id: $id}) RETURN k.id AS id", id=gone) != []
+    assert neo4j.run("MATCH (u:AnthropicUser) RETURN count(u) AS n")[0]["n"] == users_before
+
+
+def test_a_failure_before_loading_writes_nothing(neo4j, simulator, sync):
+    with simulator(size="small") as running:
+        sync(running)
+        before = fingerprint(neo4j.driver, neo4j.database)
+        reconfigure(running, faults=[FaultSpec(route=r"/v1/organizations/me", error_rate=1.0)])
+        from ingest.extract import ExtractError
+
+        with pytest.raises(ExtractError):
+            sync(running, admin=PATIENT)
+    assert fingerprint(neo4j.driver, neo4j.database) == before
+
+
+def test_a_malformed_page_fails_its_family_and_deletes_nothing(neo4j, simulator, sync):
+    with simulator(size="small", seed=8) as running:
+        sync(running)
+        users_before = neo4j.run("MATCH (u:AnthropicUser) RETURN collect(u.id) AS ids")[0]["ids"]
+        org = running.sim.org
+        del org.users[next(u.id for u in org.users.values() if u.role == "user")]
+        reconfigure(
+            running, faults=[FaultSpec(route=r"/v1/organizations/users$", malformed_rate=1.0)]
+        )
+        report = sync(running, admin=PATIENT)
+    assert report.status == "partial"
+    assert "users" in report.extraction_failed
+    assert "malformed" in report.extraction_failures["users"]
+    assert "users" not in report.families_complete
+    after = neo4j.run("MATCH (u:AnthropicUser) RETURN collect(u.id) AS ids")[0]["ids"]
+    assert sorted(after) == sorted(users_before)
