@@ -268,6 +268,25 @@ class _Generator:
                     sa.id, ws.id, role, created_by_actor_id=creator
                 )
 
+    def unowned_workspace(self) -> None:
+        """Plant an active workspace whose only admins are the inherited org admins: demote
+        the direct workspace_admins of the one with fewest (no random draw, so nothing
+        generated after this changes)."""
+        org = self.org
+        active = [w for w in org.workspaces.values() if not w.is_default and not w.archived_at]
+        direct = [
+            *((m.workspace_id, m) for m in org.members.values()),
+            *((m.workspace_id, m) for m in org.sa_memberships.values()),
+        ]
+
+        def admins(ws: Workspace) -> int:
+            return sum(1 for w, m in direct if w == ws.id and m.workspace_role == "workspace_admin")
+
+        target = min(reversed(active), key=admins)
+        for ws_id, membership in direct:
+            if ws_id == target.id and membership.workspace_role == "workspace_admin":
+                membership.workspace_role = "workspace_developer"
+
     # ------------------------------------------------------------------ API keys
     def api_keys(self) -> None:
         rng, org, plan = self.rng, self.org, self.plan
@@ -290,7 +309,7 @@ class _Generator:
             ("user", "active", "never", "inactive"),
             ("user", "active", "never", "archived"),
             ("user", "org", "never", "active"),
-            ("sa", "org", "never", "active"),
+            ("admin_sa", "org", "never", "active"),  # a key acting with admin rights
             ("user", "default", "future", "active"),
             ("sa", "active", "never", "active"),
         ]
@@ -339,7 +358,7 @@ class _Generator:
         creator: dict[str, str] | None
         principal: dict[str, str] | None = None
         lo = self.org_created
-        if owner == "user" or (owner == "sa" and not sas):
+        if owner == "user" or (owner in ("sa", "admin_sa") and not sas):
             who = rng.choice(users)
             creator = {"id": who.id, "type": "user"}
             label = ascii_local(who.name.split(" ")[0]) or "key"
@@ -356,8 +375,9 @@ class _Generator:
             if where == "org" or rng.random() < 0.2:
                 principal = {"type": "user_actor", "user_id": who.id}
             lo = who.added_at
-        elif owner == "sa":
-            sa = rng.choice(sas)
+        elif owner in ("sa", "admin_sa"):
+            pool = [s for s in sas if s.organization_role == "admin"] if owner == "admin_sa" else []
+            sa = rng.choice(pool or sas)
             creator = {"id": sa.id, "type": "service_account"}
             name = f"{sa.name}-key"
             if where == "org" or rng.random() < 0.7:
@@ -573,6 +593,7 @@ class _Generator:
         self.users()
         self.members()
         self.service_accounts()
+        self.unowned_workspace()
         self.api_keys()
         self.invites()
         self.scim()

@@ -6,12 +6,32 @@ after API writes, churn and control-API mutations.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from anthropic_sim.state import Org
-from anthropic_sim.status import ADMIN_ROLES, PRIVILEGED_ROLES, invite_status, key_status
+from anthropic_sim.status import (
+    ADMIN_ROLES,
+    PRIVILEGED_ROLES,
+    inherited_workspace_role,
+    invite_status,
+    key_status,
+)
 
 OLD_KEY_AGE = timedelta(days=90)
+
+# What each ability needs (docs/queries.md, question attack-paths): organization roles that
+# carry it everywhere, organization roles that carry it only organization-wide, workspace roles.
+ABILITY_ORG_ROLES = {
+    "manage_members": ("admin", "owner", "primary_owner", "membership_admin"),
+    "create_keys": ("admin", "owner", "primary_owner"),
+}
+ABILITY_ORG_ONLY_ROLES = {"manage_members": (), "create_keys": ("developer",)}
+ABILITY_WORKSPACE_ROLES = {
+    "manage_members": ("workspace_admin",),
+    "create_keys": ("workspace_admin", "workspace_developer", "workspace_restricted_developer"),
+}
+BLAST_ROLES = ("workspace_admin", "workspace_developer")
 
 
 def _domain(email: str) -> str:
@@ -107,5 +127,103 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         ],
         "external_domain_users": [u.id for u in users.values() if _domain(u.email) not in main],
         "main_domains": sorted(main),
+        **_access(org, now),
     }
     return {name: sorted(ids) for name, ids in out.items()}
+
+
+# ---- who can do what, where (the access questions) ------------------------------------------
+
+
+def workspace_roles(org: Org) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(principal id, workspace id) -> (effective workspace role, inherited).
+
+    Members: explicit memberships, overridden by the role their organization role grants in
+    every active workspace (inherited access wins and cannot be removed). Live service
+    accounts: their memberships of active workspaces, plus the implicit workspace_user
+    membership of the Default Workspace (archived accounts and workspaces list none)."""
+    live = {w.id for w in org.workspaces.values() if w.archived_at is None}
+    roles: dict[tuple[str, str], tuple[str, bool]] = {}
+    for (ws_id, user_id), member in org.members.items():
+        if user_id in org.users:
+            roles[(user_id, ws_id)] = (member.workspace_role, False)
+    for user in org.users.values():
+        if (role := inherited_workspace_role(user.role)) is not None:
+            for ws_id in live:
+                roles[(user.id, ws_id)] = (role, True)
+    default = org.default_workspace().id
+    for sa in org.service_accounts.values():
+        if sa.archived_at is None:
+            roles[(sa.id, default)] = ("workspace_user", False)
+    for (sa_id, ws_id), membership in org.sa_memberships.items():
+        if org.service_accounts[sa_id].archived_at is None and ws_id in live:
+            roles[(sa_id, ws_id)] = (membership.workspace_role, False)
+    return roles
+
+
+def _organization_roles(org: Org) -> dict[str, str]:
+    """Principal id -> organization role, for members and live service accounts."""
+    roles = {u.id: u.role for u in org.users.values()}
+    roles.update(
+        {s.id: s.organization_role for s in org.service_accounts.values() if s.archived_at is None}
+    )
+    return roles
+
+
+def _keys_acting_as(org: Org, principals: set[str], now: datetime) -> list[str]:
+    """Active keys bound to (acting as) one of `principals`."""
+    found = []
+    for key in org.api_keys.values():
+        bound = key.principal or {}
+        actor = bound.get("user_id") or bound.get("service_account_id")
+        if actor in principals and key_status(key, now) == "active":
+            found.append(key.id)
+    return found
+
+
+def principals_with_ability(
+    org: Org, ability: str, workspace_id: str | None = None, now: datetime | None = None
+) -> list[str]:
+    """Ids of the members, live service accounts and active keys bound to them that can
+    `ability` (manage_members | create_keys) in `workspace_id`, or organization-wide."""
+    now = now or org.epoch
+    org_roles = set(ABILITY_ORG_ROLES[ability])
+    if workspace_id is None:
+        org_roles |= set(ABILITY_ORG_ONLY_ROLES[ability])
+    principals = {p for p, role in _organization_roles(org).items() if role in org_roles}
+    if workspace_id is not None:
+        wanted = ABILITY_WORKSPACE_ROLES[ability]
+        principals |= {
+            p
+            for (p, ws), (role, _) in workspace_roles(org).items()
+            if ws == workspace_id and role in wanted
+        }
+    return sorted(principals | set(_keys_acting_as(org, principals, now)))
+
+
+def _access(org: Org, now: datetime) -> dict[str, list[str]]:
+    roles = workspace_roles(org)
+    live = {w.id for w in org.workspaces.values() if w.archived_at is None}
+    admins = {p for p, role in _organization_roles(org).items() if role in ADMIN_ROLES}
+    admin_keys = _keys_acting_as(org, admins, now)
+    direct_admin_ws = {
+        ws
+        for (_, ws), (role, inherited) in roles.items()
+        if role == "workspace_admin" and not inherited
+    }
+    blast = Counter(p for (p, ws), (role, _) in roles.items() if ws in live and role in BLAST_ROLES)
+    return {
+        "org_admin_keys": admin_keys,
+        "effective_org_admins": sorted(admins) + admin_keys,
+        # "<workspace id>/<principal id>/<direct|inherited>"
+        "workspace_admins": [
+            f"{ws}/{p}/{'inherited' if inherited else 'direct'}"
+            for (p, ws), (role, inherited) in roles.items()
+            if role == "workspace_admin"
+        ],
+        "workspaces_only_inherited_admins": sorted(live - direct_admin_ws),
+        "org_member_managers": principals_with_ability(org, "manage_members", None, now),
+        # "<principal id>:<number of active workspaces where developer or admin>"
+        "blast_radius": [f"{p}:{n}" for p, n in blast.items()],
+        "service_accounts": list(org.service_accounts),
+    }

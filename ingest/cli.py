@@ -253,11 +253,12 @@ def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
 
 def _register_subcommands() -> None:
     from anthropic_sim.cli import simulator_app
+    from ingest.queries.cli import query_app
 
     app.add_typer(simulator_app, name="simulator")
+    app.add_typer(query_app, name="query")
 
 
 _register_subcommands()
-
 if __name__ == "__main__":
     app()

@@ -45,8 +45,12 @@ class Neo4jServer:
         return [r.data() for r in records]
 
     def wipe(self) -> None:
+        # Relationships first, in small batches, so a large graph fits the transaction memory;
         # CALL { } IN TRANSACTIONS needs an auto-commit transaction, so no execute_query here.
         with self.driver.session(database=self.database) as session:
+            session.run(
+                "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
             ).consume()

@@ -1,0 +1,36 @@
+// id: workspace-admins
+// title: Effective workspace admins, direct or inherited
+// severity: high
+// category: attack path
+// why: A workspace admin manages the workspace's members and keys. Organization admins are
+//   workspace admins of every active workspace (inherited, cannot be removed there); others
+//   are admins through a direct membership. Knowing which is which tells you whom to ask.
+// fix: Remove direct workspace_admin memberships nobody needs; prefer one or two named direct
+//   admins per workspace over relying on organization admins.
+// param workspace_id: only this workspace (null: every workspace)
+:param workspace_id => null;
+
+// One row per workspace: the direct admins by name, the inherited ones (the organization
+// admins, the same in every active workspace) by id.
+MATCH (w:AnthropicWorkspace)
+WHERE $workspace_id IS NULL OR w.id = $workspace_id
+CALL (w) {
+  OPTIONAL MATCH (p)-[a:ADMIN_OF]->(w)
+  WITH p, coalesce(a.inherited, false) AS inherited
+  RETURN
+    collect(CASE WHEN inherited THEN p.id END) AS inherited_ids,
+    collect(
+      CASE WHEN NOT inherited AND (p:AnthropicUser OR p.archived_at IS NULL) THEN p END
+    ) AS direct
+}
+RETURN
+  w.id AS id,
+  w.name AS workspace,
+  coalesce(w.is_archived, false) AS archived,
+  [p IN direct |
+    coalesce(p.email, p.name) +
+    CASE WHEN p:AnthropicServiceAccount THEN ' (service account)' ELSE '' END] AS direct_admins,
+  [p IN direct | p.id] AS direct_admin_ids,
+  size(inherited_ids) AS inherited_admins,
+  inherited_ids AS inherited_admin_ids
+ORDER BY workspace, id;

@@ -1,0 +1,67 @@
+// id: attack-paths
+// title: Attack paths to managing members or creating keys
+// severity: critical
+// category: attack path
+// why: Whoever controls a principal with these rights, or an active API key bound to one,
+//   can add members (and so grant themselves anything) or mint new keys. Each row is the
+//   shortest path from a user, service account or API key to the ability, hop by hop.
+// fix: Cut the path at its weakest hop: revoke the key, archive the service account, remove
+//   the workspace role or lower the organization role.
+// param ability: manage_members or create_keys
+// param workspace_id: the workspace to reach (null: the organization itself)
+:param ability => 'manage_members';
+:param workspace_id => null;
+
+// Organization roles that carry the ability (in a workspace too), and workspace roles.
+WITH
+  $workspace_id AS workspace_id,
+  CASE $ability
+    WHEN 'manage_members' THEN ['admin', 'owner', 'primary_owner', 'membership_admin']
+    WHEN 'create_keys' THEN
+      ['admin', 'owner', 'primary_owner'] +
+      CASE WHEN $workspace_id IS NULL THEN ['developer'] ELSE [] END
+    ELSE []
+  END AS org_roles,
+  CASE $ability
+    WHEN 'manage_members' THEN ['workspace_admin']
+    WHEN 'create_keys' THEN
+      ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
+    ELSE []
+  END AS workspace_roles
+CALL (workspace_id, org_roles, workspace_roles) {
+  MATCH (r:AnthropicRole {scope: 'organization'})
+  WHERE r.name IN org_roles
+  MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)
+  RETURN start, p, path
+  UNION
+  MATCH (w:AnthropicWorkspace {id: workspace_id})<-[:SCOPED_TO]-(r:AnthropicRole)
+  WHERE r.name IN workspace_roles
+  MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
+  RETURN start, p, path
+}
+WITH start, p, path
+WHERE
+  (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
+  AND (start = p OR (start.status = 'active' AND start.principal_id = p.id))
+WITH start, path
+ORDER BY length(path)
+WITH start, collect(path)[0] AS path
+WITH
+  start,
+  path,
+  [n IN nodes(path) |
+    head([l IN labels(n) WHERE l STARTS WITH 'Anthropic']) + ' ' +
+    coalesce(n.email, n.name, n.id)] AS names,
+  [x IN relationships(path) | type(x)] AS types
+RETURN
+  CASE
+    WHEN start:AnthropicApiKey THEN 'api key'
+    WHEN start:AnthropicServiceAccount THEN 'service account'
+    ELSE 'user'
+  END AS kind,
+  start.id AS id,
+  coalesce(start.email, start.name) AS name,
+  length(path) AS length,
+  [i IN range(0, size(types) - 1) | names[i] + ' -[' + types[i] + ']-> ' + names[i + 1]] AS hops,
+  path
+ORDER BY length, kind, name, id;

@@ -1,0 +1,25 @@
+// id: old-never-expiring-keys
+// title: Active keys that never expire and are older than N days
+// severity: medium
+// category: hygiene
+// why: A key with no expiry that has lived for months has been copied into scripts, CI and
+//   laptops; the older it is, the more likely it has leaked somewhere.
+// fix: Rotate it: create a replacement with an expiry, move the workload, revoke the old key.
+// param days: minimum age in days
+// param as_of: the moment to measure age from, RFC 3339 (null: now)
+:param days => 90;
+:param as_of => null;
+
+WITH coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (k:AnthropicApiKey {status: 'active'})
+WHERE k.expires_at IS NULL AND datetime(k.created_at) < as_of - duration({days: $days})
+OPTIONAL MATCH (k)-[:OWNED_BY]->(owner)
+OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
+RETURN
+  k.id AS id,
+  k.name AS name,
+  duration.inDays(datetime(k.created_at), as_of).days AS age_days,
+  coalesce(owner.email, owner.name, k.created_by_id) AS owner,
+  w.name AS workspace,
+  k.created_at AS created_at
+ORDER BY created_at, id;

@@ -1,0 +1,24 @@
+// id: stale-keys
+// title: Expired, inactive or archived keys still present
+// severity: low
+// category: hygiene
+// why: Keys that no longer work still clutter the inventory and hide the ones that matter; an
+//   inactive key can be switched back on by anyone who can manage keys.
+// fix: Archive inactive keys you will not reactivate; keep the inventory to keys in use.
+// param as_of: the moment that decides expiry, RFC 3339 (null: now)
+:param as_of => null;
+
+WITH coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (k:AnthropicApiKey)
+WHERE
+  k.status IN ['expired', 'inactive', 'archived']
+  OR (k.status = 'active' AND k.expires_at IS NOT NULL AND datetime(k.expires_at) <= as_of)
+OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
+RETURN
+  k.id AS id,
+  k.name AS name,
+  CASE WHEN k.status = 'active' THEN 'expired' ELSE k.status END AS status,
+  w.name AS workspace,
+  k.created_at AS created_at,
+  k.expires_at AS expires_at
+ORDER BY status, created_at, id;

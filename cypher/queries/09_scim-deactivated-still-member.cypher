@@ -1,0 +1,28 @@
+// id: scim-deactivated-still-member
+// title: Deactivated in the identity provider, still a member
+// severity: critical
+// category: lifecycle
+// why: The identity provider says this person is gone (SCIM active false), yet the Claude
+//   account is still a member, with its roles and keys. Offboarding did not reach Claude.
+// fix: Remove the member (Console > Members, or the Admin API), revoke their keys, and find
+//   out why deprovisioning did not propagate.
+
+MATCH (o:AnthropicOrganization)
+CALL (o) {
+  WITH o
+  WHERE coalesce(o.scim_status, 'not_configured') <> 'available'
+  RETURN
+    'SCIM not available on this organization: ' +
+    coalesce(o.scim_unavailable_reason, o.scim_status, 'never read') AS finding,
+    null AS id, null AS email, null AS role, null AS scim_user, null AS active_keys
+  UNION
+  WITH o
+  WHERE o.scim_status = 'available'
+  MATCH (o)-[:RESOURCE]->(s:ScimUser {active: false})-[:PROVISIONED_AS]->(u:AnthropicUser)
+  RETURN
+    'deactivated in SCIM, still a member' AS finding,
+    u.id AS id, u.email AS email, u.role AS role, s.user_name AS scim_user,
+    COUNT { (:AnthropicApiKey {status: 'active'})-[:OWNED_BY]->(u) } AS active_keys
+}
+RETURN finding, id, email, role, scim_user, active_keys
+ORDER BY email, id;

@@ -1,0 +1,27 @@
+// id: blast-radius
+// title: Blast radius: accounts with developer-or-higher rights in the most workspaces
+// severity: high
+// category: attack path
+// why: An account that is workspace_developer or workspace_admin in many active workspaces
+//   exposes all of them when its credentials leak: it can create keys and use every one.
+// fix: Remove the workspace memberships the account does not use; split broad service
+//   accounts into one per workspace.
+// param limit: how many accounts to list
+:param limit => 25;
+
+MATCH (r:AnthropicRole {scope: 'workspace'})-[:SCOPED_TO]->(w:AnthropicWorkspace)
+WHERE r.name IN ['workspace_admin', 'workspace_developer'] AND NOT coalesce(w.is_archived, false)
+MATCH (p)-[:HAS_ROLE]->(r)
+WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
+WITH p, count(DISTINCT w) AS workspaces,
+     count(DISTINCT CASE WHEN r.name = 'workspace_admin' THEN w END) AS admin_in
+RETURN
+  CASE WHEN p:AnthropicUser THEN 'user' ELSE 'service account' END AS kind,
+  p.id AS id,
+  coalesce(p.email, p.name) AS name,
+  coalesce(p.role, p.organization_role) AS organization_role,
+  workspaces,
+  admin_in,
+  workspaces - admin_in AS developer_in
+ORDER BY workspaces DESC, admin_in DESC, id
+LIMIT $limit;

@@ -1,0 +1,24 @@
+// id: workspaces-only-inherited-admins
+// title: Workspaces whose only admins are inherited organization admins
+// severity: medium
+// category: hygiene
+// why: Nobody was made admin of these workspaces on purpose: only organization admins can
+//   manage them, so nobody close to the work reviews their members and keys.
+// fix: Give each workspace one or two named direct admins who own its members and keys.
+
+MATCH (w:AnthropicWorkspace)
+WHERE
+  NOT coalesce(w.is_archived, false)
+  AND NOT EXISTS {
+    MATCH (p)-[a:ADMIN_OF]->(w)
+    WHERE
+      NOT coalesce(a.inherited, false)
+      AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
+  }
+RETURN
+  w.id AS id,
+  w.name AS name,
+  coalesce(w.is_default, false) AS is_default,
+  COUNT { (:AnthropicUser)-[:ADMIN_OF {inherited: true}]->(w) } AS inherited_admins,
+  COUNT { (w)-[:CONTAINS]->(:AnthropicApiKey {status: 'active'}) } AS active_keys
+ORDER BY name, id;

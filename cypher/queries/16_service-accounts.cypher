@@ -1,0 +1,28 @@
+// id: service-accounts
+// title: Service accounts: organization role, workspaces, keys
+// severity: info
+// category: inventory
+// why: Service accounts are non-human identities that nobody logs in as; their rights and keys
+//   are only visible if someone lists them.
+// fix: Archive accounts nobody owns, keep admin service accounts to a minimum, and give each
+//   one only the workspaces it needs.
+
+MATCH (sa:AnthropicServiceAccount)
+OPTIONAL MATCH (sa)-[m:MEMBER_OF]->(w:AnthropicWorkspace)
+WITH sa, w, m
+ORDER BY w.name, w.id
+WITH sa, collect(CASE WHEN w IS NOT NULL THEN {id: w.id, name: w.name, role: m.workspace_role} END) AS workspaces
+RETURN
+  sa.id AS id,
+  sa.name AS name,
+  sa.organization_role AS organization_role,
+  CASE
+    WHEN sa.archived_at IS NOT NULL THEN 'archived'
+    WHEN coalesce(sa.is_stub, false) THEN 'known only from its keys'
+    ELSE 'active'
+  END AS status,
+  [x IN workspaces | x.name + ' (' + coalesce(x.role, '?') + ')'] AS workspaces,
+  [x IN workspaces | x.id] AS workspace_ids,
+  COUNT { (k:AnthropicApiKey)-[:OWNED_BY]->(sa) WHERE k.status = 'active' } AS active_keys,
+  COUNT { (:AnthropicApiKey)-[:OWNED_BY]->(sa) } AS keys
+ORDER BY status, name, id;

@@ -1,0 +1,198 @@
+"""`idgraph query list` and `idgraph query run ID [--param k=v ...] [--format ...]`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from neo4j.exceptions import Neo4jError
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.queries.library import Query, UnknownQuery, get_query, load_library
+from ingest.queries.runner import QueryResult, UnknownParameter, merge_params, run_query
+from ingest.settings import Settings
+from ingest.sync.report import ExitCode
+
+query_app = typer.Typer(
+    help="Ask the graph the library's security questions (cypher/queries).",
+    no_args_is_help=True,
+)
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+@query_app.command("list")
+def list_queries(output: FormatOption = Format.table) -> None:
+    """List the questions: id, severity, category, title and parameters."""
+    queries = load_library()
+    if output is Format.json:
+        typer.echo(json.dumps([_describe(q) for q in queries], indent=2))
+        return
+    columns = ["id", "severity", "category", "title", "params"]
+    rows = [
+        {
+            "id": q.id,
+            "severity": q.severity,
+            "category": q.category,
+            "title": q.title,
+            "params": ", ".join(f"{k}={json.dumps(v)}" for k, v in q.params.items()),
+        }
+        for q in queries
+    ]
+    _print(QueryResult(columns=columns, rows=rows), output, title="Questions")
+
+
+@query_app.command("run")
+def run(
+    query_id: Annotated[str, typer.Argument(metavar="ID", help="Question id (see list).")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="k=v, repeatable; v is JSON when it parses."),
+    ] = None,
+    output: FormatOption = Format.table,
+) -> None:
+    """Run one question against the configured Neo4j, in a read-only transaction."""
+    query = _query_or_exit(query_id)
+    params = _params_or_exit(query, param or [])
+    settings = _settings_or_exit()
+    try:
+        driver = open_driver(settings)
+    except Neo4jUnavailable as exc:
+        err.print(f"[red]Neo4j:[/red] {exc}")
+        raise typer.Exit(ExitCode.NEO4J) from None
+    try:
+        result = run_query(driver, settings.neo4j_database, query, params)
+    except Neo4jError as exc:
+        err.print(f"[red]{query.id} failed:[/red] {exc.message or exc}")
+        raise typer.Exit(ExitCode.PARTIAL) from None
+    finally:
+        driver.close()
+    _print(result, output, title=f"{query.title} ({len(result.rows)})")
+
+
+def _describe(query: Query) -> dict[str, Any]:
+    return {
+        "id": query.id,
+        "title": query.title,
+        "severity": query.severity,
+        "category": query.category,
+        "why": query.why,
+        "fix": query.fix,
+        "params": query.params,
+        "param_docs": query.param_docs,
+        "file": query.path.name,
+    }
+
+
+def _query_or_exit(query_id: str) -> Query:
+    try:
+        return get_query(query_id)
+    except UnknownQuery:
+        known = ", ".join(q.id for q in load_library())
+        err.print(f"[red]Unknown question {query_id!r}.[/red] Known: {known}")
+        raise typer.Exit(ExitCode.CONFIG) from None
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """`k=v` strings to a dict; v is parsed as JSON when it parses, else kept as a string."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--param {pair!r} is not of the form name=value")
+        try:
+            params[name.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[name.strip()] = raw
+    return params
+
+
+def _params_or_exit(query: Query, pairs: list[str]) -> dict[str, Any]:
+    try:
+        params = parse_params(pairs)
+        merge_params(query, params)
+    except (ValueError, UnknownParameter) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(ExitCode.CONFIG) from None
+    return params
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err.print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
+        raise typer.Exit(ExitCode.CONFIG) from None
+
+
+# ---- output ---------------------------------------------------------------------------------
+
+
+def _print(result: QueryResult, output: Format, title: str) -> None:
+    if output is Format.json:
+        typer.echo(json.dumps({"columns": result.columns, "rows": result.rows}, indent=2))
+    elif output is Format.csv:
+        typer.echo(_csv(result), nl=False)
+    else:
+        _table(result, title)
+
+
+def _csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([_flat(row[c]) for c in result.columns])
+    return buffer.getvalue()
+
+
+def _table(result: QueryResult, title: str) -> None:
+    table = Table(title=title)
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(_cell(row[c]) for c in result.columns))
+    Console().print(table)
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _cell(value: Any) -> str:
+    """Short text for a table cell: lists joined, nodes and paths by name."""
+    if isinstance(value, list):
+        return (" " if _is_path(value) else ", ").join(map(_cell, value))
+    if isinstance(value, dict) and "labels" in value:
+        props = value.get("properties", {})
+        name = props.get("email") or props.get("name") or props.get("id")
+        return f"({value['labels'][0]} {name})"
+    if isinstance(value, dict) and "type" in value and "start" in value:
+        return f"-[{value['type']}]->"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _flat(value)
+
+
+def _is_path(value: list[Any]) -> bool:
+    graph_values = (isinstance(v, dict) and ("labels" in v or "start" in v) for v in value)
+    return bool(value) and all(graph_values)

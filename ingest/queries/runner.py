@@ -1,0 +1,122 @@
+"""Running one question of the library in a READ transaction, with JSON-friendly results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import neo4j
+from neo4j import Driver
+from neo4j.graph import Node, Path, Relationship
+from neo4j.spatial import Point
+from neo4j.time import Date, DateTime, Duration, Time
+
+from ingest.queries.library import Query
+
+
+class UnknownParameter(ValueError):
+    """A parameter the question does not declare."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """`columns` in the query's order; each row a dict keyed by those columns."""
+
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+def run_query(
+    driver: Driver,
+    database: str,
+    query: Query,
+    params: Mapping[str, Any] | None = None,
+) -> QueryResult:
+    """Run `query` with its defaults overridden by `params`, in a READ transaction.
+
+    The session's access mode is READ, so the server itself refuses any write.
+    """
+    merged = merge_params(query, params)
+    with driver.session(
+        database=database,
+        default_access_mode=neo4j.READ_ACCESS,
+        # Unknown labels and properties on a graph that lacks them are expected, not news.
+        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+    ) as session:
+        return session.execute_read(_read, query.cypher, merged)
+
+
+def merge_params(query: Query, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    unknown = sorted(set(params or {}) - set(query.params))
+    if unknown:
+        declared = ", ".join(sorted(query.params)) or "none"
+        raise UnknownParameter(
+            f"{query.id} has no parameter {', '.join(unknown)} (declared: {declared})"
+        )
+    return {**query.params, **(params or {})}
+
+
+def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> QueryResult:
+    result = tx.run(cypher, params)
+    columns = list(result.keys())
+    rows = [{key: to_json(record[key]) for key in columns} for record in result]
+    return QueryResult(columns=columns, rows=rows)
+
+
+def to_json(value: Any) -> Any:
+    """Neo4j values (nodes, relationships, paths, temporal, spatial) as plain Python."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Duration | Point):  # tuples underneath
+        return _scalar(value)
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, Node):
+        return _node(value)
+    if isinstance(value, Relationship):
+        return _relationship(value)
+    if isinstance(value, Path):
+        return _path(value)
+    return _scalar(value)
+
+
+def _node(node: Node) -> dict[str, Any]:
+    return {"labels": sorted(node.labels), "properties": to_json(dict(node))}
+
+
+def _relationship(rel: Relationship) -> dict[str, Any]:
+    start, end = rel.start_node, rel.end_node
+    return {
+        "type": rel.type,
+        "start": start.get("id") if start is not None else None,
+        "end": end.get("id") if end is not None else None,
+        "properties": to_json(dict(rel)),
+    }
+
+
+def _path(path: Path) -> list[dict[str, Any]]:
+    """A path as alternating node and relationship dicts, from start to end."""
+    hops: list[dict[str, Any]] = [_node(path.start_node)]
+    for rel, node in zip(path.relationships, path.nodes[1:], strict=True):
+        hops.extend((_relationship(rel), _node(node)))
+    return hops
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, DateTime | Date | Time):
+        return value.iso_format()
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Duration):
+        return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, Point):
+        return {"srid": value.srid, "coordinates": list(value)}
+    if isinstance(value, bytes | bytearray):
+        return value.hex()
+    return str(value)

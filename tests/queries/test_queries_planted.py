@@ -1,0 +1,132 @@
+"""On the simulator's MEDIUM organization, every question answers exactly the planted truth."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from anthropic_sim.planted import principals_with_ability, workspace_roles
+from tests.queries.conftest import SyncedOrg
+
+pytestmark = pytest.mark.neo4j
+
+# question id -> (planted set, the column holding the planted ids)
+SIMPLE = {
+    "effective-org-admins": ("effective_org_admins", "id"),
+    "keys-of-departed-users": ("keys_of_departed_users", "id"),
+    "keys-without-owner": ("active_keys_without_owner", "id"),
+    "old-never-expiring-keys": ("never_expiring_active_keys_older_than_90d", "id"),
+    "stale-keys": ("stale_keys", "id"),
+    "active-keys-in-archived-workspaces": ("active_keys_in_archived_workspaces", "id"),
+    "scim-deactivated-still-member": ("scim_deactivated_still_member", "id"),
+    "unmanaged-accounts": ("users_without_scim", "id"),
+    "scim-users-without-account": ("scim_users_without_account", "scim_id"),
+    "pending-privileged-invites": ("pending_privileged_invites", "id"),
+    "expired-invites": ("expired_invites", "id"),
+    "workspaces-only-inherited-admins": ("workspaces_only_inherited_admins", "id"),
+    "service-accounts": ("service_accounts", "id"),
+    "external-domain-accounts": ("external_domain_users", "id"),
+    "attack-paths": ("org_member_managers", "id"),
+}
+
+
+def test_the_sync_read_everything(medium: SyncedOrg) -> None:
+    assert medium.report.status == "success"
+    assert medium.report.scim_status == "available"
+
+
+@pytest.mark.parametrize("query_id", sorted(SIMPLE))
+def test_question_answers_the_planted_truth(medium: SyncedOrg, query_id: str) -> None:
+    planted, column = SIMPLE[query_id]
+    result = medium.ask(query_id)
+    found = [row[column] for row in result.rows]
+    assert len(found) == len(set(found)), f"{query_id} lists an id twice"
+    assert sorted(found) == medium.planted[planted]
+
+
+def test_main_domains_are_inferred_right(medium: SyncedOrg) -> None:
+    rows = medium.server.run("MATCH (o:AnthropicOrganization) RETURN o.main_domains AS d")
+    assert sorted(rows[0]["d"]) == medium.planted["main_domains"]
+
+
+def test_effective_org_admins_name_keys_and_service_accounts(medium: SyncedOrg) -> None:
+    kinds = Counter(row["kind"] for row in medium.ask("effective-org-admins").rows)
+    assert kinds["api key"] == len(medium.planted["org_admin_keys"]) > 0
+    assert kinds["service account"] == len(medium.planted["admin_service_accounts"]) > 0
+
+
+def _admin_triples(rows: list[dict]) -> list[str]:
+    return sorted(
+        [f"{r['id']}/{p}/direct" for r in rows for p in r["direct_admin_ids"]]
+        + [f"{r['id']}/{p}/inherited" for r in rows for p in r["inherited_admin_ids"]]
+    )
+
+
+def test_workspace_admins_direct_and_inherited(medium: SyncedOrg) -> None:
+    rows = medium.ask("workspace-admins").rows
+    assert _admin_triples(rows) == medium.planted["workspace_admins"]
+    assert sorted(r["id"] for r in rows) == sorted(medium.org.workspaces)
+    assert all(r["inherited_admins"] == len(r["inherited_admin_ids"]) for r in rows)
+    assert all(len(r["direct_admins"]) == len(r["direct_admin_ids"]) for r in rows)
+
+
+def test_workspace_admins_of_one_workspace(medium: SyncedOrg) -> None:
+    workspace = medium.planted["workspaces_only_inherited_admins"][0]
+    (row,) = medium.ask("workspace-admins", workspace_id=workspace).rows
+    assert row["id"] == workspace
+    assert row["direct_admin_ids"] == []
+    assert sorted(row["inherited_admin_ids"]) == medium.planted["org_admins"]
+
+
+@pytest.mark.parametrize("ability", ["manage_members", "create_keys"])
+def test_attack_paths_in_every_workspace_of_a_sample(medium: SyncedOrg, ability: str) -> None:
+    workspaces = sorted(medium.org.workspaces)[::7]
+    for workspace in [None, *workspaces]:
+        rows = medium.ask("attack-paths", ability=ability, workspace_id=workspace).rows
+        expected = principals_with_ability(medium.org, ability, workspace)
+        assert sorted(r["id"] for r in rows) == expected, (ability, workspace)
+
+
+def test_attack_paths_list_their_hops(medium: SyncedOrg) -> None:
+    workspace = medium.planted["workspaces_only_inherited_admins"][0]
+    rows = medium.ask("attack-paths", ability="create_keys", workspace_id=workspace).rows
+    by_kind = {row["kind"]: row for row in sorted(rows, key=lambda r: -r["length"])}
+    key = by_kind["api key"]
+    assert key["hops"][0].startswith("AnthropicApiKey ")
+    assert "-[OWNED_BY]->" in key["hops"][0]
+    assert len(key["hops"]) == key["length"] == len(key["path"]) // 2
+    assert all(row["length"] == len(row["hops"]) >= 1 for row in rows)
+
+
+def test_blast_radius(medium: SyncedOrg) -> None:
+    everyone = medium.ask("blast-radius", limit=100_000).rows
+    found = sorted(f"{r['id']}:{r['workspaces']}" for r in everyone)
+    assert found == medium.planted["blast_radius"]
+    top = medium.ask("blast-radius").rows
+    assert len(top) == 25
+    assert [r["workspaces"] for r in top] == sorted((r["workspaces"] for r in top), reverse=True)
+    assert top[0]["workspaces"] == max(r["workspaces"] for r in everyone)
+
+
+def test_service_accounts_list_their_workspaces_and_keys(medium: SyncedOrg) -> None:
+    roles = workspace_roles(medium.org)
+    for row in medium.ask("service-accounts").rows:
+        expected = sorted(ws for (p, ws) in roles if p == row["id"])
+        assert sorted(row["workspace_ids"]) == expected, row["name"]
+        owned = [
+            k for k in medium.org.api_keys.values() if (k.created_by or {}).get("id") == row["id"]
+        ]
+        assert row["keys"] == len(owned)
+
+
+def test_scim_questions_report_no_notice_when_scim_was_read(medium: SyncedOrg) -> None:
+    for query_id in ("scim-deactivated-still-member", "unmanaged-accounts"):
+        assert all(row["id"] is not None for row in medium.ask(query_id).rows)
+
+
+def test_old_keys_threshold_is_a_parameter(medium: SyncedOrg) -> None:
+    default = {r["id"] for r in medium.ask("old-never-expiring-keys").rows}
+    older = {r["id"] for r in medium.ask("old-never-expiring-keys", days=365).rows}
+    assert older < default
+    assert all(r["age_days"] > 365 for r in medium.ask("old-never-expiring-keys", days=365).rows)
