@@ -254,9 +254,11 @@ def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
 def _register_subcommands() -> None:
     from anthropic_sim.cli import simulator_app
     from ingest.queries.cli import query_app
+    from ingest.report.cli import report_command
 
     app.add_typer(simulator_app, name="simulator")
     app.add_typer(query_app, name="query")
+    app.command("report")(report_command)
 
 
 _register_subcommands()

@@ -1,0 +1,67 @@
+"""Wording shared by the Markdown and HTML renderers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ingest.queries.library import SEVERITIES
+from ingest.report.model import Finding, OrganizationInfo, Report, SyncInfo
+
+
+def organization_line(org: OrganizationInfo) -> str:
+    remediation = {True: "enabled", False: "disabled", None: "unknown"}
+    return (
+        f"SCIM {org.scim_status or 'unknown'} · lifecycle remediation "
+        f"{remediation[org.lifecycle_remediation_enabled]}"
+    )
+
+
+def sync_line(org: OrganizationInfo) -> str:
+    sync = org.last_sync
+    if sync is None:
+        return "never synced"
+    scim = sync.scim_status or "unknown"
+    return f"{sync.status or 'unknown'} · {sync_details(sync)} · SCIM {scim}"
+
+
+def sync_details(sync: SyncInfo) -> str:
+    """When the sync finished and how long it took (its status is shown elsewhere)."""
+    parts = [f"finished {readable_time(sync.finished_at)}" if sync.finished_at else "unfinished"]
+    if sync.duration_seconds is not None:
+        parts.append(f"in {sync.duration_seconds:.1f} s")
+    return " ".join(parts) + f" · {sync.id}"
+
+
+def readable_time(stamp: str) -> str:
+    """2026-11-28T11:56:45.366356Z -> 2026-11-28 11:56:45 UTC (other text unchanged)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.utcoffset() is not None:
+        moment = moment.astimezone(UTC)
+        return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def totals_line(report: Report) -> str:
+    counts = report.severity_counts()
+    by_severity = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
+    with_findings = sum(1 for f in report.findings if f.count)
+    questions = len(report.findings)
+    line = f"{questions} question{'' if questions == 1 else 's'}, {with_findings} with findings"
+    line += f" ({by_severity})" if by_severity else ""
+    if report.failed:
+        line += f", {len(report.failed)} failed"
+    return line
+
+
+def count_text(finding: Finding) -> str:
+    return "error" if finding.error else f"{finding.count:,}"
+
+
+def shown_text(finding: Finding) -> str:
+    """e.g. 'Showing the top 10 of 42.' when rows were left out, else ''."""
+    if not finding.truncated:
+        return ""
+    return f"Showing the top {len(finding.rows)} of {finding.count:,}."
