@@ -124,7 +124,7 @@ def _sync(
             err.print(f"[red]Credentials:[/red] {exc}")
             raise typer.Exit(ExitCode.CONFIG) from None
         except ExtractError as exc:
-            err.print(f"[red]The organization could not be read; nothing was written:[/red] {exc}")
+            err.print(f"[red]The sync stopped; nothing was deleted:[/red] {exc}")
             raise typer.Exit(ExitCode.FAILED) from None
 
 

@@ -147,29 +147,39 @@ def map_workspaces(org_id: str, workspaces: Iterable[Workspace]) -> GraphRows:
     return rows
 
 
-def map_workspace_members(
-    members: Iterable[WorkspaceMember],
-    users: Sequence[User],
-    workspaces: Sequence[Workspace],
-) -> tuple[GraphRows, GraphRows]:
-    """(memberships, role grants) of users in workspaces: the explicit ones listed by the API,
-    and the inherited ones (org admins are workspace_admin, billing members workspace_billing,
-    in every workspace that is not archived). Inherited access wins over an explicit row for
-    the same pair: it is what the user can actually do and cannot be removed."""
-    effective: dict[tuple[str, str], tuple[str, bool]] = {}
-    for member in members:
-        role = text(member.workspace_role)
-        if role is not None:
-            effective[(member.user_id, member.workspace_id)] = (role, False)
-    live = [ws for ws in workspaces if ws.archived_at is None]
+Access = dict[tuple[str, str], tuple[str, bool]]  # (user, workspace) -> (role, inherited)
+
+
+def inherited_access(users: Iterable[User], workspaces: Sequence[Workspace]) -> Access:
+    """What organization roles grant in every workspace that is not archived: org admins are
+    workspace_admin, billing members workspace_billing (the API does not list these)."""
+    live = [ws.id for ws in workspaces if ws.archived_at is None]
+    access: Access = {}
     for user in users:
         role = inherited_workspace_role(text(user.role))
         if role is not None:
-            for ws in live:
-                effective[(user.id, ws.id)] = (role, True)
+            for workspace_id in live:
+                access[(user.id, workspace_id)] = (role, True)
+    return access
 
+
+def explicit_access(members: Iterable[WorkspaceMember], inherited: Access) -> Access:
+    """The memberships the API lists, except where an inherited one covers the same pair:
+    inherited access is what the user can actually do, and it cannot be removed."""
+    access: Access = {}
+    for member in members:
+        role = text(member.workspace_role)
+        pair = (member.user_id, member.workspace_id)
+        if role is not None and pair not in inherited:
+            access[pair] = (role, False)
+    return access
+
+
+def map_access(access: Access) -> tuple[GraphRows, GraphRows]:
+    """(memberships, role grants): MEMBER_OF and ADMIN_OF (family workspace_members), and
+    HAS_ROLE to the workspace role (family role_grants)."""
     memberships, grants = GraphRows(), GraphRows()
-    for (user_id, workspace_id), (role, inherited) in effective.items():
+    for (user_id, workspace_id), (role, inherited) in access.items():
         memberships.rel(
             MEMBER_OF_USER, user_id, workspace_id, workspace_role=role, inherited=inherited
         )

@@ -1,30 +1,38 @@
 """One sync of one organization: extract both engines, map, load, then clean up.
 
+Loading overlaps extraction: each family is written as soon as the families it depends on
+are read and their nodes written (the rate limits make extraction the slow part, so the graph
+fills while pages are still arriving). Writes go through one thread, in dependency order.
+
 Nothing is deleted unless the families it belongs to were read completely in this run; a run
-that fails before loading writes nothing, and one that fails while loading deletes nothing.
+that fails part-way has written what it read and deletes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from ingest.extract import (
     AdminExtractor,
-    AdminSnapshot,
     Credentials,
-    Deadline,
+    DeadlineExceeded,
     ExtractConfig,
     ExtractError,
+    OrganizationMismatchError,
     ScimExtractor,
+    ScimUnavailable,
 )
-from ingest.extract.parsing import RecordIssue
-from ingest.extract.scim import ScimSnapshot
+from ingest.extract.deadline import Deadline
+from ingest.extract.models import Organization
+from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.load import GraphLoader, SyncContext
 from ingest.mapping import admin as m
 from ingest.mapping.organization import (
@@ -40,6 +48,13 @@ from ingest.sync.report import FamilyReport, SyncReport
 
 Progress = Callable[[str], None]
 
+# Failures that stop the whole run rather than one family.
+FATAL = (DeadlineExceeded, OrganizationMismatchError)
+
+
+class Skipped(Exception):
+    """A family that is not read in this run, for a reason that is not a failure."""
+
 
 @dataclass
 class SyncOptions:
@@ -48,228 +63,345 @@ class SyncOptions:
     main_domains: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Extraction:
-    """Everything one run read from both engines."""
+class Reads:
+    """Every family's extraction as a task; `records(family)` waits for it.
 
-    admin: AdminSnapshot
-    scim: ScimSnapshot | None  # None: SCIM is not configured
+    A family that failed or was skipped yields no records and is not read completely, so
+    nothing of it is cleaned up."""
 
-    def records(self, family: str) -> list[Any]:
-        for snapshot in (self.admin, self.scim):
-            if snapshot is not None and family in snapshot.results:
-                return snapshot.results[family].records
-        return []
+    def __init__(self) -> None:
+        self.results: dict[str, ParseResult[Any]] = {}
+        self.failed: dict[str, ExtractError] = {}
+        self.skipped: dict[str, str] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
 
-    def read_completely(self) -> set[str]:
-        done = set(self.admin.results)
-        if self.scim is not None:
-            done |= set(self.scim.results)
-        return done
+    def start(self, family: str, read: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
+        async def run() -> None:
+            try:
+                self.results[family] = await read()
+            except Skipped as why:
+                self.skipped[family] = str(why)
+            except FATAL:
+                raise
+            except ExtractError as exc:
+                self.failed[family] = exc
+
+        self._tasks[family] = asyncio.create_task(run(), name=f"read {family}")
+
+    def skip(self, family: str, why: str) -> None:
+        self.skipped[family] = why
+
+    async def records(self, family: str) -> list[Any]:
+        if family in self._tasks:
+            await self._tasks[family]
+        result = self.results.get(family)
+        return result.records if result is not None else []
+
+    async def settle(self) -> None:
+        await asyncio.gather(*self._tasks.values())
+
+    def cancel(self) -> None:
+        for task in self._tasks.values():
+            task.cancel()
 
     def issues(self) -> list[RecordIssue]:
-        found: list[RecordIssue] = []
-        for snapshot in (self.admin, self.scim):
-            for result in snapshot.results.values() if snapshot else ():
-                found.extend(result.issues)
-        return found
+        return [issue for result in self.results.values() for issue in result.issues]
+
+    def counts(self) -> dict[str, int]:
+        return {family: len(result.records) for family, result in self.results.items()}
+
+
+class Writer:
+    """Writes rows through one worker thread, so writes never race for the same nodes."""
+
+    def __init__(self, loader: GraphLoader, ctx: SyncContext, report: SyncReport) -> None:
+        self.loader = loader
+        self.ctx = ctx
+        self.report = report
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
+
+    async def write(self, family: str, rows: GraphRows) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._pool, self._write, rows)
+        done = self.report.families.setdefault(family, FamilyReport(family=family))
+        done.nodes += rows.node_count()
+        done.rels += rows.rel_count()
+
+    async def call(self, fn: Callable[[], Any]) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn)
+
+    def _write(self, rows: GraphRows) -> None:
+        for node_type, node_rows in rows.iter_nodes():
+            self.report.nodes_written += self.loader.load_nodes(node_type, node_rows, self.ctx)
+        for rel_type, rel_rows in rows.iter_rels():
+            self.report.rels_written += self.loader.load_rels(rel_type, rel_rows, self.ctx)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 def new_sync_id(now: datetime) -> str:
     return f"sync-{now:%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:8]}"
 
 
-async def extract(options: SyncOptions, progress: Progress = lambda _: None) -> Extraction:
-    """Both engines at once (each has its own rate limit) under one deadline."""
+def run_sync(
+    loader: GraphLoader, options: SyncOptions, progress: Progress = lambda _: None
+) -> SyncReport:
+    """Extract and load. A failure that stops the whole run (the organization unreadable,
+    bad credentials, the deadline) propagates, with nothing deleted; a family that cannot
+    be read is in the report, whose status is then `partial`."""
+    return asyncio.run(_sync(loader, options, progress))
+
+
+async def _sync(loader: GraphLoader, options: SyncOptions, progress: Progress) -> SyncReport:
+    started, started_clock = datetime.now(UTC), time.monotonic()
     deadline = Deadline(options.extract.deadline)
     creds = options.credentials
     async with AdminExtractor(creds, options.extract, deadline=deadline) as admin:
-        progress("reading the Admin API" + (" and SCIM" if creds.scim else ""))
-        if creds.scim is None:
-            return Extraction(admin=await admin.extract_all(), scim=None)
-        async with ScimExtractor(creds.scim, options.extract, deadline=deadline) as scim:
-            admin_snapshot, scim_snapshot = await asyncio.gather(
-                admin.extract_all(), _scim_or_failure(scim)
+        org = await admin.organization()
+        async with _scim_extractor(creds, options.extract, deadline) as scim:
+            reads = Reads()
+            _start_reads(reads, admin, scim)
+            try:
+                report = await _load(loader, org, reads, scim, options, started, progress)
+            except BaseException:
+                reads.cancel()
+                raise
+            report.absorb_stats(admin.stats, scim.stats if scim else None)
+    report.finish(time.monotonic() - started_clock)
+    await asyncio.to_thread(_write_sync_run, loader, report)
+    return report
+
+
+@contextlib.asynccontextmanager
+async def _scim_extractor(
+    creds: Credentials, config: ExtractConfig, deadline: Deadline
+) -> AsyncIterator[ScimExtractor | None]:
+    if creds.scim is None:
+        yield None
+        return
+    async with ScimExtractor(creds.scim, config, deadline=deadline) as scim:
+        yield scim
+
+
+def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None) -> None:
+    reads.start("users", admin.users)
+    reads.start("workspaces", admin.workspaces)
+    reads.start("api_keys", admin.api_keys)
+    reads.start("invites", admin.invites)
+
+    async def members() -> ParseResult[Any]:
+        await reads.records("workspaces")
+        if "workspaces" not in reads.results:
+            raise ExtractError("workspaces could not be listed, so neither could their members")
+        return await admin.workspace_members(reads.results["workspaces"].records)
+
+    reads.start("workspace_members", members)
+
+    if admin.can_read_service_accounts:
+        reads.start("service_accounts", admin.service_accounts)
+
+        async def sa_members() -> ParseResult[Any]:
+            await reads.records("service_accounts")
+            if "service_accounts" not in reads.results:
+                raise ExtractError("service accounts could not be listed")
+            return await admin.service_account_memberships(
+                reads.results["service_accounts"].records
             )
-            return Extraction(admin=admin_snapshot, scim=scim_snapshot)
+
+        reads.start("service_account_memberships", sa_members)
+    else:
+        why = "no OAuth token (ANTHROPIC_OAUTH_TOKEN) configured"
+        reads.skip("service_accounts", why)
+        reads.skip("service_account_memberships", why)
+
+    if scim is not None:
+        reads.start("scim_probe", lambda: _probe(scim))
+        reads.start("scim_users", lambda: _after_probe(reads, scim.users))
+        reads.start("scim_groups", lambda: _after_probe(reads, scim.groups))
 
 
-async def _scim_or_failure(scim: ScimExtractor) -> ScimSnapshot:
-    """A SCIM failure of any kind must not cost the Admin families their sync."""
-    try:
-        return await scim.extract_all()
-    except ExtractError as exc:
-        snapshot = ScimSnapshot(stats=scim.stats)
-        snapshot.failed["scim_users"] = exc
-        snapshot.failed["scim_groups"] = exc
-        return snapshot
+async def _probe(scim: ScimExtractor) -> ParseResult[Any]:
+    await scim.probe()
+    return ParseResult("scim_probe")
 
 
-def scim_status(extraction: Extraction) -> tuple[str, str | None]:
-    scim = extraction.scim
-    if scim is None:
+async def _after_probe(
+    reads: Reads, read: Callable[[], Awaitable[ParseResult[Any]]]
+) -> ParseResult[Any]:
+    await reads.records("scim_probe")
+    probe = reads.failed.get("scim_probe")
+    if isinstance(probe, ScimUnavailable):
+        raise Skipped(str(probe))
+    if probe is not None:
+        raise probe
+    return await read()
+
+
+def scim_status(reads: Reads, configured: bool) -> tuple[str, str | None]:
+    if not configured:
         return "not_configured", "ANTHROPIC_SCIM_URL and ANTHROPIC_SCIM_TOKEN are not set"
-    if scim.unavailable is not None:
-        return "unavailable", str(scim.unavailable)
-    if scim.failed:
-        return "error", "; ".join(sorted({str(e) for e in scim.failed.values()}))
+    probe = reads.failed.get("scim_probe")
+    if isinstance(probe, ScimUnavailable):
+        return "unavailable", str(probe)
+    failures = {str(e) for f, e in reads.failed.items() if f.startswith("scim")}
+    if failures:
+        return "error", "; ".join(sorted(failures))
     return "available", None
 
 
-def map_extraction(org_id: str, x: Extraction) -> list[tuple[str, GraphRows]]:
-    """Every family's rows, in load order (a relationship's endpoints load before it)."""
-    users = x.records("users")
-    workspaces = x.records("workspaces")
-    invites = x.records("invites")
-    accounts = x.records("service_accounts")
-    memberships, workspace_grants = m.map_workspace_members(
-        x.records("workspace_members"), users, workspaces
-    )
-    grants = m.map_user_role_grants(org_id, users)
-    grants.merge(workspace_grants)
-    seen_roles = {
-        role for record in (*users, *invites) if (role := text(record.role)) is not None
-    } | {role for sa in accounts if (role := text(sa.organization_role)) is not None}
-    sa_read = "service_accounts" in x.admin.results
-    return [
-        ("users", m.map_users(org_id, users)),
-        ("workspaces", m.map_workspaces(org_id, workspaces)),
-        ("service_accounts", m.map_service_accounts(org_id, accounts)),
-        ("roles", m.map_roles(org_id, workspaces, seen_roles)),
-        ("role_grants", grants),
-        ("workspace_members", memberships),
-        (
-            "service_account_members",
-            m.map_service_account_members(
-                org_id, accounts, x.records("service_account_memberships")
-            ),
-        ),
-        (
-            "api_keys",
-            m.map_api_keys(
-                org_id, x.records("api_keys"), workspaces, service_accounts_read=sa_read
-            ),
-        ),
-        ("invites", m.map_invites(org_id, invites)),
-        ("scim_users", map_scim_users(org_id, x.records("scim_users"), users)),
-        ("scim_groups", map_scim_groups(org_id, x.records("scim_groups"))),
-    ]
-
-
-def load(
+async def _load(
     loader: GraphLoader,
-    extraction: Extraction,
+    org: Organization,
+    reads: Reads,
+    scim: ScimExtractor | None,
     options: SyncOptions,
-    *,
     started: datetime,
-    started_clock: float,
-    progress: Progress = lambda _: None,
+    progress: Progress,
 ) -> SyncReport:
-    org = extraction.admin.organization
     sync_id = new_sync_id(started)
     ctx = SyncContext(tenant_id=org.id, sync_id=sync_id, now_ms=int(started.timestamp() * 1000))
-    status, reason = scim_status(extraction)
-    users = extraction.records("users")
     report = SyncReport(
         sync_id=sync_id,
         org_id=org.id,
         org_name=org.name,
         started_at=_iso(started),
-        scim_status=status,
-        scim_reason=reason,
-        issues=extraction.issues(),
+        scim_status="unknown",
+        scim_reason=None,
     )
-    facts = OrganizationFacts(
-        org_id=org.id,
-        name=org.name,
-        scim_status=status,
-        scim_unavailable_reason=reason,
-        main_domains=options.main_domains or infer_main_domains(users),
-        sync_id=sync_id,
-        synced_at=_iso(started),
-    )
-    loader.ensure_schema()
-    _write(loader, map_organization(facts), ctx, report)
+    writer = Writer(loader, ctx, report)
+    try:
+        await writer.call(loader.ensure_schema)
+        await _write_families(writer, org, reads, scim is not None, options, progress)
+        await reads.settle()
+        report.scim_status, report.scim_reason = scim_status(reads, scim is not None)
+        users = await reads.records("users")
+        await writer.write("organization", _organization_rows(org, users, report, options))
+        await _clean_up(writer, reads, report, progress)
+    finally:
+        writer.close()
+    report.issues = reads.issues()
+    report.record_counts = {f: n for f, n in reads.counts().items() if f != "scim_probe"}
 
-    for family, rows in map_extraction(org.id, extraction):
-        progress(f"loading {family}")
-        _write(loader, rows, ctx, report)
-        report.families[family] = FamilyReport(
-            family=family, nodes=rows.node_count(), rels=rows.rel_count()
+    failed = {f: e for f, e in reads.failed.items() if not isinstance(e, ScimUnavailable)}
+    report.extraction_failed = sorted(failed)
+    report.extraction_failures = {
+        **{f: str(e) for f, e in failed.items()},
+        **{f: f"skipped: {why}" for f, why in reads.skipped.items()},
+    }
+    return report
+
+
+async def _write_families(
+    writer: Writer,
+    org: Organization,
+    reads: Reads,
+    scim_configured: bool,
+    options: SyncOptions,
+    progress: Progress,
+) -> None:
+    """Each family as soon as what it needs is read and its relationship endpoints written."""
+    org_id = org.id
+    users = await reads.records("users")
+    await reads.records("scim_probe")
+    report = writer.report
+    report.scim_status, report.scim_reason = scim_status(reads, scim_configured)
+    progress("loading users")
+    # The organization node first (every RESOURCE edge starts there); written again at the
+    # end, when a later SCIM failure may have changed its status.
+    await writer.write("organization", _organization_rows(org, users, report, options))
+    await writer.write("users", m.map_users(org_id, users))
+
+    workspaces = await reads.records("workspaces")
+    progress("loading workspaces")
+    await writer.write("workspaces", m.map_workspaces(org_id, workspaces))
+    inherited = m.inherited_access(users, workspaces)
+
+    accounts = await reads.records("service_accounts")
+    await writer.write("service_accounts", m.map_service_accounts(org_id, accounts))
+
+    invites = await reads.records("invites")
+    seen_roles = {r for x in (*users, *invites) if (r := text(x.role)) is not None} | {
+        r for sa in accounts if (r := text(sa.organization_role)) is not None
+    }
+    progress("loading roles and inherited access")
+    await writer.write("roles", m.map_roles(org_id, workspaces, seen_roles))
+    await writer.write("role_grants", m.map_user_role_grants(org_id, users))
+    memberships, grants = m.map_access(inherited)
+    await writer.write("workspace_members", memberships)
+    await writer.write("role_grants", grants)
+    await writer.write("invites", m.map_invites(org_id, invites))
+
+    progress("loading workspace members")
+    explicit = m.explicit_access(await reads.records("workspace_members"), inherited)
+    memberships, grants = m.map_access(explicit)
+    await writer.write("workspace_members", memberships)
+    await writer.write("role_grants", grants)
+    await writer.write(
+        "service_account_members",
+        m.map_service_account_members(
+            org_id, accounts, await reads.records("service_account_memberships")
+        ),
+    )
+
+    progress("loading API keys")
+    await writer.write(
+        "api_keys",
+        m.map_api_keys(
+            org_id,
+            await reads.records("api_keys"),
+            workspaces,
+            service_accounts_read="service_accounts" in reads.results,
+        ),
+    )
+    if scim_configured:
+        progress("loading SCIM users and groups")
+        scim_users = await reads.records("scim_users")
+        await writer.write("scim_users", map_scim_users(org_id, scim_users, users))
+        scim_groups = await reads.records("scim_groups")
+        await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
+
+
+def _organization_rows(
+    org: Organization, users: list[Any], report: SyncReport, options: SyncOptions
+) -> GraphRows:
+    return map_organization(
+        OrganizationFacts(
+            org_id=org.id,
+            name=org.name,
+            scim_status=report.scim_status,
+            scim_unavailable_reason=report.scim_reason,
+            main_domains=options.main_domains or infer_main_domains(users),
+            sync_id=report.sync_id,
+            synced_at=report.started_at,
         )
+    )
 
-    read = extraction.read_completely()
-    cleanable = complete_families(read)
+
+async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: Progress) -> None:
+    cleanable = complete_families(set(reads.results))
     for family in cleanable:
         progress(f"cleaning up {family}")
-        result = loader.cleanup(family, ctx)
+        result = await writer.call(lambda f=family: writer.loader.cleanup(f, writer.ctx))
         report.nodes_deleted += result.nodes_deleted
         report.rels_deleted += result.rels_deleted
         if family == "users":
             report.removed_member_ids = sorted(result.removed_ids)
     report.families_complete = cleanable
     report.families_incomplete = [f for f in SOURCES if f not in cleanable]
-    report.extraction_failed = _failed_families(extraction)
-    report.extraction_failures = _failure_texts(extraction)
-    report.record_counts = _record_counts(extraction)
-    report.absorb_stats(extraction.admin.stats, extraction.scim.stats if extraction.scim else None)
-    report.finish(time.monotonic() - started_clock)
-
-    _write(loader, map_sync_run(report.sync_run_facts()), ctx, report, count=False)
-    return report
 
 
-def _write(
-    loader: GraphLoader, rows: GraphRows, ctx: SyncContext, report: SyncReport, count: bool = True
-) -> None:
+def _write_sync_run(loader: GraphLoader, report: SyncReport) -> None:
+    ctx = SyncContext(
+        tenant_id=report.org_id,
+        sync_id=report.sync_id,
+        now_ms=int(datetime.now(UTC).timestamp() * 1000),
+    )
+    rows = map_sync_run(report.sync_run_facts())
     for node_type, node_rows in rows.iter_nodes():
-        written = loader.load_nodes(node_type, node_rows, ctx)
-        if count:
-            report.nodes_written += written
+        loader.load_nodes(node_type, node_rows, ctx)
     for rel_type, rel_rows in rows.iter_rels():
-        written = loader.load_rels(rel_type, rel_rows, ctx)
-        if count:
-            report.rels_written += written
-
-
-def _failed_families(x: Extraction) -> list[str]:
-    failed = set(x.admin.failed)
-    if x.scim is not None:
-        failed |= set(x.scim.failed)
-    return sorted(failed)
-
-
-def _failure_texts(x: Extraction) -> dict[str, str]:
-    texts = {family: str(exc) for family, exc in x.admin.failed.items()}
-    texts.update({family: f"skipped: {why}" for family, why in x.admin.skipped.items()})
-    if x.scim is not None:
-        texts.update({family: str(exc) for family, exc in x.scim.failed.items()})
-    return texts
-
-
-def _record_counts(x: Extraction) -> dict[str, int]:
-    counts = {family: len(r.records) for family, r in x.admin.results.items()}
-    if x.scim is not None:
-        counts.update({family: len(r.records) for family, r in x.scim.results.items()})
-    return counts
+        loader.load_rels(rel_type, rel_rows, ctx)
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def run_sync(
-    loader: GraphLoader, options: SyncOptions, progress: Progress = lambda _: None
-) -> SyncReport:
-    """Extract, then load. Extraction errors that stop the whole run propagate (nothing was
-    written); family failures are in the report, whose status is then `partial`."""
-    started, started_clock = datetime.now(UTC), time.monotonic()
-    extraction = asyncio.run(extract(options, progress))
-    return load(
-        loader,
-        extraction,
-        options,
-        started=started,
-        started_clock=started_clock,
-        progress=progress,
-    )

@@ -108,3 +108,18 @@ def test_a_malformed_page_fails_its_family_and_deletes_nothing(neo4j, simulator,
     assert "users" not in report.families_complete
     after = neo4j.run("MATCH (u:AnthropicUser) RETURN collect(u.id) AS ids")[0]["ids"]
     assert sorted(after) == sorted(users_before)
+
+
+def test_a_deadline_mid_sync_stops_the_run_and_deletes_nothing(neo4j, simulator, sync):
+    from ingest.extract import DeadlineExceeded
+
+    with simulator(size="small", seed=6) as running:
+        sync(running)
+        before = fingerprint(neo4j.driver, neo4j.database, exclude_labels=("SyncRun",))
+        del running.sim.org.users[next(iter(running.sim.org.users))]
+        slow = FaultSpec(route=r"/members", slow_rate=1.0, slow_seconds=2.0)
+        reconfigure(running, faults=[slow])
+        with pytest.raises(DeadlineExceeded):
+            sync(running, deadline=1.0)
+    after = fingerprint(neo4j.driver, neo4j.database, exclude_labels=("SyncRun",))
+    assert after == before
