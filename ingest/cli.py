@@ -253,12 +253,14 @@ def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
 
 def _register_subcommands() -> None:
     from anthropic_sim.cli import simulator_app
+    from ingest.export.cli import export_command
     from ingest.queries.cli import query_app
     from ingest.report.cli import report_command
 
     app.add_typer(simulator_app, name="simulator")
     app.add_typer(query_app, name="query")
     app.command("report")(report_command)
+    app.command("export")(export_command)
 
 
 _register_subcommands()

@@ -1,0 +1,228 @@
+"""CSV in the header format of `neo4j-admin database import full`, one file per node type and
+one per relationship type (type, start, end), which BI tools read as joinable tables.
+
+Node files: `id:ID(<Label>)`, `:LABEL`, then typed property columns (`name:string`,
+`active:boolean`, `firstseen:long`, `main_domains:string[]`...). Relationship files:
+`:START_ID(<Start label>)`, `:END_ID(<End label>)`, `:TYPE`, then typed columns. Each provider
+label is its own id space, so ids only need to be unique per label, as in the graph.
+
+Strings are always quoted and absent values are empty unquoted fields, so the importer tells
+null from "" apart. Lists are joined with ARRAY_DELIMITER; an element containing it is an error.
+The importer cannot store an empty list, so those go to EMPTY_LISTS_FILE, a Cypher script to run
+after the import; IMPORT_COMMAND_FILE spells out both steps.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from ingest.export.columns import Column, ExportError, float_text, node_columns, rel_columns
+from ingest.export.source import GraphReader
+from ingest.graph.schema import GraphModel, NodeType, PropType, RelType, quote
+
+ARRAY_DELIMITER = ";"
+CSV_TYPES: dict[PropType, str] = {
+    "string": "string",
+    "datetime_string": "string",
+    "string_list": "string[]",
+    "bool": "boolean",
+    "int": "long",
+    "float": "double",
+}
+IMPORT_OPTIONS: tuple[str, ...] = (
+    f"--array-delimiter={ARRAY_DELIMITER}",
+    "--multiline-fields=true",
+    "--id-type=string",
+)
+IMPORT_COMMAND_FILE = "neo4j-admin-import.txt"
+EMPTY_LISTS_FILE = "empty-lists.cypher"
+
+
+@dataclass(frozen=True)
+class CsvFiles:
+    nodes: tuple[Path, ...]
+    rels: tuple[Path, ...]
+    empty_lists: Path  # Cypher to run after the import (see EmptyLists)
+
+    def import_arguments(self, database: str = "neo4j") -> list[str]:
+        """Arguments of `neo4j-admin` that import these files into an empty `database`."""
+        return [
+            "database",
+            "import",
+            "full",
+            database,
+            *(f"--nodes={path}" for path in self.nodes),
+            *(f"--relationships={path}" for path in self.rels),
+            *IMPORT_OPTIONS,
+        ]
+
+
+def node_file_name(node: NodeType) -> str:
+    return f"nodes_{node.label}.csv"
+
+
+def rel_file_name(rel: RelType) -> str:
+    return f"rels_{rel.start.label}_{rel.type}_{rel.end.label}.csv"
+
+
+def node_header(node: NodeType) -> list[str]:
+    _, *props = node_columns(node)  # the key is the :ID column, stored as property `id`
+    return [f"id:ID({node.label})", ":LABEL", *(_typed(c) for c in props)]
+
+
+def rel_header(rel: RelType) -> list[str]:
+    return [
+        f":START_ID({rel.start.label})",
+        f":END_ID({rel.end.label})",
+        ":TYPE",
+        *(_typed(c) for c in rel_columns(rel)),
+    ]
+
+
+def _typed(column: Column) -> str:
+    return f"{column.name}:{CSV_TYPES[column.type]}"
+
+
+def write_csv(reader: GraphReader, model: GraphModel, out_dir: Path) -> tuple[CsvFiles, int, int]:
+    """Writes every file into `out_dir`; returns the files and (nodes, relationships) counts."""
+    nodes = rels = 0
+    node_paths, rel_paths = [], []
+    fixups_path = out_dir / EMPTY_LISTS_FILE
+    with fixups_path.open("w", encoding="utf-8") as fixups_stream:
+        fixups = EmptyLists(fixups_stream)
+        for node in model.nodes:
+            path = out_dir / node_file_name(node)
+            nodes += _write_file(path, node_header(node), _node_lines(reader, node, fixups))
+            node_paths.append(path)
+        for rel in model.rels:
+            path = out_dir / rel_file_name(rel)
+            rels += _write_file(path, rel_header(rel), _rel_lines(reader, rel, fixups))
+            rel_paths.append(path)
+    files = CsvFiles(tuple(node_paths), tuple(rel_paths), fixups_path)
+    _write_import_command(out_dir, files)
+    return files, nodes, rels
+
+
+class EmptyLists:
+    """The importer drops empty arrays (it cannot store []), so every empty list becomes one
+    Cypher statement that puts it back after the import: the import stays exact."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        stream.write(
+            "// Empty lists the bulk importer cannot write: run after the import, e.g.\n"
+            "// cypher-shell -f empty-lists.cypher (one statement a line).\n"
+        )
+
+    def node(self, node: NodeType, key: str, prop: str) -> None:
+        match = f"MATCH (n:{quote(node.label)} {{id: {_cypher_string(key)}}})"
+        self.stream.write(f"{match} SET n.{quote(prop)} = [];\n")
+
+    def rel(self, rel: RelType, start: str, end: str, prop: str) -> None:
+        match = (
+            f"MATCH (:{quote(rel.start.label)} {{id: {_cypher_string(start)}}})"
+            f"-[r:{quote(rel.type)}]->(:{quote(rel.end.label)} {{id: {_cypher_string(end)}}})"
+        )
+        self.stream.write(f"{match} SET r.{quote(prop)} = [];\n")
+
+
+def post_import_statements(path: Path) -> Iterator[str]:
+    """The statements of an EMPTY_LISTS_FILE, to run on the imported database."""
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip() and not line.startswith("//"):
+                yield line.rstrip().removesuffix(";")
+
+
+def _cypher_string(text: str) -> str:
+    # JSON string escapes (\" \\ \n \uXXXX...) are valid Cypher string literal escapes.
+    return json.dumps(text)
+
+
+def _write_file(path: Path, header: list[str], lines: Iterator[list[str]]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        _write_line(stream, header)
+        for line in lines:
+            _write_line(stream, line)
+            count += 1
+    return count
+
+
+def _write_line(stream: TextIO, fields: list[str]) -> None:
+    stream.write(",".join(fields))
+    stream.write("\n")
+
+
+def _node_lines(reader: GraphReader, node: NodeType, fixups: EmptyLists) -> Iterator[list[str]]:
+    key, *props = node_columns(node)
+    for row in reader.nodes(node):
+        key_value = row.values[key.name]
+        for prop in _empty_lists(row.values, props):
+            fixups.node(node, key_value, prop)
+        labels = _quoted(_joined(row.labels, f"{node.label} labels"))
+        yield [_quoted(key_value), labels, *(_field(row.values, c) for c in props)]
+
+
+def _rel_lines(reader: GraphReader, rel: RelType, fixups: EmptyLists) -> Iterator[list[str]]:
+    columns = rel_columns(rel)
+    for row in reader.rels(rel):
+        for prop in _empty_lists(row.values, columns):
+            fixups.rel(rel, row.start, row.end, prop)
+        ends = [_quoted(row.start), _quoted(row.end), _quoted(rel.type)]
+        yield [*ends, *(_field(row.values, c) for c in columns)]
+
+
+def _empty_lists(values: dict[str, Any], columns: Iterable[Column]) -> list[str]:
+    return [c.name for c in columns if c.type == "string_list" and values[c.name] == []]
+
+
+def _field(values: dict[str, Any], column: Column) -> str:
+    value = values[column.name]
+    if value is None:
+        return ""
+    if column.type == "bool":
+        return "true" if value else "false"
+    if column.type == "int":
+        return str(value)
+    if column.type == "float":
+        return float_text(value)
+    if column.type == "string_list":
+        return _quoted(_joined(value, column.name))
+    return _quoted(value)
+
+
+def _joined(items: list[str], what: str) -> str:
+    for item in items:
+        if ARRAY_DELIMITER in item:
+            raise ExportError(
+                f"{what}: {item!r} contains the CSV array delimiter {ARRAY_DELIMITER!r}"
+            )
+    return ARRAY_DELIMITER.join(items)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _write_import_command(out_dir: Path, files: CsvFiles) -> None:
+    relative = CsvFiles(
+        tuple(Path(p.name) for p in files.nodes),
+        tuple(Path(p.name) for p in files.rels),
+        Path(files.empty_lists.name),
+    )
+    arguments = relative.import_arguments()
+    quoted = [shlex.quote(argument) for argument in arguments]
+    command = " \\\n  ".join([" ".join(["neo4j-admin", *quoted[:4]]), *quoted[4:]])
+    text = (
+        "# 1. With the server stopped, from this directory, into an EMPTY database:\n"
+        f"{command}\n"
+        "# 2. Start the server and put back the empty lists the importer skips:\n"
+        f"cypher-shell -d neo4j -f {EMPTY_LISTS_FILE}\n"
+    )
+    (out_dir / IMPORT_COMMAND_FILE).write_text(text, encoding="utf-8")

@@ -1,0 +1,114 @@
+"""BloodHound OpenGraph JSON, streamed element by element; each node and edge is built and
+validated with the `bhopengraph` library before it is written.
+
+What is exported, for pathfinding:
+- every identity and resource node, with kinds = its labels plus SOURCE_KIND (at most 3) and
+  id "<provider label>:<id>" (ids are only unique per label in the graph);
+- the privilege edges: HAS_ROLE, MEMBER_OF, ADMIN_OF, SCOPED_TO, CONTAINS, OWNED_BY, OWNS,
+  GRANTS, PROVISIONED_AS, with their declared kinds, matched by id;
+- RESOURCE (organization -> everything it owns) is kept: nothing points into the organization,
+  so it adds no false path between principals, and it attaches every node to its tenant (no
+  isolated nodes; the same role as AZContains or GitHound's GH_Contains).
+- SyncRun nodes and SYNCED are left out: they are the audit trail of the syncs, not identities
+  or resources, and no privilege flows through them.
+Properties are the declared ones, without nulls: strings, numbers, booleans, lists of strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from bhopengraph import Edge, Node, Properties
+
+from ingest.export.columns import ExportError, element_id
+from ingest.export.source import GraphReader
+from ingest.graph.schema import GraphModel, NodeType, RelType
+
+SOURCE_KIND = "Anthropic"
+SKIPPED_NODE_LABELS: frozenset[str] = frozenset({"SyncRun"})
+SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED"})
+MAX_KINDS = 3
+
+
+def exported_nodes(model: GraphModel) -> tuple[NodeType, ...]:
+    return tuple(n for n in model.nodes if n.label not in SKIPPED_NODE_LABELS)
+
+
+def exported_rels(model: GraphModel) -> tuple[RelType, ...]:
+    kept = set(exported_nodes(model))
+    return tuple(
+        r
+        for r in model.rels
+        if r.type not in SKIPPED_REL_TYPES and r.start in kept and r.end in kept
+    )
+
+
+def node_kinds(labels: list[str], provider_label: str) -> list[str]:
+    """The provider label first (BloodHound draws the icon of the first kind)."""
+    kinds = [provider_label, *(label for label in labels if label != provider_label)]
+    if SOURCE_KIND not in kinds:
+        kinds.append(SOURCE_KIND)
+    if len(kinds) > MAX_KINDS:
+        raise ExportError(f"{provider_label}: OpenGraph allows {MAX_KINDS} kinds, not {kinds}")
+    return kinds
+
+
+def write_opengraph(reader: GraphReader, model: GraphModel, path: Path) -> tuple[int, int]:
+    """Writes {"metadata": ..., "graph": {"nodes": [...], "edges": [...]}}; returns counts."""
+    with path.open("w", encoding="utf-8") as stream:
+        metadata = json.dumps({"source_kind": SOURCE_KIND})
+        stream.write(f'{{"metadata": {metadata}, "graph": {{\n"nodes": [\n')
+        nodes = _write_items(stream, _nodes(reader, model))
+        stream.write('],\n"edges": [\n')
+        edges = _write_items(stream, _edges(reader, model))
+        stream.write("]}}\n")
+    return nodes, edges
+
+
+def _write_items(stream: TextIO, items: Iterator[dict[str, Any]]) -> int:
+    count = 0
+    for item in items:
+        if count:
+            stream.write(",\n")
+        stream.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        count += 1
+    if count:
+        stream.write("\n")
+    return count
+
+
+def _nodes(reader: GraphReader, model: GraphModel) -> Iterator[dict[str, Any]]:
+    for node_type in exported_nodes(model):
+        for row in reader.nodes(node_type):
+            node = Node(
+                element_id(node_type.label, row.values["id"]),
+                node_kinds(row.labels, node_type.label),
+                _properties(row.values),
+            )
+            yield _checked(node.validate(), node.id, node.to_dict())
+
+
+def _edges(reader: GraphReader, model: GraphModel) -> Iterator[dict[str, Any]]:
+    for rel in exported_rels(model):
+        for row in reader.rels(rel):
+            edge = Edge(
+                element_id(rel.start.label, row.start),
+                element_id(rel.end.label, row.end),
+                rel.type,
+                _properties(row.values),
+            )
+            yield _checked(edge.validate(), edge.get_unique_id(), edge.to_dict())
+
+
+def _properties(values: dict[str, Any]) -> Properties:
+    return Properties(**{k: v for k, v in values.items() if v is not None})
+
+
+def _checked(validation: tuple[bool, list[str]], what: str, item: dict[str, Any]) -> dict[str, Any]:
+    valid, errors = validation
+    if not valid:
+        raise ExportError(f"OpenGraph {what}: {'; '.join(errors)}")
+    return item

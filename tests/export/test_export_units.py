@@ -1,0 +1,139 @@
+"""The parts of the exports that need no server: typing, escaping, headers, kinds."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from ingest.export.columns import Column, ExportError, typed_value
+from ingest.export.graphml import graphml_keys, xml_escape
+from ingest.export.neo4j_csv import EmptyLists, _node_lines, node_header, rel_header
+from ingest.export.opengraph import exported_rels, node_kinds
+from ingest.export.source import GraphReader
+from ingest.graph.model import MODEL, USER, WORKSPACE
+from ingest.graph.schema import GraphModel, NodeType, Prop
+
+
+class FakeTx:
+    """Answers every query with the same records (what `Transaction.run` iterates over)."""
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        self.records = records
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return self.records
+
+
+def test_values_are_checked_against_their_declared_type() -> None:
+    assert typed_value(3, Column("x", "float"), "T") == 3.0
+    assert typed_value(["a"], Column("x", "string_list"), "T") == ["a"]
+    assert typed_value(None, Column("x", "int"), "T") is None
+    for value, kind in [(True, "int"), ("1", "int"), ([1], "string_list"), (1, "string")]:
+        with pytest.raises(ExportError, match=r"T\.x: declared"):
+            typed_value(value, Column("x", kind), "T")  # type: ignore[arg-type]
+
+
+def test_graphml_keys_follow_the_declaration() -> None:
+    keys = {(k.domain, k.name): k.type for k in graphml_keys(MODEL)}
+    assert keys[("node", "tags")] == "string"
+    assert keys[("node", "is_default")] == "boolean"
+    assert keys[("node", "api_calls")] == "long"
+    assert keys[("node", "duration_seconds")] == "double"
+    assert keys[("edge", "sync_id")] == "string"
+
+
+def test_a_property_declared_with_two_types_cannot_be_one_graphml_key() -> None:
+    def node(label: str, kind: str) -> NodeType:
+        return NodeType(
+            name=label.lower(),
+            label=label,
+            family="f",
+            description="d",
+            properties=(Prop("size", kind, "d"),),  # type: ignore[arg-type]
+        )
+
+    model = GraphModel(nodes=(node("A", "string"), node("B", "int")), rels=(), families=("f",))
+    with pytest.raises(ExportError, match="size"):
+        graphml_keys(model)
+
+
+def test_xml_escaping_keeps_carriage_returns_and_replaces_what_xml_cannot_carry() -> None:
+    assert xml_escape('a<b>&"c"\r\n') == "a&lt;b&gt;&amp;&quot;c&quot;&#13;\n"
+    assert xml_escape("bell\x07nul\x00") == "bell\ufffdnul\ufffd"
+
+
+def test_csv_headers() -> None:
+    header = node_header(WORKSPACE)
+    assert header[:2] == ["id:ID(AnthropicWorkspace)", ":LABEL"]
+    assert "tags:string[]" in header
+    assert header[-4:] == [
+        "tenant_id:string",
+        "firstseen:long",
+        "lastupdated:long",
+        "sync_id:string",
+    ]
+    assert rel_header(MODEL.rel("MEMBER_OF", "user", "workspace")) == [
+        ":START_ID(AnthropicUser)",
+        ":END_ID(AnthropicWorkspace)",
+        ":TYPE",
+        "workspace_role:string",
+        "inherited:boolean",
+        "firstseen:long",
+        "lastupdated:long",
+        "sync_id:string",
+    ]
+
+
+def test_csv_quotes_strings_and_leaves_nulls_empty() -> None:
+    reader = GraphReader(FakeTx([_user_record({"name": 'say "hi"', "email": ""})]))
+    fixups = io.StringIO()
+    [line] = list(_node_lines(reader, USER, EmptyLists(fixups)))
+    fields = dict(zip(node_header(USER), line, strict=True))
+    assert fields["id:ID(AnthropicUser)"] == '"u1"'
+    assert fields[":LABEL"] == '"AnthropicUser;UserAccount"'
+    assert fields["name:string"] == '"say ""hi"""'
+    assert fields["email:string"] == '""'  # an empty string, not null
+    assert fields["role:string"] == ""  # null
+    assert fields["firstseen:long"] == "5"
+
+
+def test_csv_refuses_a_list_element_with_the_array_delimiter() -> None:
+    record = {"labels": ["AnthropicWorkspace"], "props": {"id": "w", "tags": ["a;b"]}}
+    reader = GraphReader(FakeTx([record]))
+    with pytest.raises(ExportError, match="array delimiter"):
+        list(_node_lines(reader, WORKSPACE, EmptyLists(io.StringIO())))
+
+
+def test_empty_lists_become_post_import_statements() -> None:
+    record = {"labels": ["AnthropicWorkspace"], "props": {"id": 'w"1', "tags": []}}
+    fixups = io.StringIO()
+    list(_node_lines(GraphReader(FakeTx([record])), WORKSPACE, EmptyLists(fixups)))
+    statements = [s for s in fixups.getvalue().splitlines() if not s.startswith("//")]
+    assert statements == ['MATCH (n:`AnthropicWorkspace` {id: "w\\"1"}) SET n.`tags` = [];']
+
+
+def test_the_reader_reports_undeclared_properties() -> None:
+    reader = GraphReader(FakeTx([_user_record({"nickname": "x"})]))
+    [row] = list(reader.nodes(USER))
+    assert "nickname" not in row.values
+    assert reader.undeclared == {"AnthropicUser.nickname"}
+
+
+def test_opengraph_kinds_and_edges() -> None:
+    assert node_kinds(["UserAccount", "AnthropicUser"], "AnthropicUser") == [
+        "AnthropicUser",
+        "UserAccount",
+        "Anthropic",
+    ]
+    types = {(r.type, r.end.label) for r in exported_rels(MODEL)}
+    assert ("SYNCED", "AnthropicOrganization") not in types
+    assert ("RESOURCE", "SyncRun") not in types
+    assert ("RESOURCE", "AnthropicUser") in types
+    assert ("PROVISIONED_AS", "AnthropicUser") in types
+
+
+def _user_record(extra: dict[str, Any]) -> dict[str, Any]:
+    props = {"id": "u1", "firstseen": 5, "lastupdated": 5, "sync_id": "s", **extra}
+    return {"labels": ["UserAccount", "AnthropicUser"], "props": props}
