@@ -97,6 +97,8 @@ def main() -> None:
         database = os.environ.get("NEO4J_DATABASE", "neo4j")
         driver = GraphDatabase.driver(uri, auth=auth)
         with driver.session(database=database) as session:
+            # Relationships first: a large graph does not fit one node batch's memory otherwise.
+            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS")
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
         loader = GraphLoader(driver, database)
         loader.ensure_schema()
