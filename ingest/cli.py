@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -17,7 +16,7 @@ from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
 from ingest.load import GraphLoader
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
-from ingest.settings import Settings
+from ingest.settings import Settings, settings_or_exit
 from ingest.sync.pipeline import SyncOptions, run_sync
 from ingest.sync.report import ExitCode, SyncReport
 
@@ -61,14 +60,6 @@ def version() -> None:
     from ingest import __version__
 
     typer.echo(__version__)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
-        raise typer.Exit(ExitCode.CONFIG) from None
 
 
 def _extract_config(settings: Settings, scim_url: str | None = None) -> ExtractConfig:
@@ -181,7 +172,7 @@ def sync(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 30.0) -> None:
     be read; nothing of it was deleted), 2 configuration or credentials, 3 Neo4j unreachable,
     4 the organization could not be read at all.
     """
-    settings = _settings()
+    settings = settings_or_exit()
     try:
         credentials = _credentials(settings)
     except CredentialError as exc:
@@ -204,7 +195,7 @@ def demo(
     from anthropic_sim.config import SimConfig
     from anthropic_sim.server import running_simulator
 
-    settings = _settings()
+    settings = settings_or_exit()
     with running_simulator(SimConfig(seed=seed, size=size, tier="enterprise")) as simulated:  # type: ignore[arg-type]
         credentials = Credentials(
             admin_key=simulated.admin_key,  # type: ignore[arg-type]
@@ -228,7 +219,7 @@ def doctor() -> None:
     what to fix. Exit code 0 when nothing failed, 1 otherwise."""
     from ingest.doctor import run_checks
 
-    settings = _settings()
+    settings = settings_or_exit()
     checks = run_checks(settings, _credentials, _extract_config(settings))
     table = Table(title="idgraph doctor")
     table.add_column("check")
@@ -244,7 +235,7 @@ def doctor() -> None:
 @app.command()
 def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
     """The job docker compose runs: `sync` when ANTHROPIC_ADMIN_KEY is set, else `demo`."""
-    settings = _settings()
+    settings = settings_or_exit()
     if settings.admin_key is not None and settings.admin_key.get_secret_value().strip():
         sync(as_json=as_json, wait_neo4j=wait_neo4j)
     err.print("ANTHROPIC_ADMIN_KEY is not set: syncing the built-in demo organization.")

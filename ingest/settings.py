@@ -99,3 +99,16 @@ class Settings(BaseSettings):
         validation_alias=_env("IDGRAPH_MAIN_DOMAINS"),
         description="The organization's own email domains (JSON list); inferred when empty.",
     )
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a one-line configuration error and exit code 2 (for the CLI commands)."""
+    import typer
+    from pydantic import ValidationError
+    from rich.console import Console
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        Console(stderr=True).print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
+        raise typer.Exit(2) from None

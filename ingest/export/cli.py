@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from ingest.export.columns import ExportError
 from ingest.export.exporter import ExportFormat, ExportResult, export_graph
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
-from ingest.settings import Settings
+from ingest.settings import settings_or_exit
 from ingest.sync.report import ExitCode
 
 err = Console(stderr=True)
@@ -40,7 +39,7 @@ def export_command(
 
     Exit codes: 0 ok, 2 configuration, 3 Neo4j unreachable, 4 the graph could not be exported.
     """
-    settings = _settings()
+    settings = settings_or_exit()
     try:
         driver = open_driver(settings, wait_neo4j)
     except Neo4jUnavailable as exc:
@@ -54,14 +53,6 @@ def export_command(
     finally:
         driver.close()
     _print_result(result)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
-        raise typer.Exit(ExitCode.CONFIG) from None
 
 
 def _print_result(result: ExportResult) -> None:

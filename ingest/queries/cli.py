@@ -10,14 +10,13 @@ from typing import Annotated, Any
 
 import typer
 from neo4j.exceptions import Neo4jError
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.queries.library import Query, UnknownQuery, get_query, load_library
 from ingest.queries.runner import QueryResult, UnknownParameter, merge_params, run_query
-from ingest.settings import Settings
+from ingest.settings import settings_or_exit
 from ingest.sync.report import ExitCode
 
 query_app = typer.Typer(
@@ -69,7 +68,7 @@ def run(
     """Run one question against the configured Neo4j, in a read-only transaction."""
     query = _query_or_exit(query_id)
     params = _params_or_exit(query, param or [])
-    settings = _settings_or_exit()
+    settings = settings_or_exit()
     try:
         driver = open_driver(settings)
     except Neo4jUnavailable as exc:
@@ -130,14 +129,6 @@ def _params_or_exit(query: Query, pairs: list[str]) -> dict[str, Any]:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(ExitCode.CONFIG) from None
     return params
-
-
-def _settings_or_exit() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
-        raise typer.Exit(ExitCode.CONFIG) from None
 
 
 # ---- output ---------------------------------------------------------------------------------

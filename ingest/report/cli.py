@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.report.collect import DEFAULT_TOP, build_report
 from ingest.report.model import Report
 from ingest.report.render import FORMATS, render
-from ingest.settings import Settings
+from ingest.settings import Settings, settings_or_exit
 
 # Exit codes, the same as `idgraph sync`'s where they overlap.
 EXIT_QUESTION_FAILED = 1
@@ -48,19 +47,11 @@ def report_command(
     if fmt not in FORMATS:
         err.print(f"[red]--format:[/red] {fmt!r} is not one of {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_CONFIG)
-    report = _build(_settings(), top, wait_neo4j)
+    report = _build(settings_or_exit(), top, wait_neo4j)
     _write(render(report, fmt), out)
     for finding in report.failed:
         err.print(f"[yellow]warning:[/yellow] {finding.id} failed: {finding.error}")
     raise typer.Exit(EXIT_QUESTION_FAILED if report.failed else 0)
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err.print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
-        raise typer.Exit(EXIT_CONFIG) from None
 
 
 def _build(settings: Settings, top: int, wait_neo4j: float) -> Report:
