@@ -86,3 +86,34 @@ def test_after_the_org_changes_the_next_sync_holds_exactly_the_new_state(neo4j, 
         assert report.status == "success"
         assert report.nodes_deleted >= 1
         assert_graph_matches(neo4j, org)
+
+
+def _tenant_snapshot(neo4j, tenant_id):
+    nodes = neo4j.run(
+        "MATCH (n {tenant_id: $t}) RETURN n.id AS id, labels(n) AS labels, "
+        "n.sync_id AS sync ORDER BY id",
+        t=tenant_id,
+    )
+    rels = neo4j.run(
+        "MATCH (a {tenant_id: $t})-[r]->(b) RETURN a.id AS a, type(r) AS type, b.id AS b, "
+        "r.sync_id AS sync ORDER BY a, type, b",
+        t=tenant_id,
+    )
+    return nodes, rels
+
+
+def test_two_organizations_in_one_database_stay_isolated(neo4j, simulator, sync):
+    with simulator(size="small", seed=21) as a, simulator(size="small", seed=22) as b:
+        sync(a)
+        sync(b)
+        org_a, org_b = a.sim.org, b.sim.org
+        assert org_a.id != org_b.id
+        before_b = _tenant_snapshot(neo4j, org_b.id)
+        # Organization A changes and is synced again, completely: cleanup runs for A only.
+        plain = next(u for u in org_a.users.values() if u.role == "user")
+        del org_a.users[plain.id]
+        report = sync(a)
+        assert report.nodes_deleted >= 1
+        assert_graph_matches(neo4j, org_a)
+        assert_graph_matches(neo4j, org_b)
+    assert _tenant_snapshot(neo4j, org_b.id) == before_b
