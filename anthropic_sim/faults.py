@@ -13,6 +13,7 @@ import asyncio
 import random
 import re
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,9 +146,11 @@ class FaultMiddleware:
 
 MALFORMED_BODY = b'{"type": "surprise", "items": "not where a client expects them"}'
 
+Finish = Callable[[Send, dict[str, Any], bytes], Awaitable[None]]
 
-def _malforming(send: Send) -> Send:
-    """Replace a successful answer's body with valid JSON of the wrong shape."""
+
+def _buffered(send: Send, finish: Finish) -> Send:
+    """Hold the answer back until its body is complete, then let `finish` send it."""
     start: dict[str, Any] = {}
     chunks: list[bytes] = []
 
@@ -159,42 +162,40 @@ def _malforming(send: Send) -> Send:
             await send(message)
             return
         chunks.append(message.get("body", b""))
-        if message.get("more_body", False):
-            return
-        body = b"".join(chunks) if start.get("status", 500) >= 300 else MALFORMED_BODY
-        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({**start, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        if not message.get("more_body", False):
+            await finish(send, start, b"".join(chunks))
 
     return wrapped
 
 
-def _truncating(scope: Scope, send: Send) -> Send:
-    """Buffer the answer, then send the headers (true Content-Length) and half the body."""
-    start: dict[str, Any] = {}
-    chunks: list[bytes] = []
+def _start_with_length(start: dict[str, Any], length: int) -> dict[str, Any]:
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    return {**start, "headers": [*headers, (b"content-length", str(length).encode())]}
 
-    async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            start.update(message)
-            return
-        if message["type"] != "http.response.body":
-            await send(message)
-            return
-        chunks.append(message.get("body", b""))
-        if message.get("more_body", False):
-            return
-        body = b"".join(chunks)
-        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await send({**start, "headers": headers})
+
+def _malforming(send: Send) -> Send:
+    """Replace a successful answer's body with valid JSON of the wrong shape."""
+
+    async def finish(send: Send, start: dict[str, Any], body: bytes) -> None:
+        if start.get("status", 500) < 300:
+            body = MALFORMED_BODY
+        await send(_start_with_length(start, len(body)))
+        await send({"type": "http.response.body", "body": body})
+
+    return _buffered(send, finish)
+
+
+def _truncating(scope: Scope, send: Send) -> Send:
+    """Send the headers (true Content-Length) and half the body, then close the connection."""
+
+    async def finish(send: Send, start: dict[str, Any], body: bytes) -> None:
+        await send(_start_with_length(start, len(body)))
         await send(
             {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
         )
         _close_connection(scope)
 
-    return wrapped
+    return _buffered(send, finish)
 
 
 def maybe_churn(sim: Simulator, engine: str, path: str) -> None:
