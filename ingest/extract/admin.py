@@ -90,6 +90,20 @@ class AdminSnapshot:
         return family in self.results
 
 
+@dataclass(frozen=True)
+class _Paging:
+    """The two pagination families: ID cursors (most lists) and opaque page tokens
+    (service accounts, OAuth-only)."""
+
+    cursor_param: str
+    read: Callable[[Any, str, str], Page]
+    oauth: bool
+
+
+_ID_CURSOR = _Paging("after_id", read_id_cursor_page, oauth=False)
+_PAGE_TOKEN = _Paging("page", read_page_token_page, oauth=True)
+
+
 class AdminExtractor:
     """Async reader of the Admin API. Use as `async with AdminExtractor(...) as admin:`."""
 
@@ -354,19 +368,9 @@ class AdminExtractor:
         defaults: Mapping[str, Any] | None = None,
     ) -> ParseResult[R]:
         """Walk `after_id=last_id` pages of `limit=admin_page_size` while `has_more`."""
-        defaults = defaults or {}
-        collected = Collected(model, family, endpoint)
-        cursor: str | None = None
-        while True:
-            query = {**(params or {}), "limit": self.config.admin_page_size}
-            if cursor is not None:
-                query["after_id"] = cursor
-            body, _ = await self._get(family, endpoint, query, oauth=False)
-            page: Page = read_id_cursor_page(body, family, endpoint)
-            collected.add(page, defaults)
-            cursor = page.next_cursor
-            if cursor is None:
-                return parse_records(model, collected.items(), family, defaults)
+        return await self._walk(
+            model, family, endpoint, params, defaults, _ID_CURSOR, self.config.admin_page_size
+        )
 
     async def _page_token(
         self,
@@ -377,18 +381,38 @@ class AdminExtractor:
         defaults: Mapping[str, Any] | None = None,
     ) -> ParseResult[R]:
         """Walk `page=next_page` pages of `limit=service_account_page_size` while `has_more`."""
+        return await self._walk(
+            model,
+            family,
+            endpoint,
+            params,
+            defaults,
+            _PAGE_TOKEN,
+            self.config.service_account_page_size,
+        )
+
+    async def _walk(
+        self,
+        model: type[R],
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any] | None,
+        defaults: Mapping[str, Any] | None,
+        paging: _Paging,
+        page_size: int,
+    ) -> ParseResult[R]:
         defaults = defaults or {}
         collected = Collected(model, family, endpoint)
-        token: str | None = None
+        cursor: str | None = None
         while True:
-            query = {**(params or {}), "limit": self.config.service_account_page_size}
-            if token is not None:
-                query["page"] = token
-            body, _ = await self._get(family, endpoint, query, oauth=True)
-            page = read_page_token_page(body, family, endpoint)
+            query = {**(params or {}), "limit": page_size}
+            if cursor is not None:
+                query[paging.cursor_param] = cursor
+            body, _ = await self._get(family, endpoint, query, oauth=paging.oauth)
+            page: Page = paging.read(body, family, endpoint)
             collected.add(page, defaults)
-            token = page.next_cursor
-            if token is None:
+            cursor = page.next_cursor
+            if cursor is None:
                 return parse_records(model, collected.items(), family, defaults)
 
     async def _get(
