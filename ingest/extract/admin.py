@@ -98,10 +98,11 @@ class _Paging:
     cursor_param: str
     read: Callable[[Any, str, str], Page]
     oauth: bool
+    page_size_setting: str  # the ExtractConfig field giving `limit`
 
 
-_ID_CURSOR = _Paging("after_id", read_id_cursor_page, oauth=False)
-_PAGE_TOKEN = _Paging("page", read_page_token_page, oauth=True)
+_ID_CURSOR = _Paging("after_id", read_id_cursor_page, False, "admin_page_size")
+_PAGE_TOKEN = _Paging("page", read_page_token_page, True, "service_account_page_size")
 
 
 class AdminExtractor:
@@ -171,27 +172,27 @@ class AdminExtractor:
         return organization
 
     async def users(self) -> ParseResult[User]:
-        return await self._id_cursor(User, USERS, "/v1/organizations/users")
+        return await self._walk(User, USERS, "/v1/organizations/users")
 
     async def invites(self) -> ParseResult[Invite]:
         """Every invite, whatever its status (no `statuses` filter means all)."""
-        return await self._id_cursor(Invite, INVITES, "/v1/organizations/invites")
+        return await self._walk(Invite, INVITES, "/v1/organizations/invites")
 
     async def api_keys(self) -> ParseResult[ApiKey]:
         """Every API key, whatever its status (no `status` filter means all)."""
-        return await self._id_cursor(ApiKey, API_KEYS, "/v1/organizations/api_keys")
+        return await self._walk(ApiKey, API_KEYS, "/v1/organizations/api_keys")
 
     async def workspaces(self) -> ParseResult[Workspace]:
         """Every workspace, archived and default included; `is_default` per models.py."""
         endpoint = "/v1/organizations/workspaces"
         with_default, without_default = await asyncio.gather(
-            self._id_cursor(
+            self._walk(
                 Workspace,
                 WORKSPACES,
                 endpoint,
                 {"include_archived": True, "include_default": True},
             ),
-            self._id_cursor(Workspace, WORKSPACES, endpoint, {"include_archived": True}),
+            self._walk(Workspace, WORKSPACES, endpoint, {"include_archived": True}),
         )
         only_with_default = with_default.ids() - without_default.ids()
         if len(only_with_default) > 1:
@@ -231,11 +232,12 @@ class AdminExtractor:
     async def service_accounts(self) -> ParseResult[ServiceAccount]:
         """Every service account, archived included (needs the org:admin OAuth token)."""
         self._require_oauth(SERVICE_ACCOUNTS)
-        return await self._page_token(
+        return await self._walk(
             ServiceAccount,
             SERVICE_ACCOUNTS,
             "/v1/organizations/service_accounts",
             {"include_archived": True},
+            paging=_PAGE_TOKEN,
         )
 
     async def service_account_memberships(
@@ -317,7 +319,7 @@ class AdminExtractor:
     async def _members_of(self, workspace: Workspace) -> ParseResult[WorkspaceMember]:
         endpoint = f"/v1/organizations/workspaces/{workspace.id}/members"
         try:
-            return await self._id_cursor(
+            return await self._walk(
                 WorkspaceMember,
                 WORKSPACE_MEMBERS,
                 endpoint,
@@ -333,24 +335,23 @@ class AdminExtractor:
 
     async def _memberships_of(self, sa: ServiceAccount) -> ParseResult[ServiceAccountMembership]:
         endpoint = f"/v1/organizations/service_accounts/{sa.id}/workspaces"
-        walk = self._page_token(
-            ServiceAccountMembership,
-            SERVICE_ACCOUNT_MEMBERSHIPS,
-            endpoint,
-            defaults={"service_account_id": sa.id},
-        )
+
+        def walk() -> Awaitable[ParseResult[ServiceAccountMembership]]:
+            return self._walk(
+                ServiceAccountMembership,
+                SERVICE_ACCOUNT_MEMBERSHIPS,
+                endpoint,
+                defaults={"service_account_id": sa.id},
+                paging=_PAGE_TOKEN,
+            )
+
         try:
-            return await walk
+            return await walk()
         except ApiError as exc:
             # A cursor goes stale when a membership is removed mid-walk (400): start over once.
             if exc.status != 400 or isinstance(exc, ServiceAccountPermissionError):
                 raise
-        return await self._page_token(
-            ServiceAccountMembership,
-            SERVICE_ACCOUNT_MEMBERSHIPS,
-            endpoint,
-            defaults={"service_account_id": sa.id},
-        )
+        return await walk()
 
     def _require_oauth(self, family: str) -> None:
         if not self.can_read_service_accounts:
@@ -359,48 +360,18 @@ class AdminExtractor:
                 "Admin keys are rejected on the service-account routes."
             )
 
-    async def _id_cursor(
-        self,
-        model: type[R],
-        family: str,
-        endpoint: str,
-        params: Mapping[str, Any] | None = None,
-        defaults: Mapping[str, Any] | None = None,
-    ) -> ParseResult[R]:
-        """Walk `after_id=last_id` pages of `limit=admin_page_size` while `has_more`."""
-        return await self._walk(
-            model, family, endpoint, params, defaults, _ID_CURSOR, self.config.admin_page_size
-        )
-
-    async def _page_token(
-        self,
-        model: type[R],
-        family: str,
-        endpoint: str,
-        params: Mapping[str, Any] | None = None,
-        defaults: Mapping[str, Any] | None = None,
-    ) -> ParseResult[R]:
-        """Walk `page=next_page` pages of `limit=service_account_page_size` while `has_more`."""
-        return await self._walk(
-            model,
-            family,
-            endpoint,
-            params,
-            defaults,
-            _PAGE_TOKEN,
-            self.config.service_account_page_size,
-        )
-
     async def _walk(
         self,
         model: type[R],
         family: str,
         endpoint: str,
-        params: Mapping[str, Any] | None,
-        defaults: Mapping[str, Any] | None,
-        paging: _Paging,
-        page_size: int,
+        params: Mapping[str, Any] | None = None,
+        defaults: Mapping[str, Any] | None = None,
+        *,
+        paging: _Paging = _ID_CURSOR,
     ) -> ParseResult[R]:
+        """Walk the pages of a list (ID cursors or page tokens) while `has_more`."""
+        page_size = getattr(self.config, paging.page_size_setting)
         defaults = defaults or {}
         collected = Collected(model, family, endpoint)
         cursor: str | None = None
