@@ -40,7 +40,7 @@ def serve(
     from anthropic_sim.app import create_simulator
     from anthropic_sim.config import SimConfig
     from anthropic_sim.control import credentials
-    from anthropic_sim.server import uvicorn_config
+    from anthropic_sim.server import freeze_heap, uvicorn_config
 
     if size not in ("small", "medium", "large", "xl") and not size.isdigit():
         raise typer.BadParameter("size must be small, medium, large, xl or a number")
@@ -61,6 +61,7 @@ def serve(
         config.control_token = control_token
     started = time.monotonic()
     sim = create_simulator(config)
+    freeze_heap()
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterator
@@ -80,9 +81,18 @@ def uvicorn_config(sim: Simulator, host: str, port: int, log_level: str) -> uvic
     )
 
 
+def freeze_heap() -> None:
+    """For a process that serves one simulator: a large organization is millions of
+    long-lived objects, and without this every full collection rescans them all (a
+    SCIM page of the large organization took 4x longer)."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve(config: SimConfig, port: int = 8700, sim: Simulator | None = None) -> None:
     """Serve until interrupted, on `config.host` (loopback unless told otherwise)."""
     sim = sim or create_simulator(config)
+    freeze_heap()
     uvicorn.Server(uvicorn_config(sim, config.host, port, "info")).run()
 
 

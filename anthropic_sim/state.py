@@ -186,6 +186,8 @@ class Simulator:
     tombstones: set[str] = field(default_factory=set)
     faults: Any = None  # anthropic_sim.faults.FaultInjector (set by create_simulator)
     rate_limiter: Any = None  # anthropic_sim.ratelimit.RateLimiter (set by create_simulator)
+    # anthropic_sim.scim.resources.GroupsIndexCache: users' derived `groups`, kept between pages.
+    scim_groups_index: Any = None
 
     def __post_init__(self) -> None:
         if self.ids is None:

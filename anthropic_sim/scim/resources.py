@@ -79,6 +79,29 @@ def groups_index(
     return index
 
 
+class GroupsIndexCache:
+    """`groups_index`, rebuilt only when a group dict or its member list was replaced.
+
+    The store, PATCH and the mutations replace groups and member lists rather than edit them
+    in place, so object identity says whether anything changed. The cache holds the objects
+    it was built from, so their ids cannot be reused by new objects while it is valid."""
+
+    def __init__(self) -> None:
+        self._held: list[Any] = []
+        self._key: tuple[Any, ...] | None = None
+        self._index: dict[str, list[dict[str, Any]]] = {}
+
+    def get(
+        self, groups: dict[str, dict[str, Any]], base_url: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        held = [(g, g.get("members")) for g in groups.values()]
+        key = (base_url, tuple((id(g), id(m), len(m or ())) for g, m in held))
+        if key != self._key:
+            self._held, self._key = held, key
+            self._index = groups_index(groups, base_url)
+        return self._index
+
+
 def view(
     resource: dict[str, Any],
     kind: ResourceKind,

@@ -74,12 +74,12 @@ def run_query(
     excluded = resources.parse_attribute_list(params.get("excludedattributes"))
     base = base_url(request)
     with sim.lock:
-        index = resources.groups_index(sim.org.scim_groups, base)
+        index = _groups_index(sim, base)
         matched = [
             (kind, r)
             for kind in kinds
             for r in store.collection(sim.org, kind).values()
-            if (node := nodes[kind.name]) is None or node.matches(_searchable(r, kind, index), kind)
+            if raw_filter is None or node_matches(nodes[kind.name], r, kind, index)
         ]
         page = [
             resources.project(resources.view(r, kind, base, index), kind, attributes, excluded)
@@ -87,6 +87,18 @@ def run_query(
         ]
     _churn(sim, request.url.path)
     return scim_response(resources.list_response(page, len(matched), start))
+
+
+def _groups_index(sim: Simulator, base: str) -> dict[str, list[dict[str, Any]]]:
+    if sim.scim_groups_index is None:
+        sim.scim_groups_index = resources.GroupsIndexCache()
+    return sim.scim_groups_index.get(sim.org.scim_groups, base)
+
+
+def node_matches(
+    node: Node | None, resource: dict[str, Any], kind: ResourceKind, index: dict[str, Any]
+) -> bool:
+    return node is None or node.matches(_searchable(resource, kind, index), kind)
 
 
 def _lower_params(request: Request) -> dict[str, Any]:
@@ -111,7 +123,7 @@ def _render_one(
     status: int = 200,
 ) -> Response:
     base = base_url(request)
-    index = resources.groups_index(sim.org.scim_groups, base) if kind is USER else None
+    index = _groups_index(sim, base) if kind is USER else None
     params = _lower_params(request)
     body = resources.project(
         resources.view(resource, kind, base, index),
