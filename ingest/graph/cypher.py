@@ -65,7 +65,8 @@ def _indexed_props(node: NodeType) -> Iterator[str]:
 
 def node_merge(node: NodeType) -> str:
     """Parameters: $rows (maps holding the key and every declared property), $now, $sync_id,
-    and $tenant_id for tenant-scoped types. `SET n += row` removes properties set to null."""
+    and $tenant_id for tenant-scoped types. `SET n += row` removes properties set to null.
+    Returns how many rows were written."""
     key = quote(node.key)
     sets = [
         "n += row",
@@ -79,7 +80,8 @@ def node_merge(node: NodeType) -> str:
         "UNWIND $rows AS row\n"
         f"MERGE (n:{quote(node.label)} {{{key}: row.{key}}})\n"
         f"ON CREATE SET n.{FIRSTSEEN} = $now\n"
-        f"SET {', '.join(sets)}"
+        f"SET {', '.join(sets)}\n"
+        "RETURN count(n) AS written"
     )
 
 

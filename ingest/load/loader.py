@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from neo4j import Driver, RoutingControl
@@ -20,11 +21,15 @@ from neo4j.exceptions import TransientError
 
 from ingest.graph import cypher
 from ingest.graph.schema import GraphModel, NodeType, RelType
+from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
-from ingest.load.rows import batched, node_rows, rel_rows
+from ingest.load.rows import Row, batched, node_rows, rel_rows
 
 # Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").
 DEFAULT_BATCH_SIZE = 5_000
+# Transactions written side by side, on rows split so they never share a node
+# (ingest/load/lanes.py). Measured with bench/loader_bench.py --lanes.
+DEFAULT_LANES = 2
 CLEANUP_BATCH_ROWS = 5_000
 CLEANUP_ATTEMPTS = 3
 
@@ -36,13 +41,17 @@ class GraphLoader:
         database: str,
         batch_size: int = DEFAULT_BATCH_SIZE,
         *,
+        lanes: int = DEFAULT_LANES,
         model: GraphModel | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be positive, got {batch_size}")
+        if lanes < 1:
+            raise ValueError(f"lanes must be positive, got {lanes}")
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
+        self.lanes = lanes
         self.model = model if model is not None else _declared_model()
         self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
         self._rel_queries = {r: cypher.rel_merge(r) for r in self.model.rels}
@@ -58,14 +67,12 @@ class GraphLoader:
     ) -> int:
         """MERGE nodes by key; returns how many rows were written.
 
-        Rows are validated as they stream: an invalid row raises after the batches before it
-        were written, so treat the family as incomplete (no cleanup) when this raises."""
+        Every row is validated before anything is written. A write that fails part-way leaves
+        some batches written: treat the family as incomplete (no cleanup) when this raises."""
         query = self._node_queries[self._declared_node(node_type)]
-        written = 0
-        for batch in batched(node_rows(node_type, rows), self.batch_size):
-            self._write(query, _params(batch, ctx))
-            written += len(batch)
-        return written
+        shaped = list(node_rows(node_type, rows))
+        lanes_used = self._lanes_for(shaped)
+        return self._write_rounds(query, lanes.node_rounds(shaped, node_type.key, lanes_used), ctx)
 
     def load_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
@@ -73,8 +80,27 @@ class GraphLoader:
         """MERGE relationships between existing nodes, rows {"start": key, "end": key, **props}.
         Returns how many were written: fewer than the rows given when endpoints are missing."""
         query = self._rel_queries[self._declared_rel(rel_type)]
+        shaped = list(rel_rows(rel_type, rows))
+        return self._write_rounds(query, lanes.rel_rounds(shaped, self._lanes_for(shaped)), ctx)
+
+    def _lanes_for(self, rows: list[Row]) -> int:
+        """One lane for what fits one batch: splitting it would only add transactions."""
+        return self.lanes if len(rows) > self.batch_size else 1
+
+    def _write_rounds(self, query: str, rounds: list[lanes.Round], ctx: SyncContext) -> int:
         written = 0
-        for batch in batched(rel_rows(rel_type, rows), self.batch_size):
+        for groups in rounds:
+            busy = [group for group in groups if group]
+            if len(busy) <= 1:
+                written += sum(self._write_group(query, group, ctx) for group in busy)
+                continue
+            with ThreadPoolExecutor(len(busy), thread_name_prefix="neo4j-lane") as pool:
+                written += sum(pool.map(lambda g: self._write_group(query, g, ctx), busy))
+        return written
+
+    def _write_group(self, query: str, rows: list[Row], ctx: SyncContext) -> int:
+        written = 0
+        for batch in batched(rows, self.batch_size):
             records = self._write(query, _params(batch, ctx))
             written += records[0]["written"]
         return written

@@ -219,32 +219,61 @@ def test_hostile_strings_round_trip_unchanged(neo4j, loader, new_ctx) -> None:
 
 
 class CountingLoader(GraphLoader):
-    """Records how many rows the source generator had produced at each write."""
+    """Records the size of every batch written."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.produced = 0
-        self.produced_at_write: list[int] = []
+        self.batches: list[int] = []
 
     def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if "rows" in params:
-            self.produced_at_write.append(self.produced)
+            self.batches.append(len(params["rows"]))
         return super()._write(query, params)
 
-    def rows(self, n: int) -> Iterator[dict[str, Any]]:
-        for i in range(n):
-            self.produced += 1
-            yield {"id": f"u{i}", "name": str(i)}
+
+def user_rows(n: int) -> Iterator[dict[str, Any]]:
+    for i in range(n):
+        yield {"id": f"u{i}", "name": str(i)}
 
 
-@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 7, 9])
-def test_batches_smaller_and_larger_than_batch_size_and_generators(neo4j, new_ctx, n) -> None:
-    loader = CountingLoader(neo4j.driver, neo4j.database, batch_size=3)
+@pytest.mark.parametrize("lanes", [1, 2, 3])
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 7, 9, 25])
+def test_batches_smaller_and_larger_than_batch_size_and_generators(
+    neo4j, new_ctx, n, lanes
+) -> None:
+    loader = CountingLoader(neo4j.driver, neo4j.database, batch_size=3, lanes=lanes)
     loader.ensure_schema()
-    assert loader.load_nodes(USER, loader.rows(n), new_ctx()) == n
+    assert loader.load_nodes(USER, user_rows(n), new_ctx()) == n
     assert count(neo4j, "(n:AnthropicUser)") == n
-    # Streaming: each write happens as soon as its batch is full, not after the whole input.
-    assert loader.produced_at_write == [min(3 * (i + 1), n) for i in range((n + 2) // 3)]
+    assert sum(loader.batches) == n and all(0 < size <= 3 for size in loader.batches)
+
+
+def test_parallel_lanes_write_every_relationship_once(neo4j, new_ctx) -> None:
+    """Dense and sparse endpoints mixed, in more batches than lanes: nothing lost or doubled."""
+    loader = CountingLoader(neo4j.driver, neo4j.database, batch_size=50, lanes=3)
+    loader.ensure_schema()
+    ctx = new_ctx()
+    loader.load_nodes(USER, user_rows(300), ctx)
+    workspaces = [{"id": f"w{i}", "name": f"w{i}"} for i in range(12)]
+    loader.load_nodes(WORKSPACE, workspaces, ctx)
+    rows = [
+        {"start": f"u{u}", "end": f"w{w}", "workspace_role": "workspace_user"}
+        for u in range(300)
+        for w in range(12)
+        if u < 20 or (u + w) % 5 == 0
+    ]
+    assert loader.load_rels(MEMBER_OF, rows, ctx) == len(rows)
+    assert count(neo4j, "()-[:MEMBER_OF]->()") == len(rows)
+    assert max(loader.batches) <= 50
+
+
+def test_an_invalid_row_anywhere_writes_nothing(neo4j, new_ctx) -> None:
+    loader = GraphLoader(neo4j.driver, neo4j.database, batch_size=3)
+    loader.ensure_schema()
+    rows = [*user_rows(10), {"id": "u10", "emial": "typo@x.example"}]
+    with pytest.raises(UndeclaredPropertyError):
+        loader.load_nodes(USER, rows, new_ctx())
+    assert count(neo4j, "(n)") == 0
 
 
 def test_undeclared_property_is_a_clear_error(neo4j, loader, new_ctx) -> None:
