@@ -101,6 +101,28 @@ def rel_merge(rel: RelType) -> str:
     )
 
 
+def rel_create(rel: RelType) -> str:
+    """Like rel_merge, for relationships known not to exist yet: no existence check, which
+    makes a first load markedly faster. Rows whose endpoints do not exist write nothing."""
+    props = [f"{quote(p)}: row.{quote(p)}" for p in rel.property_names]
+    props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now", f"{SYNC_ID}: $sync_id"]
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (a:{quote(rel.start.label)} {{{quote(rel.start.key)}: row.start}})\n"
+        f"MATCH (b:{quote(rel.end.label)} {{{quote(rel.end.key)}: row.end}})\n"
+        f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\n"
+        "RETURN count(r) AS written"
+    )
+
+
+def rel_exists(rel: RelType) -> str:
+    """Whether any relationship of the type exists between the two labels, in any tenant."""
+    return (
+        f"RETURN EXISTS {{ MATCH (:{quote(rel.start.label)})-[:{quote(rel.type)}]->"
+        f"(:{quote(rel.end.label)}) }} AS found"
+    )
+
+
 def node_cleanup(node: NodeType, batch_rows: int) -> str:
     """Parameters: $tenant_id, $sync_id. Needs an auto-commit transaction (IN TRANSACTIONS).
     Returns one row per deleted node: its key as `removed_id`."""

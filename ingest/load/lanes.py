@@ -9,10 +9,10 @@ start bucket or an end bucket, hence no node. Nodes need one round: a key lives 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
-Row = dict[str, Any]
+Row = Mapping[str, Any]
 Round = list[list[Row]]  # one group of rows per lane, run at the same time
 
 
@@ -24,7 +24,7 @@ def node_rounds(rows: Sequence[Row], key: str, lanes: int) -> list[Round]:
 
 
 def rel_rounds(rows: Sequence[Row], lanes: int) -> list[Round]:
-    cells = [[[] for _ in range(lanes)] for _ in range(lanes)]
+    cells: list[list[list[Row]]] = [[[] for _ in range(lanes)] for _ in range(lanes)]
     for row in rows:
         cells[_bucket(row["start"], lanes)][_bucket(row["end"], lanes)].append(row)
     return [[cells[i][(i + r) % lanes] for i in range(lanes)] for r in range(lanes)]

@@ -23,7 +23,8 @@ from ingest.graph import cypher
 from ingest.graph.schema import GraphModel, NodeType, RelType
 from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
-from ingest.load.rows import Row, batched, node_rows, rel_rows
+from ingest.load.rows import batched, check_node_rows, check_rel_rows, completed
+from ingest.load.seen import SeenFilter
 
 # Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").
 DEFAULT_BATCH_SIZE = 5_000
@@ -55,6 +56,11 @@ class GraphLoader:
         self.model = model if model is not None else _declared_model()
         self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
         self._rel_queries = {r: cypher.rel_merge(r) for r in self.model.rels}
+        self._rel_creates = {r: cypher.rel_create(r) for r in self.model.rels}
+        # For the sync in progress: per relationship type, None when relationships of the
+        # type already existed, else the (start, end) pairs created so far.
+        self._first_loads: dict[RelType, SeenFilter | None] = {}
+        self._first_loads_sync: str | None = None
 
     def ensure_schema(self) -> None:
         """Create every constraint and index of the model; harmless to run again."""
@@ -69,40 +75,69 @@ class GraphLoader:
 
         Every row is validated before anything is written. A write that fails part-way leaves
         some batches written: treat the family as incomplete (no cleanup) when this raises."""
-        query = self._node_queries[self._declared_node(node_type)]
-        shaped = list(node_rows(node_type, rows))
-        lanes_used = self._lanes_for(shaped)
-        return self._write_rounds(query, lanes.node_rounds(shaped, node_type.key, lanes_used), ctx)
+        node = self._declared_node(node_type)
+        checked = check_node_rows(node, rows)
+        rounds = lanes.node_rounds(checked, node.key, self._lanes_for(checked))
+        return self._write_rounds(self._node_queries[node], node.property_names, rounds, ctx)
 
     def load_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
     ) -> int:
         """MERGE relationships between existing nodes, rows {"start": key, "end": key, **props}.
         Returns how many were written: fewer than the rows given when endpoints are missing."""
-        query = self._rel_queries[self._declared_rel(rel_type)]
-        shaped = list(rel_rows(rel_type, rows))
-        return self._write_rounds(query, lanes.rel_rounds(shaped, self._lanes_for(shaped)), ctx)
+        rel = self._declared_rel(rel_type)
+        checked = check_rel_rows(rel, rows)
+        created = self._created_pairs(rel, ctx)
+        if created is None:
+            return self._write_rels(rel, self._rel_queries[rel], checked, ctx)
+        # A first load of the type: nothing to merge with, except pairs this sync already
+        # created (a repeated row, or a false positive of the filter), which take the MERGE path.
+        new, again = [], []
+        for row in checked:
+            (again if created.check_and_add((row["start"], row["end"])) else new).append(row)
+        written = self._write_rels(rel, self._rel_creates[rel], new, ctx)
+        return written + self._write_rels(rel, self._rel_queries[rel], again, ctx)
 
-    def _lanes_for(self, rows: list[Row]) -> int:
+    def _created_pairs(self, rel: RelType, ctx: SyncContext) -> SeenFilter | None:
+        """Decided once per sync and type, before its first write: relationships of a type
+        that exists nowhere in the database (any tenant) can be created without a check."""
+        if self._first_loads_sync != ctx.sync_id:
+            self._first_loads, self._first_loads_sync = {}, ctx.sync_id
+        if rel not in self._first_loads:
+            records, _, _ = self.driver.execute_query(
+                cypher.rel_exists(rel), database_=self.database, routing_=RoutingControl.READ
+            )
+            self._first_loads[rel] = None if records[0]["found"] else SeenFilter()
+        return self._first_loads[rel]
+
+    def _write_rels(
+        self, rel: RelType, query: str, rows: list[Mapping[str, Any]], ctx: SyncContext
+    ) -> int:
+        rounds = lanes.rel_rounds(rows, self._lanes_for(rows))
+        return self._write_rounds(query, rel.property_names, rounds, ctx)
+
+    def _lanes_for(self, rows: list[Mapping[str, Any]]) -> int:
         """One lane for what fits one batch: splitting it would only add transactions."""
         return self.lanes if len(rows) > self.batch_size else 1
 
-    def _write_rounds(self, query: str, rounds: list[lanes.Round], ctx: SyncContext) -> int:
+    def _write_rounds(
+        self, query: str, names: tuple[str, ...], rounds: list[lanes.Round], ctx: SyncContext
+    ) -> int:
+        def write(group: list[Mapping[str, Any]]) -> int:
+            written = 0
+            for batch in batched(group, self.batch_size):
+                records = self._write(query, _params(completed(names, batch), ctx))
+                written += records[0]["written"]
+            return written
+
         written = 0
         for groups in rounds:
             busy = [group for group in groups if group]
             if len(busy) <= 1:
-                written += sum(self._write_group(query, group, ctx) for group in busy)
+                written += sum(write(group) for group in busy)
                 continue
             with ThreadPoolExecutor(len(busy), thread_name_prefix="neo4j-lane") as pool:
-                written += sum(pool.map(lambda g: self._write_group(query, g, ctx), busy))
-        return written
-
-    def _write_group(self, query: str, rows: list[Row], ctx: SyncContext) -> int:
-        written = 0
-        for batch in batched(rows, self.batch_size):
-            records = self._write(query, _params(batch, ctx))
-            written += records[0]["written"]
+                written += sum(pool.map(write, busy))
         return written
 
     def cleanup(self, family: str, ctx: SyncContext) -> CleanupResult:

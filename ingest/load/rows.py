@@ -24,7 +24,7 @@ class MissingKeyError(ValueError):
     """A row lacks its key (node id, or relationship start/end)."""
 
 
-def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
     if size < 1:
         raise ValueError(f"batch size must be positive, got {size}")
     iterator = iter(rows)
@@ -32,30 +32,40 @@ def batched(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-def node_rows(node: NodeType, rows: Iterable[Mapping[str, Any]]) -> Iterator[Row]:
+def check_node_rows(node: NodeType, rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows, every one checked (undeclared names, missing key) before any is written."""
     allowed = frozenset((node.key, *node.property_names))
-    template = dict.fromkeys(node.property_names)
+    checked = []
     for row in rows:
         if not allowed.issuperset(row.keys()):
             raise _undeclared(f"node type {node.name!r} ({node.label})", row, allowed, node.key)
         if row.get(node.key) is None:
             raise MissingKeyError(f"node type {node.name!r}: row without {node.key!r}: {row!r}")
-        shaped = template.copy()
-        shaped.update(row)
-        yield shaped
+        checked.append(row)
+    return checked
 
 
-def rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> Iterator[Row]:
+def check_rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     allowed = frozenset(("start", "end", *rel.property_names))
-    template = dict.fromkeys(rel.property_names)
+    checked = []
     for row in rows:
         if not allowed.issuperset(row.keys()):
             raise _undeclared(f"relationship {rel.pattern}", row, allowed, "start/end")
         if "start" not in row or "end" not in row:
             raise MissingKeyError(f"relationship {rel.pattern}: row without start or end: {row!r}")
-        shaped = template.copy()
-        shaped.update(row)
-        yield shaped
+        checked.append(row)
+    return checked
+
+
+def completed(names: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> list[Row]:
+    """Checked rows with every declared property present (None when absent), as sent."""
+    template = dict.fromkeys(names)
+    shaped = []
+    for row in rows:
+        full = template.copy()
+        full.update(row)
+        shaped.append(full)
+    return shaped
 
 
 def _undeclared(

@@ -74,6 +74,7 @@ class Reads:
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._taken: dict[str, int] = {}
 
     def start(self, family: str, read: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
         async def run() -> None:
@@ -97,6 +98,15 @@ class Reads:
         result = self.results.get(family)
         return result.records if result is not None else []
 
+    async def take(self, family: str) -> list[Any]:
+        """The records, for their last reader: they are dropped here (the count is kept),
+        so a large organization's families do not all stay in memory until the end."""
+        records = await self.records(family)
+        if family in self.results:
+            self._taken[family] = len(records)
+            self.results[family].records = []
+        return records
+
     async def settle(self) -> None:
         await asyncio.gather(*self._tasks.values())
 
@@ -108,7 +118,10 @@ class Reads:
         return [issue for result in self.results.values() for issue in result.issues]
 
     def counts(self) -> dict[str, int]:
-        return {family: len(result.records) for family, result in self.results.items()}
+        return {
+            family: self._taken.get(family, len(result.records))
+            for family, result in self.results.items()
+        }
 
 
 class Writer:
@@ -184,12 +197,15 @@ async def _scim_extractor(
 
 
 def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None) -> None:
+    """Users and workspaces first: every write after the organization node needs them, so
+    the many per-workspace and per-account listings wait until they are in."""
     reads.start("users", admin.users)
     reads.start("workspaces", admin.workspaces)
     reads.start("api_keys", admin.api_keys)
     reads.start("invites", admin.invites)
 
     async def members() -> ParseResult[Any]:
+        await reads.records("users")
         await reads.records("workspaces")
         if "workspaces" not in reads.results:
             raise ExtractError("workspaces could not be listed, so neither could their members")
@@ -201,6 +217,7 @@ def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None
         reads.start("service_accounts", admin.service_accounts)
 
         async def sa_members() -> ParseResult[Any]:
+            await reads.records("users")
             await reads.records("service_accounts")
             if "service_accounts" not in reads.results:
                 raise ExtractError("service accounts could not be listed")
@@ -319,7 +336,7 @@ async def _write_families(
     accounts = await reads.records("service_accounts")
     await writer.write("service_accounts", m.map_service_accounts(org_id, accounts))
 
-    invites = await reads.records("invites")
+    invites = await reads.take("invites")
     seen_roles = {r for x in (*users, *invites) if (r := text(x.role)) is not None} | {
         r for sa in accounts if (r := text(sa.organization_role)) is not None
     }
@@ -331,34 +348,35 @@ async def _write_families(
     await writer.write("role_grants", grants)
     await writer.write("invites", m.map_invites(org_id, invites))
 
-    progress("loading workspace members")
-    explicit = m.explicit_access(await reads.records("workspace_members"), inherited)
-    memberships, grants = m.map_access(explicit)
-    await writer.write("workspace_members", memberships)
-    await writer.write("role_grants", grants)
-    await writer.write(
-        "service_account_members",
-        m.map_service_account_members(
-            org_id, accounts, await reads.records("service_account_memberships")
-        ),
-    )
-
     progress("loading API keys")
     await writer.write(
         "api_keys",
         m.map_api_keys(
             org_id,
-            await reads.records("api_keys"),
+            await reads.take("api_keys"),
             workspaces,
             service_accounts_read="service_accounts" in reads.results,
         ),
     )
     if scim_configured:
         progress("loading SCIM users and groups")
-        scim_users = await reads.records("scim_users")
+        scim_users = await reads.take("scim_users")
         await writer.write("scim_users", map_scim_users(org_id, scim_users, users))
-        scim_groups = await reads.records("scim_groups")
+        scim_groups = await reads.take("scim_groups")
         await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
+
+    # Last: one listing per workspace and per service account, the slowest reads.
+    progress("loading workspace members")
+    explicit = m.explicit_access(await reads.take("workspace_members"), inherited)
+    memberships, grants = m.map_access(explicit)
+    await writer.write("workspace_members", memberships)
+    await writer.write("role_grants", grants)
+    await writer.write(
+        "service_account_members",
+        m.map_service_account_members(
+            org_id, accounts, await reads.take("service_account_memberships")
+        ),
+    )
 
 
 def _organization_rows(

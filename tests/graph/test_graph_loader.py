@@ -303,3 +303,61 @@ def test_relationships_to_missing_endpoints_are_reported(neo4j, loader, new_ctx)
     assert loader.load_rels(HAS_ROLE, rows, ctx) == 2
     assert count(neo4j, "()-[:HAS_ROLE]->()") == 2
     assert count(neo4j, "(n)") == 3  # no endpoint was invented
+
+
+class StatementLog(GraphLoader):
+    """Records the first line of every write statement that carried rows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.statements: list[tuple[str, int]] = []
+
+    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if "rows" in params:
+            verb = "CREATE" if "CREATE (a)" in query else "MERGE"
+            self.statements.append((verb, len(params["rows"])))
+        return super()._write(query, params)
+
+
+def test_a_first_load_creates_relationships_and_equals_a_merged_load(neo4j, new_ctx) -> None:
+    """Nothing of the type exists yet: CREATE, with repeated rows and nulls written as MERGE
+    would; the next sync of the same rows merges and changes nothing."""
+    loader = StatementLog(neo4j.driver, neo4j.database, batch_size=4)
+    loader.ensure_schema()
+    ctx = new_ctx()
+    loader.load_nodes(USER, users("org-a", 6), ctx)
+    loader.load_nodes(WORKSPACE, [{"id": f"w{i}", "name": f"w{i}"} for i in range(3)], ctx)
+    rows = [
+        {"start": f"org-a-u{u}", "end": f"w{w}", "workspace_role": None if u == 0 else "user"}
+        for u in range(6)
+        for w in range(3)
+    ]
+    repeated = {**rows[1], "workspace_role": "workspace_admin"}
+    assert loader.load_rels(MEMBER_OF, [*rows, repeated], ctx) == len(rows) + 1
+    assert ("CREATE", 4) in loader.statements and ("MERGE", 1) in loader.statements
+    assert count(neo4j, "()-[:MEMBER_OF]->()") == len(rows)
+    [again] = neo4j.run(
+        "MATCH (:AnthropicUser {id: $u})-[r:MEMBER_OF]->(:AnthropicWorkspace {id: $w}) "
+        "RETURN r.workspace_role AS role",
+        u=repeated["start"],
+        w=repeated["end"],
+    )
+    assert again["role"] == "workspace_admin"
+    nulls = "MATCH ()-[r:MEMBER_OF]->() WHERE r.workspace_role IS NULL RETURN count(*) AS c"
+    assert neo4j.run(nulls)[0]["c"] == 2  # u0's three, but the repeated row set one
+    created = fingerprint(neo4j.driver, neo4j.database)
+
+    loader.statements.clear()
+    loader.load_rels(MEMBER_OF, [*rows, repeated], new_ctx())
+    assert {verb for verb, _ in loader.statements} == {"MERGE"}
+    assert fingerprint(neo4j.driver, neo4j.database) == created
+
+
+def test_a_type_another_tenant_already_has_is_merged(neo4j, new_ctx) -> None:
+    loader = StatementLog(neo4j.driver, neo4j.database)
+    loader.ensure_schema()
+    load_org(loader, new_ctx("org-b"))
+    loader.statements.clear()
+    load_org(loader, new_ctx("org-a"))
+    assert {verb for verb, _ in loader.statements if verb != "MERGE"} == set()
+    assert count(neo4j, "()-[:HAS_ROLE]->()") == 10
