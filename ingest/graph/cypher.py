@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.graph.schema import (
+    CONTENT_HASH,
     FIRSTSEEN,
     LASTUPDATED,
     SYNC_ID,
@@ -88,7 +89,7 @@ def node_merge(node: NodeType) -> str:
 def rel_merge(rel: RelType) -> str:
     """Parameters: $rows (maps {start, end, every declared property}), $now, $sync_id. Rows whose
     endpoints do not exist write nothing; the statement returns how many were written."""
-    sets = [f"r.{quote(p)} = row.{quote(p)}" for p in rel.property_names]
+    sets = [f"r.{quote(p)} = row.{quote(p)}" for p in (*rel.property_names, CONTENT_HASH)]
     sets += [f"r.{LASTUPDATED} = $now", f"r.{SYNC_ID} = $sync_id"]
     return (
         "UNWIND $rows AS row\n"
@@ -104,7 +105,7 @@ def rel_merge(rel: RelType) -> str:
 def rel_create(rel: RelType) -> str:
     """Like rel_merge, for relationships known not to exist yet: no existence check, which
     makes a first load markedly faster. Rows whose endpoints do not exist write nothing."""
-    props = [f"{quote(p)}: row.{quote(p)}" for p in rel.property_names]
+    props = [f"{quote(p)}: row.{quote(p)}" for p in (*rel.property_names, CONTENT_HASH)]
     props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now", f"{SYNC_ID}: $sync_id"]
     return (
         "UNWIND $rows AS row\n"
@@ -115,11 +116,46 @@ def rel_create(rel: RelType) -> str:
     )
 
 
-def rel_exists(rel: RelType) -> str:
-    """Whether any relationship of the type exists between the two labels, in any tenant."""
+def node_snapshot(node: NodeType) -> str:
+    """Parameters: $tenant_id. The tenant's nodes of the type as one record of parallel lists
+    (keys, content hashes, internal ids): the driver reads lists far faster than records."""
     return (
-        f"RETURN EXISTS {{ MATCH (:{quote(rel.start.label)})-[:{quote(rel.type)}]->"
-        f"(:{quote(rel.end.label)}) }} AS found"
+        f"MATCH (n:{quote(node.label)}) WHERE n.{TENANT_ID} = $tenant_id\n"
+        f"RETURN collect(n.{quote(node.key)}) AS keys, "
+        f"collect(coalesce(n.{CONTENT_HASH}, 0)) AS hashes, collect(id(n)) AS ids"
+    )
+
+
+def rel_snapshot(rel: RelType) -> str:
+    """Parameters: $tenant_id. The tenant's relationships of the type (a relationship belongs
+    to its start node's tenant) as parallel lists: start keys, end keys, hashes, ids."""
+    return (
+        f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(b:{quote(rel.end.label)})\n"
+        f"WHERE a.{TENANT_ID} = $tenant_id\n"
+        f"RETURN collect(a.{quote(rel.start.key)}) AS starts, "
+        f"collect(b.{quote(rel.end.key)}) AS ends, "
+        f"collect(coalesce(r.{CONTENT_HASH}, 0)) AS hashes, collect(id(r)) AS ids"
+    )
+
+
+def node_delete(node: NodeType) -> str:
+    """Parameters: $ids (internal ids from node_snapshot), $tenant_id. Returns removed keys."""
+    return (
+        "UNWIND $ids AS i\n"
+        f"MATCH (n:{quote(node.label)}) WHERE id(n) = i AND n.{TENANT_ID} = $tenant_id\n"
+        f"WITH n, n.{quote(node.key)} AS removed_id\n"
+        "DETACH DELETE n\n"
+        "RETURN removed_id"
+    )
+
+
+def rel_delete(rel: RelType) -> str:
+    """Parameters: $ids (internal ids from rel_snapshot), $tenant_id."""
+    return (
+        "UNWIND $ids AS i\n"
+        f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(:{quote(rel.end.label)})\n"
+        f"WHERE id(r) = i AND a.{TENANT_ID} = $tenant_id\n"
+        "DELETE r"
     )
 
 

@@ -40,10 +40,14 @@ def _markdown_lines(model: GraphModel) -> Iterator[str]:
     yield ""
     yield (
         "Every node is merged on its key `id` (a uniqueness constraint per provider label). "
-        "Relationships are merged between existing nodes. Timestamps from the API are RFC 3339 "
-        "strings. A *family* is the unit of cleanup: when a sync read a family completely, the "
-        "tenant's elements of that family it did not write are deleted; an incomplete family is "
-        "left untouched."
+        "Relationships are merged between existing nodes (created without a check when the "
+        "tenant has none of them yet). An element whose declared properties did not change "
+        "since it was last written (`content_hash`) is not written again, so `lastupdated` and "
+        "`sync_id` say when it last changed; the organization's `last_sync_id` says when the "
+        "tenant was last read. Timestamps from the API are RFC 3339 strings. A *family* is the "
+        "unit of cleanup: when a sync read a family completely, the tenant's elements of that "
+        "family that no row of the sync named are deleted; an incomplete family is left "
+        "untouched."
     )
     yield ""
     yield from _diagram(model)

@@ -21,9 +21,9 @@ from typing import Any
 
 from neo4j import Driver
 
-from ingest.graph.schema import FIRSTSEEN, KEY, LASTUPDATED, SYNC_ID
+from ingest.graph.schema import CONTENT_HASH, FIRSTSEEN, KEY, LASTUPDATED, SYNC_ID
 
-VOLATILE: frozenset[str] = frozenset({FIRSTSEEN, LASTUPDATED, SYNC_ID})
+VOLATILE: frozenset[str] = frozenset({FIRSTSEEN, LASTUPDATED, SYNC_ID, CONTENT_HASH})
 _MODULUS = 2**256
 _FETCH_SIZE = 5_000
 

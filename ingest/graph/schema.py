@@ -24,6 +24,7 @@ TENANT_ID = "tenant_id"
 SYNC_ID = "sync_id"
 FIRSTSEEN = "firstseen"
 LASTUPDATED = "lastupdated"
+CONTENT_HASH = "content_hash"
 
 
 def require_identifier(name: str, what: str) -> str:
@@ -65,13 +66,24 @@ NODE_SYSTEM_PROPS: tuple[Prop, ...] = (
         indexed=True,
     ),
     Prop(FIRSTSEEN, "int", "Epoch milliseconds of the sync that created this node."),
-    Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that wrote this node."),
-    Prop(SYNC_ID, "string", "Id of the last sync that wrote this node.", indexed=True),
+    Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that changed this node."),
+    Prop(SYNC_ID, "string", "Id of the last sync that changed this node.", indexed=True),
+    Prop(
+        CONTENT_HASH,
+        "int",
+        "Hash of the declared properties (and tenant) as last written: a sync skips nodes "
+        "whose source record did not change.",
+    ),
 )
 REL_SYSTEM_PROPS: tuple[Prop, ...] = (
     Prop(FIRSTSEEN, "int", "Epoch milliseconds of the sync that created this relationship."),
-    Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that wrote it."),
-    Prop(SYNC_ID, "string", "Id of the last sync that wrote this relationship."),
+    Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that changed it."),
+    Prop(SYNC_ID, "string", "Id of the last sync that changed this relationship."),
+    Prop(
+        CONTENT_HASH,
+        "int",
+        "Hash of the declared properties as last written: unchanged relationships are skipped.",
+    ),
 )
 RESERVED_NAMES: frozenset[str] = frozenset(
     {KEY, "start", "end"} | {p.name for p in NODE_SYSTEM_PROPS + REL_SYSTEM_PROPS}

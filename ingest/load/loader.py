@@ -3,8 +3,12 @@
 The loader knows Neo4j and the declaration machinery, nothing about the data source: what to write
 comes from a GraphModel (by default the project's declaration in ingest/graph/model.py).
 
+Writes are incremental: before the sync's first write of a type, the loader reads what the
+tenant has of it (key, content hash, internal id; ingest/load/snapshot.py). Rows whose content
+did not change are skipped, new relationships are CREATEd, the rest MERGEd.
+
 Deletion happens in one place only, `cleanup(family, ctx)`, and the caller must call it only after
-that family's extraction completed: anything of the family not stamped with the current sync_id is
+that family's extraction completed: anything of the family that no row of this sync named is
 then known to be gone from the source. A family that failed or was partly read is simply not
 cleaned, so its previous state stays in the graph.
 """
@@ -24,7 +28,7 @@ from ingest.graph.schema import GraphModel, NodeType, RelType
 from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
 from ingest.load.rows import batched, check_node_rows, check_rel_rows, completed
-from ingest.load.seen import SeenFilter
+from ingest.load.snapshot import Snapshot, Verdict, content_hash
 
 # Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").
 DEFAULT_BATCH_SIZE = 5_000
@@ -57,10 +61,9 @@ class GraphLoader:
         self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
         self._rel_queries = {r: cypher.rel_merge(r) for r in self.model.rels}
         self._rel_creates = {r: cypher.rel_create(r) for r in self.model.rels}
-        # For the sync in progress: per relationship type, None when relationships of the
-        # type already existed, else the (start, end) pairs created so far.
-        self._first_loads: dict[RelType, SeenFilter | None] = {}
-        self._first_loads_sync: str | None = None
+        # What the tenant had of each type when the sync in progress first wrote it.
+        self._snapshots: dict[NodeType | RelType, Snapshot | None] = {}
+        self._snapshots_sync: str | None = None
 
     def ensure_schema(self) -> None:
         """Create every constraint and index of the model; harmless to run again."""
@@ -71,62 +74,97 @@ class GraphLoader:
     def load_nodes(
         self, node_type: NodeType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
     ) -> int:
-        """MERGE nodes by key; returns how many rows were written.
+        """MERGE nodes by key, skipping those whose content did not change since they were
+        last written; returns how many were written.
 
         Every row is validated before anything is written. A write that fails part-way leaves
         some batches written: treat the family as incomplete (no cleanup) when this raises."""
         node = self._declared_node(node_type)
         checked = check_node_rows(node, rows)
+        names, salt = node.property_names, _salt(node, ctx)
+        snapshot = self._snapshot(node, ctx)
+        if snapshot is not None:
+            checked = [
+                row
+                for row in checked
+                if snapshot.verdict(row[node.key], content_hash(names, row, salt))
+                is not Verdict.UNCHANGED
+            ]
         rounds = lanes.node_rounds(checked, node.key, self._lanes_for(checked))
-        return self._write_rounds(self._node_queries[node], node.property_names, rounds, ctx)
+        return self._write_rounds(self._node_queries[node], names, salt, rounds, ctx)
 
     def load_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
     ) -> int:
-        """MERGE relationships between existing nodes, rows {"start": key, "end": key, **props}.
-        Returns how many were written: fewer than the rows given when endpoints are missing."""
+        """Write relationships between existing nodes, rows {"start": key, "end": key, **props}:
+        CREATE the new ones, MERGE the changed ones, skip the unchanged ones. Returns how many
+        were written (rows whose endpoints do not exist write nothing)."""
         rel = self._declared_rel(rel_type)
         checked = check_rel_rows(rel, rows)
-        created = self._created_pairs(rel, ctx)
-        if created is None:
-            return self._write_rels(rel, self._rel_queries[rel], checked, ctx)
-        # A first load of the type: nothing to merge with, except pairs this sync already
-        # created (a repeated row, or a false positive of the filter), which take the MERGE path.
-        new, again = [], []
+        snapshot = self._snapshot(rel, ctx)
+        assert snapshot is not None  # relationships always start at a tenant's node
+        new, merged = [], []
         for row in checked:
-            (again if created.check_and_add((row["start"], row["end"])) else new).append(row)
+            chash = content_hash(rel.property_names, row)
+            verdict = snapshot.verdict((row["start"], row["end"]), chash)
+            if verdict is Verdict.NEW:
+                new.append(row)
+            elif verdict is not Verdict.UNCHANGED:
+                merged.append(row)
         written = self._write_rels(rel, self._rel_creates[rel], new, ctx)
-        return written + self._write_rels(rel, self._rel_queries[rel], again, ctx)
+        return written + self._write_rels(rel, self._rel_queries[rel], merged, ctx)
 
-    def _created_pairs(self, rel: RelType, ctx: SyncContext) -> SeenFilter | None:
-        """Decided once per sync and type, before its first write: relationships of a type
-        that exists nowhere in the database (any tenant) can be created without a check."""
-        if self._first_loads_sync != ctx.sync_id:
-            self._first_loads, self._first_loads_sync = {}, ctx.sync_id
-        if rel not in self._first_loads:
-            records, _, _ = self.driver.execute_query(
-                cypher.rel_exists(rel), database_=self.database, routing_=RoutingControl.READ
-            )
-            self._first_loads[rel] = None if records[0]["found"] else SeenFilter()
-        return self._first_loads[rel]
+    def _snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
+        """Read once per sync and type, before its first write (None: not tenant-scoped)."""
+        if self._snapshots_sync != ctx.sync_id:
+            self._snapshots, self._snapshots_sync = {}, ctx.sync_id
+        if element not in self._snapshots:
+            self._snapshots[element] = self._read_snapshot(element, ctx)
+        return self._snapshots[element]
+
+    def _read_snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
+        if isinstance(element, NodeType):
+            if not element.tenant_scoped:
+                return None
+            query = cypher.node_snapshot(element)
+        else:
+            query = cypher.rel_snapshot(element)
+        with self.driver.session(
+            database=self.database,
+            default_access_mode="READ",
+            # id() is deprecated in favour of elementId(), whose strings would cost a large
+            # organization tens of megabytes here; the warning is not the user's business.
+            notifications_disabled_classifications=["DEPRECATION"],
+        ) as session:
+            found = session.run(query, {"tenant_id": ctx.tenant_id}).single(strict=True)
+        if isinstance(element, NodeType):
+            keys = found["keys"]
+        else:
+            keys = list(zip(found["starts"], found["ends"], strict=True))
+        return Snapshot(zip(keys, found["hashes"], found["ids"], strict=True))
 
     def _write_rels(
         self, rel: RelType, query: str, rows: list[Mapping[str, Any]], ctx: SyncContext
     ) -> int:
         rounds = lanes.rel_rounds(rows, self._lanes_for(rows))
-        return self._write_rounds(query, rel.property_names, rounds, ctx)
+        return self._write_rounds(query, rel.property_names, "", rounds, ctx)
 
     def _lanes_for(self, rows: list[Mapping[str, Any]]) -> int:
         """One lane for what fits one batch: splitting it would only add transactions."""
         return self.lanes if len(rows) > self.batch_size else 1
 
     def _write_rounds(
-        self, query: str, names: tuple[str, ...], rounds: list[lanes.Round], ctx: SyncContext
+        self,
+        query: str,
+        names: tuple[str, ...],
+        salt: str,
+        rounds: list[lanes.Round],
+        ctx: SyncContext,
     ) -> int:
         def write(group: list[Mapping[str, Any]]) -> int:
             written = 0
             for batch in batched(group, self.batch_size):
-                records = self._write(query, _params(completed(names, batch), ctx))
+                records = self._write(query, _params(completed(names, batch, salt), ctx))
                 written += records[0]["written"]
             return written
 
@@ -151,10 +189,36 @@ class GraphLoader:
         result = CleanupResult()
         # Relationships first, so the counts say which family's relationships went.
         for rel in self.model.rels_in(family):
-            result += self._run_cleanup(cypher.rel_cleanup(rel, CLEANUP_BATCH_ROWS), ctx)
+            result += self._clean(rel, ctx)
         for node in self.model.nodes_in(family):
             if node.tenant_scoped:
-                result += self._run_cleanup(cypher.node_cleanup(node, CLEANUP_BATCH_ROWS), ctx)
+                result += self._clean(node, ctx)
+        return result
+
+    def _clean(self, element: NodeType | RelType, ctx: SyncContext) -> CleanupResult:
+        snapshot = self._snapshots.get(element) if self._snapshots_sync == ctx.sync_id else None
+        if snapshot is None:
+            # Not written at all in this sync: none of the tenant's elements of the type was
+            # seen, and none carries this sync's id.
+            if isinstance(element, NodeType):
+                return self._run_cleanup(cypher.node_cleanup(element, CLEANUP_BATCH_ROWS), ctx)
+            return self._run_cleanup(cypher.rel_cleanup(element, CLEANUP_BATCH_ROWS), ctx)
+        query = (
+            cypher.node_delete(element)
+            if isinstance(element, NodeType)
+            else cypher.rel_delete(element)
+        )
+        result = CleanupResult()
+        for ids in batched(({"id": i} for i in snapshot.gone()), CLEANUP_BATCH_ROWS):
+            records, summary, _ = self.driver.execute_query(
+                query,
+                {"ids": [row["id"] for row in ids], "tenant_id": ctx.tenant_id},
+                database_=self.database,
+                routing_=RoutingControl.WRITE,
+            )
+            counters = summary.counters
+            removed = tuple(str(record["removed_id"]) for record in records)
+            result += CleanupResult(counters.nodes_deleted, counters.relationships_deleted, removed)
         return result
 
     def _run_cleanup(self, query: str, ctx: SyncContext) -> CleanupResult:
@@ -191,6 +255,11 @@ class GraphLoader:
         if rel_type not in self._rel_queries:
             raise ValueError(f"relationship {rel_type.pattern} is not declared in the model")
         return rel_type
+
+
+def _salt(node: NodeType, ctx: SyncContext) -> str:
+    """A node shared by two tenants is rewritten by each one's sync (its tenant_id moves)."""
+    return ctx.tenant_id if node.tenant_scoped else ""
 
 
 def _params(batch: list[dict[str, Any]], ctx: SyncContext) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
-from ingest.graph.schema import NodeType, RelType
+from ingest.graph.schema import CONTENT_HASH, NodeType, RelType
+from ingest.load.snapshot import content_hash
 
 Row = dict[str, Any]
 
@@ -57,13 +58,16 @@ def check_rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> list[Mapp
     return checked
 
 
-def completed(names: Iterable[str], rows: Iterable[Mapping[str, Any]]) -> list[Row]:
-    """Checked rows with every declared property present (None when absent), as sent."""
+def completed(names: Iterable[str], rows: Iterable[Mapping[str, Any]], salt: str = "") -> list[Row]:
+    """Checked rows with every declared property present (None when absent) and the content
+    hash the next sync compares with, as sent."""
+    names = tuple(names)
     template = dict.fromkeys(names)
     shaped = []
     for row in rows:
         full = template.copy()
         full.update(row)
+        full[CONTENT_HASH] = content_hash(names, row, salt)
         shaped.append(full)
     return shaped
 

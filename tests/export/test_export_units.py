@@ -68,11 +68,12 @@ def test_csv_headers() -> None:
     header = node_header(WORKSPACE)
     assert header[:2] == ["id:ID(AnthropicWorkspace)", ":LABEL"]
     assert "tags:string[]" in header
-    assert header[-4:] == [
+    assert header[-5:] == [
         "tenant_id:string",
         "firstseen:long",
         "lastupdated:long",
         "sync_id:string",
+        "content_hash:long",
     ]
     assert rel_header(MODEL.rel("MEMBER_OF", "user", "workspace")) == [
         ":START_ID(AnthropicUser)",
@@ -83,6 +84,7 @@ def test_csv_headers() -> None:
         "firstseen:long",
         "lastupdated:long",
         "sync_id:string",
+        "content_hash:long",
     ]
 
 

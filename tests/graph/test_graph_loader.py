@@ -78,22 +78,29 @@ def test_loading_the_same_batches_twice_leaves_an_identical_graph(neo4j, loader,
     assert (first.nodes, first.rels) == (7, 10)
 
 
-def test_timestamps_and_sync_stamps(neo4j, loader, new_ctx) -> None:
-    one, two = new_ctx(), new_ctx()
+def test_timestamps_and_sync_stamps_say_when_an_element_last_changed(
+    neo4j, loader, new_ctx
+) -> None:
+    one, two, three = new_ctx(), new_ctx(), new_ctx()
     load_org(loader, one, n_users=1)
-    load_org(loader, two, n_users=1)
+    load_org(loader, two, n_users=1)  # unchanged: nothing rewritten
     [node] = neo4j.run("MATCH (n:AnthropicUser) RETURN properties(n) AS p, labels(n) AS l")
     assert sorted(node["l"]) == ["AnthropicUser", "UserAccount"]
     props = node["p"]
-    assert (props["firstseen"], props["lastupdated"]) == (one.now_ms, two.now_ms)
-    assert (props["sync_id"], props["tenant_id"]) == (two.sync_id, "org-a")
+    assert (props["firstseen"], props["lastupdated"]) == (one.now_ms, one.now_ms)
+    assert (props["sync_id"], props["tenant_id"]) == (one.sync_id, "org-a")
     [rel] = neo4j.run("MATCH ()-[r:HAS_ROLE]->() RETURN properties(r) AS p")
+    assert isinstance(rel["p"].pop("content_hash"), int)
     assert rel["p"] == {
         "source": "organization",
         "firstseen": one.now_ms,
-        "lastupdated": two.now_ms,
-        "sync_id": two.sync_id,
+        "lastupdated": one.now_ms,
+        "sync_id": one.sync_id,
     }
+    loader.load_nodes(USER, users("org-a", 1, name="Renamed"), three)
+    [node] = neo4j.run("MATCH (n:AnthropicUser) RETURN properties(n) AS p")
+    assert (node["p"]["firstseen"], node["p"]["lastupdated"]) == (one.now_ms, three.now_ms)
+    assert (node["p"]["sync_id"], node["p"]["name"]) == (three.sync_id, "Renamed")
 
 
 def test_a_changed_property_updates_in_place_and_none_removes_it(neo4j, loader, new_ctx) -> None:
@@ -353,11 +360,65 @@ def test_a_first_load_creates_relationships_and_equals_a_merged_load(neo4j, new_
     assert fingerprint(neo4j.driver, neo4j.database) == created
 
 
-def test_a_type_another_tenant_already_has_is_merged(neo4j, new_ctx) -> None:
+def test_a_second_sync_writes_only_what_changed_and_deletes_only_what_went(neo4j, new_ctx) -> None:
     loader = StatementLog(neo4j.driver, neo4j.database)
     loader.ensure_schema()
-    load_org(loader, new_ctx("org-b"))
+    load_org(loader, new_ctx(), n_users=5)
+    before = fingerprint(neo4j.driver, neo4j.database)
     loader.statements.clear()
-    load_org(loader, new_ctx("org-a"))
-    assert {verb for verb, _ in loader.statements if verb != "MERGE"} == set()
-    assert count(neo4j, "()-[:HAS_ROLE]->()") == 10
+    load_org(loader, new_ctx(), n_users=5)
+    assert loader.statements == []
+    assert fingerprint(neo4j.driver, neo4j.database) == before
+
+    ctx = new_ctx()
+    loader.statements.clear()
+    changed = [*users("org-a", 4), {**users("org-a", 5)[4], "role": "developer"}]
+    loader.load_nodes(USER, [*changed, {"id": "org-a-new", "email": "N@org-a.example"}], ctx)
+    loader.load_rels(
+        HAS_ROLE,
+        [
+            {"start": "org-a-u0", "end": "org-a/organization/user", "source": "workspace"},
+            {"start": "org-a-new", "end": "org-a/organization/user", "source": "organization"},
+            *(
+                {"start": f"org-a-u{i}", "end": "org-a/organization/user", "source": "organization"}
+                for i in (1, 2)
+            ),
+        ],
+        ctx,
+    )
+    assert loader.statements == [("MERGE", 2), ("CREATE", 1), ("MERGE", 1)]
+    removed = loader.cleanup("role_grants", ctx)
+    assert removed.rels_deleted == 2  # u3's and u4's grants were not in this sync
+    sources = neo4j.run(
+        "MATCH (u:AnthropicUser)-[r:HAS_ROLE]->() RETURN u.id AS u, r.source AS s ORDER BY u"
+    )
+    assert [(r["u"], r["s"]) for r in sources] == [
+        ("org-a-new", "organization"),
+        ("org-a-u0", "workspace"),
+        ("org-a-u1", "organization"),
+        ("org-a-u2", "organization"),
+    ]
+    assert count(neo4j, "()-[:HAS_ROLE]->()") == 4
+
+
+def test_a_node_two_tenants_share_never_doubles_their_relationships(neo4j, loader, new_ctx):
+    """Each tenant's sync moves the shared node's tenant_id, so each sees it as changed and
+    takes its relationships into account rather than creating them again."""
+    shared = {"id": "shared-user", "email": "S@x.example", "role": "user"}
+
+    def sync(tenant: str) -> None:
+        ctx = new_ctx(tenant)
+        loader.load_nodes(ORG, [{"id": tenant, "name": tenant}], ctx)
+        loader.load_nodes(USER, [shared], ctx)
+        loader.load_nodes(ROLE, [{"id": f"{tenant}/organization/user", "name": "user"}], ctx)
+        rows = [{"start": shared["id"], "end": f"{tenant}/organization/user"}]
+        loader.load_rels(HAS_ROLE, rows, ctx)
+
+    for tenant in ("org-a", "org-b", "org-a", "org-b", "org-a"):
+        sync(tenant)
+    assert (
+        count(
+            neo4j, "(:AnthropicUser)-[:HAS_ROLE]->(:AnthropicRole {id: 'org-a/organization/user'})"
+        )
+        == 1
+    )
