@@ -91,10 +91,7 @@ def rel_merge(rel: RelType) -> str:
     endpoints do not exist write nothing; the statement returns how many were written."""
     sets = [f"r.{quote(p)} = row.{quote(p)}" for p in (*rel.property_names, CONTENT_HASH)]
     sets += [f"r.{LASTUPDATED} = $now", f"r.{SYNC_ID} = $sync_id"]
-    return (
-        "UNWIND $rows AS row\n"
-        f"MATCH (a:{quote(rel.start.label)} {{{quote(rel.start.key)}: row.start}})\n"
-        f"MATCH (b:{quote(rel.end.label)} {{{quote(rel.end.key)}: row.end}})\n"
+    return _rows_and_endpoints(rel) + (
         f"MERGE (a)-[r:{quote(rel.type)}]->(b)\n"
         f"ON CREATE SET r.{FIRSTSEEN} = $now\n"
         f"SET {', '.join(sets)}\n"
@@ -107,12 +104,16 @@ def rel_create(rel: RelType) -> str:
     makes a first load markedly faster. Rows whose endpoints do not exist write nothing."""
     props = [f"{quote(p)}: row.{quote(p)}" for p in (*rel.property_names, CONTENT_HASH)]
     props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now", f"{SYNC_ID}: $sync_id"]
+    return _rows_and_endpoints(rel) + (
+        f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\nRETURN count(r) AS written"
+    )
+
+
+def _rows_and_endpoints(rel: RelType) -> str:
     return (
         "UNWIND $rows AS row\n"
         f"MATCH (a:{quote(rel.start.label)} {{{quote(rel.start.key)}: row.start}})\n"
         f"MATCH (b:{quote(rel.end.label)} {{{quote(rel.end.key)}: row.end}})\n"
-        f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\n"
-        "RETURN count(r) AS written"
     )
 
 
@@ -156,29 +157,6 @@ def rel_delete(rel: RelType) -> str:
         f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(:{quote(rel.end.label)})\n"
         f"WHERE id(r) = i AND a.{TENANT_ID} = $tenant_id\n"
         "DELETE r"
-    )
-
-
-def node_cleanup(node: NodeType, batch_rows: int) -> str:
-    """Parameters: $tenant_id, $sync_id. Needs an auto-commit transaction (IN TRANSACTIONS).
-    Returns one row per deleted node: its key as `removed_id`."""
-    if not node.tenant_scoped:
-        raise ValueError(f"node type {node.name!r} is not tenant-scoped: it is never cleaned up")
-    return (
-        f"MATCH (n:{quote(node.label)}) "
-        f"WHERE n.{TENANT_ID} = $tenant_id AND n.{SYNC_ID} <> $sync_id\n"
-        f"WITH n, n.{quote(node.key)} AS removed_id\n"
-        f"CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {int(batch_rows)} ROWS\n"
-        "RETURN removed_id"
-    )
-
-
-def rel_cleanup(rel: RelType, batch_rows: int) -> str:
-    """Parameters: $tenant_id, $sync_id. A relationship belongs to its start node's tenant."""
-    return (
-        f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(:{quote(rel.end.label)}) "
-        f"WHERE a.{TENANT_ID} = $tenant_id AND r.{SYNC_ID} <> $sync_id\n"
-        f"CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {int(batch_rows)} ROWS"
     )
 
 

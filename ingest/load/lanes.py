@@ -9,24 +9,27 @@ start bucket or an end bucket, hence no node. Nodes need one round: a key lives 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import TypeVar
 
-Row = Mapping[str, Any]
-Round = list[list[Row]]  # one group of rows per lane, run at the same time
+T = TypeVar("T")
+Round = list[list[T]]  # one group of items per lane, run at the same time
 
 
-def node_rounds(rows: Sequence[Row], key: str, lanes: int) -> list[Round]:
-    groups: list[list[Row]] = [[] for _ in range(lanes)]
-    for row in rows:
-        groups[_bucket(row[key], lanes)].append(row)
+def node_rounds(items: Sequence[T], key: Callable[[T], Hashable], lanes: int) -> list[Round[T]]:
+    groups: list[list[T]] = [[] for _ in range(lanes)]
+    for item in items:
+        groups[_bucket(key(item), lanes)].append(item)
     return [groups]
 
 
-def rel_rounds(rows: Sequence[Row], lanes: int) -> list[Round]:
-    cells: list[list[list[Row]]] = [[[] for _ in range(lanes)] for _ in range(lanes)]
-    for row in rows:
-        cells[_bucket(row["start"], lanes)][_bucket(row["end"], lanes)].append(row)
+def rel_rounds(
+    items: Sequence[T], ends: Callable[[T], tuple[Hashable, Hashable]], lanes: int
+) -> list[Round[T]]:
+    cells: list[list[list[T]]] = [[[] for _ in range(lanes)] for _ in range(lanes)]
+    for item in items:
+        start, end = ends(item)
+        cells[_bucket(start, lanes)][_bucket(end, lanes)].append(item)
     return [[cells[i][(i + r) % lanes] for i in range(lanes)] for r in range(lanes)]
 
 

@@ -15,19 +15,17 @@ cleaned, so its previous state stays in the graph.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from neo4j import Driver, RoutingControl
-from neo4j.exceptions import TransientError
 
 from ingest.graph import cypher
 from ingest.graph.schema import GraphModel, NodeType, RelType
 from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
-from ingest.load.rows import batched, check_node_rows, check_rel_rows, completed
+from ingest.load.rows import Hashed, batched, check_node_rows, check_rel_rows, completed
 from ingest.load.snapshot import Snapshot, Verdict, content_hash
 
 # Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").
@@ -36,7 +34,6 @@ DEFAULT_BATCH_SIZE = 5_000
 # (ingest/load/lanes.py). Measured in docs/performance.md, "Sync" (13.7k -> 21.6k rels/s).
 DEFAULT_LANES = 2
 CLEANUP_BATCH_ROWS = 5_000
-CLEANUP_ATTEMPTS = 3
 
 
 class GraphLoader:
@@ -81,17 +78,19 @@ class GraphLoader:
         some batches written: treat the family as incomplete (no cleanup) when this raises."""
         node = self._declared_node(node_type)
         checked = check_node_rows(node, rows)
-        names, salt = node.property_names, _salt(node, ctx)
+        salt = _salt(node, ctx)
+        pending = [(content_hash(node.property_names, row, salt), row) for row in checked]
         snapshot = self._snapshot(node, ctx)
         if snapshot is not None:
-            checked = [
-                row
-                for row in checked
-                if snapshot.verdict(row[node.key], content_hash(names, row, salt))
-                is not Verdict.UNCHANGED
+            pending = [
+                (chash, row)
+                for chash, row in pending
+                if snapshot.verdict(row[node.key], chash) is not Verdict.UNCHANGED
             ]
-        rounds = lanes.node_rounds(checked, node.key, self._lanes_for(checked))
-        return self._write_rounds(self._node_queries[node], names, salt, rounds, ctx)
+        rounds = lanes.node_rounds(
+            pending, lambda item: item[1][node.key], self._lanes_for(pending)
+        )
+        return self._write_rounds(self._node_queries[node], node.property_names, rounds, ctx)
 
     def load_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
@@ -103,19 +102,21 @@ class GraphLoader:
         checked = check_rel_rows(rel, rows)
         snapshot = self._snapshot(rel, ctx)
         assert snapshot is not None  # relationships always start at a tenant's node
-        new, merged = [], []
+        new: list[Hashed] = []
+        merged: list[Hashed] = []
         for row in checked:
             chash = content_hash(rel.property_names, row)
             verdict = snapshot.verdict((row["start"], row["end"]), chash)
             if verdict is Verdict.NEW:
-                new.append(row)
+                new.append((chash, row))
             elif verdict is not Verdict.UNCHANGED:
-                merged.append(row)
+                merged.append((chash, row))
         written = self._write_rels(rel, self._rel_creates[rel], new, ctx)
         return written + self._write_rels(rel, self._rel_queries[rel], merged, ctx)
 
     def _snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
-        """Read once per sync and type, before its first write (None: not tenant-scoped)."""
+        """Read once per sync and type, before its first write or its cleanup (None: not
+        tenant-scoped)."""
         if self._snapshots_sync != ctx.sync_id:
             self._snapshots, self._snapshots_sync = {}, ctx.sync_id
         if element not in self._snapshots:
@@ -143,28 +144,25 @@ class GraphLoader:
             keys = list(zip(found["starts"], found["ends"], strict=True))
         return Snapshot(zip(keys, found["hashes"], found["ids"], strict=True))
 
-    def _write_rels(
-        self, rel: RelType, query: str, rows: list[Mapping[str, Any]], ctx: SyncContext
-    ) -> int:
-        rounds = lanes.rel_rounds(rows, self._lanes_for(rows))
-        return self._write_rounds(query, rel.property_names, "", rounds, ctx)
+    def _write_rels(self, rel: RelType, query: str, items: list[Hashed], ctx: SyncContext) -> int:
+        rounds = lanes.rel_rounds(items, _ends, self._lanes_for(items))
+        return self._write_rounds(query, rel.property_names, rounds, ctx)
 
-    def _lanes_for(self, rows: list[Mapping[str, Any]]) -> int:
+    def _lanes_for(self, items: list[Hashed]) -> int:
         """One lane for what fits one batch: splitting it would only add transactions."""
-        return self.lanes if len(rows) > self.batch_size else 1
+        return self.lanes if len(items) > self.batch_size else 1
 
     def _write_rounds(
         self,
         query: str,
         names: tuple[str, ...],
-        salt: str,
-        rounds: list[lanes.Round],
+        rounds: list[lanes.Round[Hashed]],
         ctx: SyncContext,
     ) -> int:
-        def write(group: list[Mapping[str, Any]]) -> int:
+        def write(group: list[Hashed]) -> int:
             written = 0
             for batch in batched(group, self.batch_size):
-                records = self._write(query, _params(completed(names, batch, salt), ctx))
+                records = self._write(query, _params(completed(names, batch), ctx))
                 written += records[0]["written"]
             return written
 
@@ -179,7 +177,7 @@ class GraphLoader:
         return written
 
     def cleanup(self, family: str, ctx: SyncContext) -> CleanupResult:
-        """Delete the tenant's elements of `family` that the current sync did not write.
+        """Delete the tenant's elements of `family` that no row of the current sync named.
 
         Call it ONLY when the family's extraction was complete; nothing else deletes. It never
         reaches another tenant: every statement matches tenant_id.
@@ -189,30 +187,23 @@ class GraphLoader:
         result = CleanupResult()
         # Relationships first, so the counts say which family's relationships went.
         for rel in self.model.rels_in(family):
-            result += self._clean(rel, ctx)
+            result += self._delete_gone(rel, cypher.rel_delete(rel), ctx)
         for node in self.model.nodes_in(family):
             if node.tenant_scoped:
-                result += self._clean(node, ctx)
+                result += self._delete_gone(node, cypher.node_delete(node), ctx)
         return result
 
-    def _clean(self, element: NodeType | RelType, ctx: SyncContext) -> CleanupResult:
-        snapshot = self._snapshots.get(element) if self._snapshots_sync == ctx.sync_id else None
-        if snapshot is None:
-            # Not written at all in this sync: none of the tenant's elements of the type was
-            # seen, and none carries this sync's id.
-            if isinstance(element, NodeType):
-                return self._run_cleanup(cypher.node_cleanup(element, CLEANUP_BATCH_ROWS), ctx)
-            return self._run_cleanup(cypher.rel_cleanup(element, CLEANUP_BATCH_ROWS), ctx)
-        query = (
-            cypher.node_delete(element)
-            if isinstance(element, NodeType)
-            else cypher.rel_delete(element)
-        )
+    def _delete_gone(
+        self, element: NodeType | RelType, query: str, ctx: SyncContext
+    ) -> CleanupResult:
+        """A type the sync never wrote is read now: all of the tenant's elements of it are gone."""
+        snapshot = self._snapshot(element, ctx)
+        assert snapshot is not None  # only tenant-scoped types are cleaned
         result = CleanupResult()
-        for ids in batched(({"id": i} for i in snapshot.gone()), CLEANUP_BATCH_ROWS):
+        for ids in batched(snapshot.take_gone(), CLEANUP_BATCH_ROWS):
             records, summary, _ = self.driver.execute_query(
                 query,
-                {"ids": [row["id"] for row in ids], "tenant_id": ctx.tenant_id},
+                {"ids": ids, "tenant_id": ctx.tenant_id},
                 database_=self.database,
                 routing_=RoutingControl.WRITE,
             )
@@ -220,25 +211,6 @@ class GraphLoader:
             removed = tuple(str(record["removed_id"]) for record in records)
             result += CleanupResult(counters.nodes_deleted, counters.relationships_deleted, removed)
         return result
-
-    def _run_cleanup(self, query: str, ctx: SyncContext) -> CleanupResult:
-        params = {"tenant_id": ctx.tenant_id, "sync_id": ctx.sync_id}
-        # CALL { } IN TRANSACTIONS needs an auto-commit transaction, which the driver does not
-        # retry; the statement is idempotent, so retry transient failures here.
-        for attempt in range(1, CLEANUP_ATTEMPTS + 1):
-            try:
-                with self.driver.session(database=self.database) as session:
-                    result = session.run(query, params)
-                    removed = tuple(str(record[0]) for record in result)
-                    counters = result.consume().counters
-                return CleanupResult(
-                    counters.nodes_deleted, counters.relationships_deleted, removed
-                )
-            except TransientError:
-                if attempt == CLEANUP_ATTEMPTS:
-                    raise
-                time.sleep(attempt)
-        raise AssertionError("unreachable")
 
     def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
@@ -255,6 +227,10 @@ class GraphLoader:
         if rel_type not in self._rel_queries:
             raise ValueError(f"relationship {rel_type.pattern} is not declared in the model")
         return rel_type
+
+
+def _ends(item: Hashed) -> tuple[Any, Any]:
+    return item[1]["start"], item[1]["end"]
 
 
 def _salt(node: NodeType, ctx: SyncContext) -> str:

@@ -7,14 +7,15 @@ type, because a typo would otherwise silently never reach the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.graph.schema import CONTENT_HASH, NodeType, RelType
-from ingest.load.snapshot import content_hash
 
 Row = dict[str, Any]
+Hashed = tuple[int, Mapping[str, Any]]  # (content hash, row)
+T = TypeVar("T")
 
 
 class UndeclaredPropertyError(ValueError):
@@ -25,51 +26,63 @@ class MissingKeyError(ValueError):
     """A row lacks its key (node id, or relationship start/end)."""
 
 
-def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     if size < 1:
         raise ValueError(f"batch size must be positive, got {size}")
-    iterator = iter(rows)
+    iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
 
 def check_node_rows(node: NodeType, rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The rows, every one checked (undeclared names, missing key) before any is written."""
-    allowed = frozenset((node.key, *node.property_names))
-    checked = []
-    for row in rows:
-        if not allowed.issuperset(row.keys()):
-            raise _undeclared(f"node type {node.name!r} ({node.label})", row, allowed, node.key)
-        if row.get(node.key) is None:
-            raise MissingKeyError(f"node type {node.name!r}: row without {node.key!r}: {row!r}")
-        checked.append(row)
-    return checked
+    return _checked(
+        rows,
+        frozenset((node.key, *node.property_names)),
+        f"node type {node.name!r} ({node.label})",
+        node.key,
+        lambda row: row.get(node.key) is not None,
+    )
 
 
 def check_rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    allowed = frozenset(("start", "end", *rel.property_names))
+    return _checked(
+        rows,
+        frozenset(("start", "end", *rel.property_names)),
+        f"relationship {rel.pattern}",
+        "start/end",
+        lambda row: "start" in row and "end" in row,
+    )
+
+
+def completed(names: Iterable[str], items: Iterable[Hashed]) -> list[Row]:
+    """Checked rows, with their content hashes, as sent: every declared property present
+    (None when absent) and the hash the next sync compares with."""
+    template = dict.fromkeys(names)
+    shaped = []
+    for chash, row in items:
+        full = template.copy()
+        full.update(row)
+        full[CONTENT_HASH] = chash
+        shaped.append(full)
+    return shaped
+
+
+def _checked(
+    rows: Iterable[Mapping[str, Any]],
+    allowed: frozenset[str],
+    owner: str,
+    key: str,
+    has_key: Callable[[Mapping[str, Any]], bool],
+) -> list[Mapping[str, Any]]:
     checked = []
     for row in rows:
         if not allowed.issuperset(row.keys()):
-            raise _undeclared(f"relationship {rel.pattern}", row, allowed, "start/end")
-        if "start" not in row or "end" not in row:
-            raise MissingKeyError(f"relationship {rel.pattern}: row without start or end: {row!r}")
+            raise _undeclared(owner, row, allowed, key)
+        if not has_key(row):
+            raise MissingKeyError(f"{owner}: row without {key}: {row!r}")
         checked.append(row)
     return checked
-
-
-def completed(names: Iterable[str], rows: Iterable[Mapping[str, Any]], salt: str = "") -> list[Row]:
-    """Checked rows with every declared property present (None when absent) and the content
-    hash the next sync compares with, as sent."""
-    names = tuple(names)
-    template = dict.fromkeys(names)
-    shaped = []
-    for row in rows:
-        full = template.copy()
-        full.update(row)
-        full[CONTENT_HASH] = content_hash(names, row, salt)
-        shaped.append(full)
-    return shaped
 
 
 def _undeclared(

@@ -8,8 +8,6 @@ memory (a set of 130,000 hashes is ~10 MB; this is 0.5 MB).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 _BITS = 1 << 22
 _MASK = _BITS - 1
 
@@ -18,9 +16,8 @@ class SeenFilter:
     def __init__(self) -> None:
         self._bits = bytearray(_BITS // 8)
 
-    def check_and_add(self, item: Hashable) -> bool:
-        """Whether `item` may have been added before; adds it either way."""
-        h = hash(item)
+    def check_and_add(self, h: int) -> bool:
+        """Whether the item hashed to `h` may have been added before; adds it either way."""
         seen = True
         for index in (h & _MASK, (h >> 21) & _MASK, (h >> 42) & _MASK):
             byte, bit = index >> 3, 1 << (index & 7)

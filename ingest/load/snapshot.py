@@ -43,14 +43,18 @@ class Snapshot:
 
     def verdict(self, key: Hashable, chash: int) -> Verdict:
         """Classifies one row; every key given counts as seen (never gone)."""
-        again = self._seen.check_and_add(key)
-        entry = self._entries.pop(hash(key), None)
+        key_hash = hash(key)
+        again = self._seen.check_and_add(key_hash)
+        entry = self._entries.pop(key_hash, None)
         if again:
             return Verdict.AGAIN
         if entry is None:
             return Verdict.NEW
         return Verdict.UNCHANGED if entry >> 64 == chash & _U64 else Verdict.CHANGED
 
-    def gone(self) -> list[int]:
-        """Internal ids of the elements no row named in this sync."""
-        return [entry & _U64 for entry in self._entries.values()]
+    def take_gone(self) -> list[int]:
+        """Internal ids of the elements no row named in this sync, forgotten here: the caller
+        deletes them, and a later row with one of their keys is then new."""
+        gone = [entry & _U64 for entry in self._entries.values()]
+        self._entries.clear()
+        return gone

@@ -139,7 +139,7 @@ def test_statements_quote_identifiers_and_carry_values_as_parameters() -> None:
     rel = cypher.rel_merge(MODEL.rel("HAS_ROLE", "user", "role"))
     assert "MATCH (a:`AnthropicUser` {`id`: row.start})" in rel
     assert "MERGE (a)-[r:`HAS_ROLE`]->(b)" in rel and "r.`source` = row.`source`" in rel
-    for statement in (merge, rel, cypher.node_cleanup(user, 10)):
+    for statement in (merge, rel, cypher.node_delete(user)):
         assert "'" not in statement and '"' not in statement
 
 

@@ -20,7 +20,7 @@ def rel_rows(seed: int, n: int) -> list[dict[str, str]]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_relationship_rounds_cover_every_row_once_with_disjoint_lanes(lanes, seed) -> None:
     rows = rel_rows(seed, 2_000)
-    rounds = rel_rounds(rows, lanes)
+    rounds = rel_rounds(rows, lambda row: (row["start"], row["end"]), lanes)
     assert len(rounds) == lanes and all(len(groups) == lanes for groups in rounds)
     written = [id(row) for groups in rounds for group in groups for row in group]
     assert sorted(written) == sorted(id(row) for row in rows)
@@ -35,7 +35,7 @@ def test_relationship_rounds_cover_every_row_once_with_disjoint_lanes(lanes, see
 
 def test_node_rounds_put_each_key_in_one_lane() -> None:
     rows = [{"id": f"n{i % 300}", "name": str(i)} for i in range(1_000)]
-    [groups] = node_rounds(rows, "id", 3)
+    [groups] = node_rounds(rows, lambda row: row["id"], 3)
     assert sum(len(group) for group in groups) == len(rows)
     keys = [{row["id"] for row in group} for group in groups]
     assert not (keys[0] & keys[1] or keys[0] & keys[2] or keys[1] & keys[2])

@@ -25,7 +25,7 @@ def test_rows_are_new_changed_unchanged_or_again_and_the_rest_is_gone() -> None:
     assert snapshot.verdict("u-new", content_hash(NAMES, kept)) is Verdict.NEW
     assert snapshot.verdict("u-new", content_hash(NAMES, kept)) is Verdict.AGAIN
     assert snapshot.verdict("u-kept", content_hash(NAMES, kept)) is Verdict.AGAIN
-    assert snapshot.gone() == [13]
+    assert snapshot.take_gone() == [13]
 
 
 def test_the_content_hash_is_stable_and_sees_every_declared_value() -> None:
