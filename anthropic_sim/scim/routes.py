@@ -79,7 +79,7 @@ def run_query(
             (kind, r)
             for kind in kinds
             for r in store.collection(sim.org, kind).values()
-            if raw_filter is None or node_matches(nodes[kind.name], r, kind, index)
+            if (node := nodes[kind.name]) is None or node.matches(_searchable(r, kind, index), kind)
         ]
         page = [
             resources.project(resources.view(r, kind, base, index), kind, attributes, excluded)
@@ -93,12 +93,6 @@ def _groups_index(sim: Simulator, base: str) -> dict[str, list[dict[str, Any]]]:
     if sim.scim_groups_index is None:
         sim.scim_groups_index = resources.GroupsIndexCache()
     return sim.scim_groups_index.get(sim.org.scim_groups, base)
-
-
-def node_matches(
-    node: Node | None, resource: dict[str, Any], kind: ResourceKind, index: dict[str, Any]
-) -> bool:
-    return node is None or node.matches(_searchable(resource, kind, index), kind)
 
 
 def _lower_params(request: Request) -> dict[str, Any]:
