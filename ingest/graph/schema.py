@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, get_args
 
 PropType = Literal["string", "int", "float", "bool", "string_list", "datetime_string"]
@@ -131,7 +132,7 @@ class NodeType:
     def labels(self) -> tuple[str, ...]:
         return (self.label, *self.extra_labels)
 
-    @property
+    @cached_property
     def property_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.properties)
 
@@ -161,7 +162,7 @@ class RelType:
     def pattern(self) -> str:
         return f"(:{self.start.label})-[:{self.type}]->(:{self.end.label})"
 
-    @property
+    @cached_property
     def property_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.properties)
 

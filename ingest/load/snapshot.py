@@ -9,14 +9,16 @@ key's hash, and the content hash packed with the internal id).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from enum import Enum
+from functools import lru_cache
 from hashlib import blake2b
 from typing import Any
 
 from ingest.load.seen import SeenFilter
 
 _U64 = (1 << 64) - 1
+_SEEN = -1  # the entry of a key some row of this sync named
 
 
 class Verdict(Enum):
@@ -26,9 +28,19 @@ class Verdict(Enum):
     AGAIN = "again"  # a key this sync already wrote (or a filter false positive): MERGE
 
 
-def content_hash(names: Iterable[str], row: Mapping[str, Any], salt: str = "") -> int:
+def content_hash(names: Sequence[str], row: Mapping[str, Any], salt: str = "") -> int:
     """A stable 64-bit hash of the declared properties' values (None when absent)."""
-    text = repr((salt, *(row.get(name) for name in names)))
+    if not names:  # most relationship types: computed once
+        return _salt_hash(salt)
+    return _hash(repr((salt, *map(row.get, names))))
+
+
+@lru_cache(maxsize=64)
+def _salt_hash(salt: str) -> int:
+    return _hash(repr((salt,)))
+
+
+def _hash(text: str) -> int:
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
 
 
@@ -39,22 +51,23 @@ class Snapshot:
         self._entries = {
             hash(key): ((stored & _U64) << 64) | internal_id for key, stored, internal_id in records
         }
-        self._seen = SeenFilter()
+        # Keys the graph did not have, once given: an entry of the graph is marked instead.
+        self._new = SeenFilter()
 
     def verdict(self, key: Hashable, chash: int) -> Verdict:
         """Classifies one row; every key given counts as seen (never gone)."""
         key_hash = hash(key)
-        again = self._seen.check_and_add(key_hash)
-        entry = self._entries.pop(key_hash, None)
-        if again:
-            return Verdict.AGAIN
+        entry = self._entries.get(key_hash)
         if entry is None:
-            return Verdict.NEW
+            return Verdict.AGAIN if self._new.check_and_add(key_hash) else Verdict.NEW
+        if entry == _SEEN:
+            return Verdict.AGAIN
+        self._entries[key_hash] = _SEEN  # one shared object: the entry's memory is freed
         return Verdict.UNCHANGED if entry >> 64 == chash & _U64 else Verdict.CHANGED
 
     def take_gone(self) -> list[int]:
         """Internal ids of the elements no row named in this sync, forgotten here: the caller
         deletes them, and a later row with one of their keys is then new."""
-        gone = [entry & _U64 for entry in self._entries.values()]
-        self._entries.clear()
+        gone = [entry & _U64 for entry in self._entries.values() if entry != _SEEN]
+        self._entries = {k: entry for k, entry in self._entries.items() if entry == _SEEN}
         return gone

@@ -26,6 +26,10 @@ def test_rows_are_new_changed_unchanged_or_again_and_the_rest_is_gone() -> None:
     assert snapshot.verdict("u-new", content_hash(NAMES, kept)) is Verdict.AGAIN
     assert snapshot.verdict("u-kept", content_hash(NAMES, kept)) is Verdict.AGAIN
     assert snapshot.take_gone() == [13]
+    # After cleanup: a key named before is still a repeat; a deleted one is new again.
+    assert snapshot.verdict("u-kept", content_hash(NAMES, kept)) is Verdict.AGAIN
+    assert snapshot.verdict("u-gone", content_hash(NAMES, kept)) is Verdict.NEW
+    assert snapshot.take_gone() == []
 
 
 def test_the_content_hash_is_stable_and_sees_every_declared_value() -> None:
