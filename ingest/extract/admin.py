@@ -46,7 +46,7 @@ from ingest.extract.pagination import (
     read_page_token_page,
 )
 from ingest.extract.parsing import ParseResult, RecordIssue, parse_records
-from ingest.extract.transport import EngineStats, ResilientTransport
+from ingest.extract.transport import EngineStats, ResilientTransport, json_body
 
 R = TypeVar("R", bound=Record)
 
@@ -410,7 +410,7 @@ class AdminExtractor:
             raise api_error(response, self._secrets, family=family, endpoint=endpoint)
         self._check_organization(response, family, endpoint)
         try:
-            return response.json(), response
+            return json_body(response), response
         except ValueError:
             raise MalformedPageError(family, endpoint, "body is not JSON") from None
 

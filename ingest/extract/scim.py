@@ -44,7 +44,7 @@ from ingest.extract.scim_records import (
     read_scim_groups,
     read_scim_users,
 )
-from ingest.extract.transport import EngineStats, ResilientTransport
+from ingest.extract.transport import EngineStats, ResilientTransport, json_body
 
 SCIM_USERS = "scim_users"
 SCIM_GROUPS = "scim_groups"
@@ -78,7 +78,7 @@ class HttpxAsyncSCIMClient(BaseAsyncSCIMClient):
         )
 
     def _parse_json(self, response: Any) -> Any:
-        return response.json()
+        return json_body(response)
 
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         return await self.client.request(method, url, **kwargs)

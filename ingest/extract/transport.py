@@ -23,8 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
+import orjson
 
 from ingest.extract.config import EngineLimits
 from ingest.extract.deadline import Deadline
@@ -32,6 +34,7 @@ from ingest.extract.token_bucket import TokenBucket
 
 log = logging.getLogger(__name__)
 
+_PARSED = "idgraph.parsed_json"  # response extension: the body, parsed by the transport
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 529})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 RETRYABLE_ERRORS: tuple[type[Exception], ...] = (
@@ -178,7 +181,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
             raise TruncatedBody(f"body cut at {len(raw)} of {declared} bytes", request=request)
         if _claims_json(complete) and complete.content:
             try:
-                json.loads(complete.content)
+                complete.extensions[_PARSED] = parse_json(complete.content)
             except ValueError as exc:
                 raise TruncatedBody("JSON body does not parse", request=request) from exc
         return complete
@@ -205,6 +208,21 @@ class ResilientTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+def parse_json(content: bytes) -> Any:
+    """orjson, and the standard library for what only it reads (integers beyond 64 bits)."""
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The body as parsed: once, by the transport, for a response that came through one."""
+    if _PARSED in response.extensions:
+        return response.extensions[_PARSED]
+    return parse_json(response.content)
 
 
 def _claims_json(response: httpx.Response) -> bool:
