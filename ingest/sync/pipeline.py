@@ -2,7 +2,8 @@
 
 Loading overlaps extraction: each family is written as soon as the families it depends on
 are read and their nodes written (the rate limits make extraction the slow part, so the graph
-fills while pages are still arriving). Writes go through one thread, in dependency order.
+fills while pages are still arriving). Writes go through one thread: the nodes every
+relationship needs first, then the other families in the order their reads complete.
 
 Nothing is deleted unless the families it belongs to were read completely in this run; a run
 that fails part-way has written what it read and deletes nothing.
@@ -30,6 +31,7 @@ from ingest.extract import (
     ScimExtractor,
     ScimUnavailable,
 )
+from ingest.extract.concurrency import bounded_gather
 from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.extract.parsing import ParseResult, RecordIssue
@@ -316,7 +318,9 @@ async def _write_families(
     options: SyncOptions,
     progress: Progress,
 ) -> None:
-    """Each family as soon as what it needs is read and its relationship endpoints written."""
+    """The nodes every relationship needs first (organization, users, workspaces, service
+    accounts, roles, inherited access); then each other family as soon as its reads are in,
+    in whatever order they arrive, so writing keeps up with the slowest listings."""
     org_id = org.id
     users = await reads.records("users")
     await reads.records("scim_probe")
@@ -348,35 +352,36 @@ async def _write_families(
     await writer.write("role_grants", grants)
     await writer.write("invites", m.map_invites(org_id, invites))
 
-    progress("loading API keys")
-    await writer.write(
-        "api_keys",
-        m.map_api_keys(
-            org_id,
-            await reads.take("api_keys"),
-            workspaces,
-            service_accounts_read="service_accounts" in reads.results,
-        ),
-    )
-    if scim_configured:
-        progress("loading SCIM users and groups")
+    async def api_keys() -> None:
+        keys = await reads.take("api_keys")
+        progress("loading API keys")
+        service_accounts_read = "service_accounts" in reads.results
+        rows = m.map_api_keys(org_id, keys, workspaces, service_accounts_read=service_accounts_read)
+        await writer.write("api_keys", rows)
+
+    async def scim() -> None:
         scim_users = await reads.take("scim_users")
+        progress("loading SCIM users and groups")
         await writer.write("scim_users", map_scim_users(org_id, scim_users, users))
         scim_groups = await reads.take("scim_groups")
         await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
 
-    # Last: one listing per workspace and per service account, the slowest reads.
-    progress("loading workspace members")
-    explicit = m.explicit_access(await reads.take("workspace_members"), inherited)
-    memberships, grants = m.map_access(explicit)
-    await writer.write("workspace_members", memberships)
-    await writer.write("role_grants", grants)
-    await writer.write(
-        "service_account_members",
-        m.map_service_account_members(
-            org_id, accounts, await reads.take("service_account_memberships")
-        ),
-    )
+    async def workspace_members() -> None:
+        explicit = m.explicit_access(await reads.take("workspace_members"), inherited)
+        progress("loading workspace members")
+        memberships, grants = m.map_access(explicit)
+        await writer.write("workspace_members", memberships)
+        await writer.write("role_grants", grants)
+
+    async def service_account_members() -> None:
+        memberships = await reads.take("service_account_memberships")
+        rows = m.map_service_account_members(org_id, accounts, memberships)
+        await writer.write("service_account_members", rows)
+
+    rest = [api_keys, workspace_members, service_account_members]
+    if scim_configured:
+        rest.append(scim)
+    await bounded_gather(rest, limit=len(rest))
 
 
 def _organization_rows(
