@@ -60,6 +60,28 @@ def start_simulator(size: str, seed: int) -> tuple[subprocess.Popen[bytes], str]
     raise SystemExit("the simulator did not start")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a local process so far (Linux), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def local_neo4j_pid() -> int | None:
+    """The local Neo4j server's process, when it runs on this machine (for its CPU time)."""
+    found = subprocess.run(["pgrep", "-f", "org.neo4j"], capture_output=True, text=True)
+    pids = found.stdout.split()
+    return int(pids[0]) if pids else None
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def control(base: str, path: str) -> dict:
     response = httpx.get(f"{base}/_control/{path}", headers={"x-control-token": CONTROL_TOKEN})
     response.raise_for_status()
@@ -124,9 +146,17 @@ def main() -> None:
             httpx.post(f"{base}/_control/stats/reset", headers=headers).raise_for_status()
             time.sleep(3)  # let the simulator's token buckets fill up again
 
+        watched = {"simulator": process.pid, "neo4j": local_neo4j_pid()}
+        cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items() if pid}
+        own_before = own_cpu_seconds()
         started = time.monotonic()
         report = run_sync(loader, options)
         wall = time.monotonic() - started
+        cpu = {"sync": round(own_cpu_seconds() - own_before, 1)}
+        for name, before in cpu_before.items():
+            after = cpu_seconds(watched[name])  # type: ignore[arg-type]
+            if before is not None and after is not None:
+                cpu[name] = round(after - before, 1)
         driver.close()
 
         served = served_requests(control(base, "stats"))
@@ -157,6 +187,8 @@ def main() -> None:
             "throttled_seconds": round(report.throttled_seconds, 2),
             "retries": report.retries,
             "peak_memory_mb": round(peak_mb, 1),
+            "cpu_seconds": cpu,
+            "cores": os.cpu_count(),
         }
         print(json.dumps(figures, indent=2))
     finally:
