@@ -139,9 +139,9 @@ class GraphLoader:
         ) as session:
             found = session.run(query, {"tenant_id": ctx.tenant_id}).single(strict=True)
         if isinstance(element, NodeType):
-            keys = found["keys"]
+            keys: Iterable[Any] = found["keys"]
         else:
-            keys = list(zip(found["starts"], found["ends"], strict=True))
+            keys = zip(found["starts"], found["ends"], strict=True)
         return Snapshot(zip(keys, found["hashes"], found["ids"], strict=True))
 
     def _write_rels(self, rel: RelType, query: str, items: list[Hashed], ctx: SyncContext) -> int:
