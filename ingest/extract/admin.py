@@ -46,7 +46,14 @@ from ingest.extract.pagination import (
     read_page_token_page,
 )
 from ingest.extract.parsing import ParseResult, RecordIssue, parse_records
-from ingest.extract.transport import EngineStats, ResilientTransport, json_body
+from ingest.extract.transport import (
+    CHAIN,
+    FAN_OUT,
+    PRIORITY,
+    EngineStats,
+    ResilientTransport,
+    json_body,
+)
 
 R = TypeVar("R", bound=Record)
 
@@ -324,6 +331,7 @@ class AdminExtractor:
                 WORKSPACE_MEMBERS,
                 endpoint,
                 defaults={"workspace_id": workspace.id},
+                priority=FAN_OUT,
             )
         except ApiError as exc:
             if not (workspace.archived and exc.status in (400, 404)):
@@ -343,6 +351,7 @@ class AdminExtractor:
                 endpoint,
                 defaults={"service_account_id": sa.id},
                 paging=_PAGE_TOKEN,
+                priority=FAN_OUT,
             )
 
         try:
@@ -369,6 +378,7 @@ class AdminExtractor:
         defaults: Mapping[str, Any] | None = None,
         *,
         paging: _Paging = _ID_CURSOR,
+        priority: int = CHAIN,
     ) -> ParseResult[R]:
         """Walk the pages of a list (ID cursors or page tokens) while `has_more`."""
         page_size = getattr(self.config, paging.page_size_setting)
@@ -379,7 +389,9 @@ class AdminExtractor:
             query = {**(params or {}), "limit": page_size}
             if cursor is not None:
                 query[paging.cursor_param] = cursor
-            body, _ = await self._get(family, endpoint, query, oauth=paging.oauth)
+            body, _ = await self._get(
+                family, endpoint, query, oauth=paging.oauth, priority=priority
+            )
             page: Page = paging.read(body, family, endpoint)
             collected.add(page, defaults)
             cursor = page.next_cursor
@@ -387,13 +399,22 @@ class AdminExtractor:
                 return parse_records(model, collected.items(), family, defaults)
 
     async def _get(
-        self, family: str, endpoint: str, params: Mapping[str, Any], *, oauth: bool
+        self,
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any],
+        *,
+        oauth: bool,
+        priority: int = CHAIN,
     ) -> tuple[Any, httpx.Response]:
         """One GET (retried by the transport); returns the decoded JSON body and the response."""
         self.deadline.check(f"listing {family}")
         try:
             response = await self._client.get(
-                endpoint, params=dict(params), headers=self._auth_headers(oauth)
+                endpoint,
+                params=dict(params),
+                headers=self._auth_headers(oauth),
+                extensions={PRIORITY: priority},
             )
         except httpx.HTTPError as exc:
             raise network_error(exc, self._secrets, family=family, endpoint=endpoint) from None

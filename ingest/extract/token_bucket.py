@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import time
 from collections.abc import Callable
 
 
 class TokenBucket:
-    """Paces requests of one engine. Waiters are served in arrival order.
+    """Paces requests of one engine. Waiters are served by priority (lower first), then in
+    arrival order: a listing walked page after page can go first, and many listings walked
+    side by side take the tokens it leaves.
 
     `hold_until` empties the bucket until a given monotonic time; a 429's retry-after
     uses it so that every request of the engine waits, not only the one refused.
@@ -25,7 +30,9 @@ class TokenBucket:
         self._tokens = float(burst)
         self._updated = clock()
         self._held_until = 0.0
-        self._lock = asyncio.Lock()
+        self._waiting: list[tuple[int, int]] = []  # heap of (priority, arrival)
+        self._arrivals = itertools.count()
+        self._changed = asyncio.Condition()
 
     def _refill(self, now: float) -> None:
         start = max(self._updated, self._held_until)
@@ -42,15 +49,28 @@ class TokenBucket:
             return held + max(0.0, 1.0 - self._tokens) / self.rate
         return max(0.0, 1.0 - self._tokens) / self.rate
 
-    async def acquire(self) -> float:
+    async def acquire(self, priority: int = 0) -> float:
         """Take one token, waiting as long as needed; returns the seconds waited."""
-        waited = 0.0
-        async with self._lock:
-            while (delay := self.wait_time()) > 0:
-                await asyncio.sleep(delay)
-                waited += delay
+        ticket = (priority, next(self._arrivals))
+        started = self._clock()
+        waited = False
+        async with self._changed:
+            heapq.heappush(self._waiting, ticket)
+            self._changed.notify_all()  # a waiter of lower priority may be at the head
+            try:
+                while self._waiting[0] != ticket or (delay := self.wait_time()) > 0:
+                    waited = True
+                    if self._waiting[0] != ticket:
+                        await self._changed.wait()
+                        continue
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), delay)
+            finally:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._changed.notify_all()
             self._tokens -= 1.0
-        return waited
+        return self._clock() - started if waited else 0.0
 
     def hold_until(self, until: float) -> None:
         """Empty the bucket and refill nothing before monotonic time `until`."""

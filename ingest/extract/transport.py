@@ -34,6 +34,11 @@ from ingest.extract.token_bucket import TokenBucket
 
 log = logging.getLogger(__name__)
 
+# Request extension: the request's place in the token bucket's queue. A listing walked page
+# after page waits for each answer, so its next page goes first (CHAIN); listings fanned out
+# over many parents (FAN_OUT) take the tokens the chains leave between their pages.
+PRIORITY = "idgraph.priority"
+CHAIN, FAN_OUT = 0, 1
 _PARSED = "idgraph.parsed_json"  # response extension: the body, parsed by the transport
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 529})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -123,7 +128,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         while True:
             if failures or throttles:
                 self.stats.retries += 1
-            await self._pace(doing)
+            await self._pace(doing, request.extensions.get(PRIORITY, CHAIN))
             self.stats.api_calls += 1
             try:
                 async with self.deadline.bound(doing):
@@ -154,9 +159,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 continue
             return response
 
-    async def _pace(self, doing: str) -> None:
+    async def _pace(self, doing: str, priority: int) -> None:
         async with self.deadline.bound(f"waiting for the rate limit before {doing}"):
-            self.stats.throttled_seconds += await self.bucket.acquire()
+            self.stats.throttled_seconds += await self.bucket.acquire(priority)
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """Send once and read the whole body, refusing a cut or unparsable one."""

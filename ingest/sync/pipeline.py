@@ -199,15 +199,15 @@ async def _scim_extractor(
 
 
 def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None) -> None:
-    """Users and workspaces first: every write after the organization node needs them, so
-    the many per-workspace and per-account listings wait until they are in."""
+    """Everything at once. The many per-workspace and per-account listings queue behind the
+    page-by-page listings for the rate limit (users first: every write after the organization
+    node needs them), and take the tokens those leave while they wait for their answers."""
     reads.start("users", admin.users)
     reads.start("workspaces", admin.workspaces)
     reads.start("api_keys", admin.api_keys)
     reads.start("invites", admin.invites)
 
     async def members() -> ParseResult[Any]:
-        await reads.records("users")
         await reads.records("workspaces")
         if "workspaces" not in reads.results:
             raise ExtractError("workspaces could not be listed, so neither could their members")
@@ -219,7 +219,6 @@ def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None
         reads.start("service_accounts", admin.service_accounts)
 
         async def sa_members() -> ParseResult[Any]:
-            await reads.records("users")
             await reads.records("service_accounts")
             if "service_accounts" not in reads.results:
                 raise ExtractError("service accounts could not be listed")

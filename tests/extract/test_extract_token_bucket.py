@@ -68,3 +68,19 @@ def test_invalid_settings_refused() -> None:
         TokenBucket(rate=0, burst=1)
     with pytest.raises(ValueError):
         TokenBucket(rate=1, burst=0)
+
+
+@pytest.mark.asyncio
+async def test_a_waiter_of_higher_priority_goes_first() -> None:
+    bucket = TokenBucket(rate=20, burst=1)
+    await bucket.acquire()  # the burst is spent: every waiter below waits
+    served: list[str] = []
+
+    async def take(name: str, priority: int) -> None:
+        await bucket.acquire(priority)
+        served.append(name)
+
+    background = [asyncio.create_task(take(f"fan-out {i}", 2)) for i in range(3)]
+    await asyncio.sleep(0.01)  # they queue first, in arrival order
+    await asyncio.gather(*background, take("next page", 0))
+    assert served == ["next page", "fan-out 0", "fan-out 1", "fan-out 2"]
