@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -164,7 +165,21 @@ def run_sync(
     """Extract and load. A failure that stops the whole run (the organization unreadable,
     bad credentials, the deadline) propagates, with nothing deleted; a family that cannot
     be read is in the report, whose status is then `partial`."""
-    return asyncio.run(_sync(loader, options, progress))
+    with _fewer_collections():
+        return asyncio.run(_sync(loader, options, progress))
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A sync holds hundreds of thousands of records, rows and snapshot entries at once, and
+    at the default thresholds the cyclic collector rescanned them thousands of times: ~3 s of
+    a 16 s hourly sync's CPU (measured on the large organization). Collect ~70x less often."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 async def _sync(loader: GraphLoader, options: SyncOptions, progress: Progress) -> SyncReport:
