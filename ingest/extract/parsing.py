@@ -30,6 +30,11 @@ class ParseResult(Generic[R]):
     family: str
     records: list[R] = field(default_factory=list)
     issues: list[RecordIssue] = field(default_factory=list)
+    # Records handed over while they were read (not in `records`): how many distinct ones.
+    streamed: int | None = None
+
+    def count(self) -> int:
+        return self.streamed if self.streamed is not None else len(self.records)
 
     def ids(self) -> set[str]:
         return {record.key for record in self.records}

@@ -9,7 +9,7 @@ engine for `httpx`. List pages are taken raw and each resource is validated on i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,10 @@ from ingest.extract.transport import EngineStats, ResilientTransport, json_body
 SCIM_USERS = "scim_users"
 SCIM_GROUPS = "scim_groups"
 UNAVAILABLE_STATUSES = (401, 403, 404)
+# A page's raw resources, as the walk reads them; the records read from a page.
+OnPage = Callable[[list[Any]], Awaitable[None]]
+OnRecords = Callable[[list[ScimUser]], Awaitable[None]]
+
 MAX_PASSES = 3  # walks of a listing that keeps moving under the cursor
 
 
@@ -165,9 +169,26 @@ class ScimExtractor:
         self._service = self._read_service(payload)
         return self._service
 
-    async def users(self) -> ParseResult[ScimUser]:
-        resources, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users")
-        return _with_notes(read_scim_users(resources, SCIM_USERS), notes)
+    async def users(self, on_records: OnRecords | None = None) -> ParseResult[ScimUser]:
+        """Every SCIM user. With `on_records`, each page's users are handed over as the page
+        is read and not kept (a repeated user is handed over again); the result then holds
+        the issues and, in `streamed`, how many distinct users were read."""
+        if on_records is None:
+            resources, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users")
+            return _with_notes(read_scim_users(resources, SCIM_USERS), notes)
+        issues: dict[RecordIssue, None] = {}
+        ids: set[str] = set()
+
+        async def hand_over(resources: list[Any]) -> None:
+            part = read_scim_users(resources, SCIM_USERS)
+            issues.update(dict.fromkeys(part.issues))
+            ids.update(record.key for record in part.records)
+            await on_records(part.records)
+
+        _, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users", hand_over)
+        result: ParseResult[ScimUser] = ParseResult(SCIM_USERS, issues=list(issues))
+        result.streamed = len(ids)
+        return _with_notes(result, notes)
 
     async def groups(self) -> ParseResult[ScimGroup]:
         """Groups with their members (no excludedAttributes=members: members are needed)."""
@@ -193,7 +214,9 @@ class ScimExtractor:
 
     # ---- paging ---------------------------------------------------------------------
 
-    async def _walk(self, family: str, model: Any, endpoint: str) -> tuple[list[Any], list[str]]:
+    async def _walk(
+        self, family: str, model: Any, endpoint: str, on_page: OnPage | None = None
+    ) -> tuple[list[Any], list[str]]:
         """startIndex/count paging, stateless-safe (RFC 7644 §3.4.2.4): dedupe by id,
         advance by items received, stop on an empty page or past the latest totalResults.
 
@@ -203,10 +226,13 @@ class ScimExtractor:
         the listing is walked again (up to MAX_PASSES), all passes merged. A record moved
         past the cursor is then caught; a record removed meanwhile may linger until the
         next run, the safe side for a sync that cleans up what it did not see.
+
+        With `on_page`, each page's resources (less the row repeated from the page before)
+        go to it as they arrive and only their ids are kept: the resources returned are None.
         """
         merged: dict[str, Any] = {}
         for attempt in range(1, MAX_PASSES + 1):
-            found, settled = await self._walk_once(family, model, endpoint)
+            found, settled = await self._walk_once(family, model, endpoint, on_page)
             merged.update(found)
             if settled:
                 notes = (
@@ -220,7 +246,7 @@ class ScimExtractor:
         return list(merged.values()), [note]
 
     async def _walk_once(
-        self, family: str, model: Any, endpoint: str
+        self, family: str, model: Any, endpoint: str, on_page: OnPage | None
     ) -> tuple[dict[str, Any], bool]:
         """One pass: resources by id (unkeyed ones under private keys), and whether the
         listing held still while it was paged."""
@@ -234,13 +260,17 @@ class ScimExtractor:
             page = await self._page(family, model, endpoint, asked, page_size)
             total, resources = _read_list_response(page, family, endpoint)
             totals.add(total)
-            if overlap and (not resources or Record.record_id(_as_map(resources[0])) != anchor):
+            held = bool(overlap and resources) and Record.record_id(_as_map(resources[0])) == anchor
+            if overlap and not held:
                 settled = False
             if not resources or (overlap and len(resources) <= overlap):
                 break
             for index, resource in enumerate(resources):
                 rid = Record.record_id(_as_map(resource))
-                by_id[rid if rid is not None else f"\0unkeyed-{asked + index}"] = resource
+                key = rid if rid is not None else f"\0unkeyed-{asked + index}"
+                by_id[key] = resource if on_page is None else None
+            if on_page is not None:
+                await on_page(resources[1:] if held else resources)
             start = asked + len(resources)
             anchor = Record.record_id(_as_map(resources[-1]))
             if start > total:

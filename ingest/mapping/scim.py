@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ingest.extract.models import ScimGroup, ScimUser, User
 from ingest.graph import model as g
@@ -18,14 +19,28 @@ def scim_node_id(org_id: str, scim_id: str) -> str:
     return f"{org_id}/{scim_id}"
 
 
-def map_scim_users(org_id: str, scim_users: Iterable[ScimUser], users: Sequence[User]) -> GraphRows:
+@dataclass(frozen=True)
+class EmailIndex:
+    """Organization members by email: as written, and lower-cased (then the first one wins)."""
+
+    exact: dict[str, str]
+    folded: dict[str, str]
+
+    @classmethod
+    def of(cls, users: Iterable[User]) -> EmailIndex:
+        exact: dict[str, str] = {}
+        folded: dict[str, str] = {}
+        for user in users:
+            if user.email:
+                exact[user.email] = user.id
+                folded.setdefault(user.email.strip().lower(), user.id)
+        return cls(exact, folded)
+
+
+def map_scim_users(org_id: str, scim_users: Iterable[ScimUser], members: EmailIndex) -> GraphRows:
     """SCIM user nodes and PROVISIONED_AS to the member with the same email: exactly
     (what Claude's SSO requires) or, failing that, case-insensitively (recorded as such)."""
-    exact = {u.email: u.id for u in users if u.email}
-    folded: dict[str, str] = {}
-    for user in users:
-        if user.email:
-            folded.setdefault(user.email.strip().lower(), user.id)
+    exact, folded = members.exact, members.folded
     rows = GraphRows()
     for su in scim_users:
         node_id = scim_node_id(org_id, su.id)

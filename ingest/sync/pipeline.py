@@ -37,6 +37,7 @@ from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.load import GraphLoader, SyncContext
+from ingest.load.rows import batched
 from ingest.mapping import admin as m
 from ingest.mapping.organization import (
     OrganizationFacts,
@@ -45,11 +46,17 @@ from ingest.mapping.organization import (
     map_sync_run,
 )
 from ingest.mapping.rows import GraphRows, text
-from ingest.mapping.scim import map_scim_groups, map_scim_users
+from ingest.mapping.scim import EmailIndex, map_scim_groups, map_scim_users
 from ingest.sync.families import SOURCES, complete_families
 from ingest.sync.report import FamilyReport, SyncReport
 
 Progress = Callable[[str], None]
+
+# Pages of a streamed family read ahead of its writing (ingest/sync/pipeline.py Reads.stream).
+STREAM_DEPTH = 64
+
+# (user, workspace) pairs mapped and written at a time: up to three relationships each.
+ACCESS_CHUNK = 10_000
 
 # Failures that stop the whole run rather than one family.
 FATAL = (DeadlineExceeded, OrganizationMismatchError)
@@ -78,6 +85,7 @@ class Reads:
         self.skipped: dict[str, str] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._taken: dict[str, int] = {}
+        self._streams: dict[str, asyncio.Queue[list[Any] | None]] = {}
 
     def start(self, family: str, read: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
         async def run() -> None:
@@ -91,6 +99,40 @@ class Reads:
                 self.failed[family] = exc
 
         self._tasks[family] = asyncio.create_task(run(), name=f"read {family}")
+
+    def stream(
+        self,
+        family: str,
+        read: Callable[[Callable[[list[Any]], Awaitable[None]]], Awaitable[ParseResult[Any]]],
+    ) -> None:
+        """A family read page by page and handed over as it is read: `parts(family)` yields
+        the pages' records. At most STREAM_DEPTH pages wait; then the read waits."""
+        queue: asyncio.Queue[list[Any] | None] = asyncio.Queue(maxsize=STREAM_DEPTH)
+        self._streams[family] = queue
+
+        async def read_and_end() -> ParseResult[Any]:
+            try:
+                return await read(queue.put)
+            finally:
+                await queue.put(None)
+
+        self.start(family, read_and_end)
+
+    async def parts(self, family: str) -> AsyncIterator[list[Any]]:
+        """The records of a streamed family until its read ends: each time, every page that
+        arrived since the last time (at least one), so a consumer that waits for the writer
+        takes in one go what the read handed over meanwhile."""
+        queue = self._streams.get(family)
+        if queue is None:
+            return
+        while (page := await queue.get()) is not None:
+            records = list(page)
+            while not queue.empty():
+                if (page := queue.get_nowait()) is None:
+                    yield records
+                    return
+                records.extend(page)
+            yield records
 
     def skip(self, family: str, why: str) -> None:
         self.skipped[family] = why
@@ -122,7 +164,7 @@ class Reads:
 
     def counts(self) -> dict[str, int]:
         return {
-            family: self._taken.get(family, len(result.records))
+            family: self._taken.get(family, result.count())
             for family, result in self.results.items()
         }
 
@@ -249,7 +291,9 @@ def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None
 
     if scim is not None:
         reads.start("scim_probe", lambda: _probe(scim))
-        reads.start("scim_users", lambda: _after_probe(reads, scim.users))
+        reads.stream(
+            "scim_users", lambda hand_over: _after_probe(reads, lambda: scim.users(hand_over))
+        )
         reads.start("scim_groups", lambda: _after_probe(reads, scim.groups))
 
 
@@ -333,8 +377,8 @@ async def _write_families(
     progress: Progress,
 ) -> None:
     """The nodes every relationship needs first (organization, users, workspaces, service
-    accounts, roles, inherited access); then each other family as soon as its reads are in,
-    in whatever order they arrive, so writing keeps up with the slowest listings."""
+    accounts, roles); then everything else side by side, each family as soon as its reads
+    are in, so writing keeps up with the slowest listings."""
     org_id = org.id
     users = await reads.records("users")
     await reads.records("scim_probe")
@@ -358,44 +402,63 @@ async def _write_families(
     seen_roles = {r for x in (*users, *invites) if (r := text(x.role)) is not None} | {
         r for sa in accounts if (r := text(sa.organization_role)) is not None
     }
-    progress("loading roles and inherited access")
     await writer.write("roles", m.map_roles(org_id, workspaces, seen_roles))
-    await writer.write("role_grants", m.map_user_role_grants(org_id, users))
-    memberships, grants = m.map_access(inherited)
-    await writer.write("workspace_members", memberships)
-    await writer.write("role_grants", grants)
-    await writer.write("invites", m.map_invites(org_id, invites))
+    # One large family mapped at a time: rows waiting for the writer are memory.
+    turn = asyncio.Lock()
+
+    async def roles_and_inherited_access() -> None:
+        async with turn:
+            progress("loading roles and inherited access")
+            await writer.write("role_grants", m.map_user_role_grants(org_id, users))
+            await _write_access(writer, inherited)
+            await writer.write("invites", m.map_invites(org_id, invites))
 
     async def api_keys() -> None:
         keys = await reads.take("api_keys")
-        progress("loading API keys")
-        service_accounts_read = "service_accounts" in reads.results
-        rows = m.map_api_keys(org_id, keys, workspaces, service_accounts_read=service_accounts_read)
-        await writer.write("api_keys", rows)
+        async with turn:
+            progress("loading API keys")
+            service_accounts_read = "service_accounts" in reads.results
+            rows = m.map_api_keys(
+                org_id, keys, workspaces, service_accounts_read=service_accounts_read
+            )
+            del keys
+            await writer.write("api_keys", rows)
 
     async def scim() -> None:
-        scim_users = await reads.take("scim_users")
+        members = EmailIndex.of(users)
         progress("loading SCIM users and groups")
-        await writer.write("scim_users", map_scim_users(org_id, scim_users, users))
+        async for scim_users in reads.parts("scim_users"):  # a page's rows: no turn needed
+            await writer.write("scim_users", map_scim_users(org_id, scim_users, members))
+        # Group memberships start at SCIM user nodes: after the last page of users.
         scim_groups = await reads.take("scim_groups")
-        await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
+        async with turn:
+            await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
 
     async def workspace_members() -> None:
         explicit = m.explicit_access(await reads.take("workspace_members"), inherited)
-        progress("loading workspace members")
-        memberships, grants = m.map_access(explicit)
-        await writer.write("workspace_members", memberships)
-        await writer.write("role_grants", grants)
+        async with turn:
+            progress("loading workspace members")
+            await _write_access(writer, explicit)
 
     async def service_account_members() -> None:
         memberships = await reads.take("service_account_memberships")
-        rows = m.map_service_account_members(org_id, accounts, memberships)
-        await writer.write("service_account_members", rows)
+        async with turn:
+            rows = m.map_service_account_members(org_id, accounts, memberships)
+            await writer.write("service_account_members", rows)
 
-    rest = [api_keys, workspace_members, service_account_members]
+    rest = [roles_and_inherited_access, api_keys, workspace_members, service_account_members]
     if scim_configured:
         rest.append(scim)
     await bounded_gather(rest, limit=len(rest))
+
+
+async def _write_access(writer: Writer, access: m.Access) -> None:
+    """Workspace access in chunks: the inherited access of a large organization alone is
+    ≈200k relationships, and only one chunk's rows exist at a time."""
+    for chunk in batched(access.items(), ACCESS_CHUNK):
+        memberships, grants = m.map_access(dict(chunk))
+        await writer.write("workspace_members", memberships)
+        await writer.write("role_grants", grants)
 
 
 def _organization_rows(

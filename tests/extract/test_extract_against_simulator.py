@@ -286,3 +286,24 @@ async def test_churn_between_pages_never_duplicates(serve: Any) -> None:
         unsure = any("may be missing" in issue.problem for issue in result.issues)
         assert unsure or before[family] & after <= set(ids), family  # survivors all found
     assert handle.sim.stats.snapshot()["churn"], "no churn happened"
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 1000])
+async def test_scim_users_handed_over_page_by_page(serve: Any, page_size: int) -> None:
+    handle = serve(seed=15, **ROOMY)
+    creds = credentials(handle)
+    assert creds.scim is not None
+    pages: list[list[str]] = []
+
+    async def hand_over(records: list[Any]) -> None:
+        pages.append([r.id for r in records])
+
+    async with ScimExtractor(creds.scim, config(handle, page_size)) as scim:
+        streamed = await scim.users(hand_over)
+        listed = await scim.users()
+    handed = [scim_id for page in pages for scim_id in page]
+    assert sorted(handed) == sorted(set(handle.sim.org.scim_users))  # each once, none missing
+    assert len(pages) > 1 or page_size == 1000
+    assert max(len(page) for page in pages) <= page_size
+    assert streamed.records == [] and streamed.count() == listed.count() == len(handed)
+    assert set(streamed.issues) == set(listed.issues)
