@@ -39,6 +39,7 @@ class ExtractConfig:
     admin_page_size: int = 1000  # ID-cursor pages: 1..1000
     service_account_page_size: int = 100  # page-token pages: 1..100
     scim_page_size: int = 100  # asked `count`; clamped to the advertised filter.maxResults
+    scim_read_ahead: int = 2  # SCIM list pages asked for before their turn (0: one at a time)
     member_concurrency: int = 8  # workspaces (or service accounts) listed at once
 
     def __post_init__(self) -> None:
@@ -48,5 +49,7 @@ class ExtractConfig:
             raise ValueError("service_account_page_size must be within 1..100")
         if self.scim_page_size < 1:
             raise ValueError("scim_page_size must be at least 1")
+        if self.scim_read_ahead < 0:
+            raise ValueError("scim_read_ahead cannot be negative")
         if self.member_concurrency < 1:
             raise ValueError("member_concurrency must be at least 1")

@@ -9,6 +9,7 @@ engine for `httpx`. List pages are taken raw and each resource is validated on i
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,6 +145,7 @@ class ScimExtractor:
             self._client, provider=ScimProvider(models=models, resource_types=resource_types)
         )
         self._service: ScimService | None = None
+        self._read_ahead = self.config.scim_read_ahead
 
     async def __aenter__(self) -> ScimExtractor:
         return self
@@ -249,32 +251,59 @@ class ScimExtractor:
         self, family: str, model: Any, endpoint: str, on_page: OnPage | None
     ) -> tuple[dict[str, Any], bool]:
         """One pass: resources by id (unkeyed ones under private keys), and whether the
-        listing held still while it was paged."""
+        listing held still while it was paged.
+
+        Up to `scim_read_ahead` pages are asked for before their turn, at the start indexes
+        they have if every page comes back full; a page that comes back otherwise makes them
+        stale, and they are dropped. Pages are still read, and checked, in order."""
         page_size = (self._service or await self.probe()).page_size
+        step = page_size - 1 if page_size > 1 else 1  # each page repeats the row before it
+        ahead: dict[int, asyncio.Future[Any]] = {}
+
+        def page_at(asked: int) -> asyncio.Future[Any]:
+            if asked not in ahead:
+                ahead[asked] = asyncio.ensure_future(
+                    self._page(family, model, endpoint, asked, page_size)
+                )
+            return ahead.pop(asked)
+
         by_id: dict[str, Any] = {}
         totals: set[int] = set()
         settled, start, anchor = True, 1, None
-        while True:
-            overlap = 1 if anchor is not None and page_size > 1 else 0
-            asked = start - overlap
-            page = await self._page(family, model, endpoint, asked, page_size)
-            total, resources = _read_list_response(page, family, endpoint)
-            totals.add(total)
-            held = bool(overlap and resources) and Record.record_id(_as_map(resources[0])) == anchor
-            if overlap and not held:
-                settled = False
-            if not resources or (overlap and len(resources) <= overlap):
-                break
-            for index, resource in enumerate(resources):
-                rid = Record.record_id(_as_map(resource))
-                key = rid if rid is not None else f"\0unkeyed-{asked + index}"
-                by_id[key] = resource if on_page is None else None
-            if on_page is not None:
-                await on_page(resources[1:] if held else resources)
-            start = asked + len(resources)
-            anchor = Record.record_id(_as_map(resources[-1]))
-            if start > total:
-                break
+        try:
+            while True:
+                overlap = 1 if anchor is not None and page_size > 1 else 0
+                asked = start - overlap
+                _drop(ahead, below=asked)
+                page = await page_at(asked)
+                total, resources = _read_list_response(page, family, endpoint)
+                totals.add(total)
+                held = bool(overlap and resources) and (
+                    Record.record_id(_as_map(resources[0])) == anchor
+                )
+                if overlap and not held:
+                    settled = False
+                if not resources or (overlap and len(resources) <= overlap):
+                    break
+                start = asked + len(resources)
+                if start <= total:
+                    following = start - (1 if page_size > 1 else 0)
+                    for predicted in range(following, following + step * self._read_ahead, step):
+                        if predicted <= total and predicted not in ahead:
+                            ahead[predicted] = asyncio.ensure_future(
+                                self._page(family, model, endpoint, predicted, page_size)
+                            )
+                for index, resource in enumerate(resources):
+                    rid = Record.record_id(_as_map(resource))
+                    key = rid if rid is not None else f"\0unkeyed-{asked + index}"
+                    by_id[key] = resource if on_page is None else None
+                if on_page is not None:
+                    await on_page(resources[1:] if held else resources)
+                anchor = Record.record_id(_as_map(resources[-1]))
+                if start > total:
+                    break
+        finally:
+            _drop(ahead, below=None)
         return by_id, settled and len(totals) == 1
 
     async def _page(self, family: str, model: Any, endpoint: str, start: int, count: int) -> Any:
@@ -340,6 +369,19 @@ class ScimExtractor:
 
 def _as_map(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _drop(ahead: dict[int, asyncio.Future[Any]], below: int | None) -> None:
+    """Cancel pages read ahead that will not be used (all when `below` is None)."""
+    for asked in [a for a in ahead if below is None or a < below]:
+        future = ahead.pop(asked)
+        future.cancel()
+        future.add_done_callback(_quietly)
+
+
+def _quietly(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved: a failed page nobody needs is not an error
 
 
 def _with_notes(result: ParseResult[Any], notes: list[str]) -> ParseResult[Any]:
