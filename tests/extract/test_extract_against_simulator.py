@@ -288,8 +288,11 @@ async def test_churn_between_pages_never_duplicates(serve: Any) -> None:
     assert handle.sim.stats.snapshot()["churn"], "no churn happened"
 
 
+@pytest.mark.parametrize("read_ahead", [0, 3])
 @pytest.mark.parametrize("page_size", [1, 7, 1000])
-async def test_scim_users_handed_over_page_by_page(serve: Any, page_size: int) -> None:
+async def test_scim_users_handed_over_page_by_page(
+    serve: Any, page_size: int, read_ahead: int
+) -> None:
     handle = serve(seed=15, **ROOMY)
     creds = credentials(handle)
     assert creds.scim is not None
@@ -298,7 +301,8 @@ async def test_scim_users_handed_over_page_by_page(serve: Any, page_size: int) -
     async def hand_over(records: list[Any]) -> None:
         pages.append([r.id for r in records])
 
-    async with ScimExtractor(creds.scim, config(handle, page_size)) as scim:
+    cfg = config(handle, page_size, scim_read_ahead=read_ahead)
+    async with ScimExtractor(creds.scim, cfg) as scim:
         streamed = await scim.users(hand_over)
         listed = await scim.users()
     handed = [scim_id for page in pages for scim_id in page]
@@ -307,3 +311,6 @@ async def test_scim_users_handed_over_page_by_page(serve: Any, page_size: int) -
     assert max(len(page) for page in pages) <= page_size
     assert streamed.records == [] and streamed.count() == listed.count() == len(handed)
     assert set(streamed.issues) == set(listed.issues)
+    # Read-ahead asks for no page twice and none past the end: two walks, same requests.
+    pages_per_walk = -(-len(handed) // max(page_size - 1, 1)) if page_size > 1 else len(handed)
+    assert served_requests(handle) <= 2 * (pages_per_walk + 2) + 2
