@@ -30,7 +30,7 @@ class ParseResult(Generic[R]):
     family: str
     records: list[R] = field(default_factory=list)
     issues: list[RecordIssue] = field(default_factory=list)
-    # Records handed over while they were read (not in `records`): how many distinct ones.
+    # Records handed to their consumer instead of kept in `records`: how many distinct ones.
     streamed: int | None = None
 
     def count(self) -> int:

@@ -145,7 +145,6 @@ class ScimExtractor:
             self._client, provider=ScimProvider(models=models, resource_types=resource_types)
         )
         self._service: ScimService | None = None
-        self._read_ahead = self.config.scim_read_ahead
 
     async def __aenter__(self) -> ScimExtractor:
         return self
@@ -257,25 +256,25 @@ class ScimExtractor:
         they have if every page comes back full; a page that comes back otherwise makes them
         stale, and they are dropped. Pages are still read, and checked, in order."""
         page_size = (self._service or await self.probe()).page_size
-        step = page_size - 1 if page_size > 1 else 1  # each page repeats the row before it
+        repeat = 1 if page_size > 1 else 0  # each page starts on the row before it
         ahead: dict[int, asyncio.Future[Any]] = {}
 
-        def page_at(asked: int) -> asyncio.Future[Any]:
+        def ask(asked: int) -> None:
             if asked not in ahead:
                 ahead[asked] = asyncio.ensure_future(
                     self._page(family, model, endpoint, asked, page_size)
                 )
-            return ahead.pop(asked)
 
         by_id: dict[str, Any] = {}
         totals: set[int] = set()
         settled, start, anchor = True, 1, None
         try:
             while True:
-                overlap = 1 if anchor is not None and page_size > 1 else 0
+                overlap = repeat if anchor is not None else 0
                 asked = start - overlap
                 _drop(ahead, below=asked)
-                page = await page_at(asked)
+                ask(asked)
+                page = await ahead.pop(asked)
                 total, resources = _read_list_response(page, family, endpoint)
                 totals.add(total)
                 held = bool(overlap and resources) and (
@@ -286,13 +285,12 @@ class ScimExtractor:
                 if not resources or (overlap and len(resources) <= overlap):
                     break
                 start = asked + len(resources)
-                if start <= total:
-                    following = start - (1 if page_size > 1 else 0)
-                    for predicted in range(following, following + step * self._read_ahead, step):
-                        if predicted <= total and predicted not in ahead:
-                            ahead[predicted] = asyncio.ensure_future(
-                                self._page(family, model, endpoint, predicted, page_size)
-                            )
+                predicted = start - repeat  # the next page, then those after it if all are full
+                for _ in range(self.config.scim_read_ahead if start <= total else 0):
+                    if predicted > total:
+                        break
+                    ask(predicted)
+                    predicted += page_size - repeat
                 for index, resource in enumerate(resources):
                     rid = Record.record_id(_as_map(resource))
                     key = rid if rid is not None else f"\0unkeyed-{asked + index}"

@@ -1,4 +1,4 @@
-"""A small Bloom filter over the relationships one sync has created, per type.
+"""A small Bloom filter over the keys one sync has written that its snapshot did not have.
 
 "Maybe seen" sends a row down the MERGE path, which is always correct; only "certainly not
 seen" rows are CREATEd. A false positive therefore costs a MERGE, never a lost or doubled

@@ -62,8 +62,7 @@ class Snapshot:
         self._hashes = array("q", map(hashes.__getitem__, order))
         self._ids = array("q", map(ids.__getitem__, order))
         self._state = bytearray(len(order))  # _UNSEEN, _SEEN or _GONE per element
-        # Keys the graph did not have, once given.
-        self._new = SeenFilter()
+        self._new: SeenFilter | None = None  # keys the graph did not have, once given
 
     def verdict(self, key: Hashable, chash: int) -> Verdict:
         """Classifies one row; every key given counts as seen (never gone)."""
@@ -76,6 +75,8 @@ class Snapshot:
             if state == _UNSEEN:
                 self._state[index] = _SEEN
                 return Verdict.UNCHANGED if self._hashes[index] == chash else Verdict.CHANGED
+        if self._new is None:  # a re-sync of an unchanged organization never needs one
+            self._new = SeenFilter()
         return Verdict.AGAIN if self._new.check_and_add(key_hash) else Verdict.NEW
 
     def take_gone(self) -> list[int]:

@@ -52,7 +52,7 @@ from ingest.sync.report import FamilyReport, SyncReport
 
 Progress = Callable[[str], None]
 
-# Pages of a streamed family read ahead of its writing (ingest/sync/pipeline.py Reads.stream).
+# Pages of a streamed family read ahead of its writing (Reads.stream).
 STREAM_DEPTH = 64
 
 # (user, workspace) pairs mapped and written at a time: up to three relationships each.
@@ -84,7 +84,6 @@ class Reads:
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._taken: dict[str, int] = {}
         self._streams: dict[str, asyncio.Queue[list[Any] | None]] = {}
 
     def start(self, family: str, read: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
@@ -147,9 +146,9 @@ class Reads:
         """The records, for their last reader: they are dropped here (the count is kept),
         so a large organization's families do not all stay in memory until the end."""
         records = await self.records(family)
-        if family in self.results:
-            self._taken[family] = len(records)
-            self.results[family].records = []
+        result = self.results.get(family)
+        if result is not None and result.streamed is None:
+            result.records, result.streamed = [], len(records)
         return records
 
     async def settle(self) -> None:
@@ -163,10 +162,7 @@ class Reads:
         return [issue for result in self.results.values() for issue in result.issues]
 
     def counts(self) -> dict[str, int]:
-        return {
-            family: self._taken.get(family, result.count())
-            for family, result in self.results.items()
-        }
+        return {family: result.count() for family, result in self.results.items()}
 
 
 class Writer:
