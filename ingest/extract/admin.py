@@ -45,7 +45,7 @@ from ingest.extract.pagination import (
     read_id_cursor_page,
     read_page_token_page,
 )
-from ingest.extract.parsing import ParseResult, RecordIssue, parse_records
+from ingest.extract.parsing import HandOver, ParseResult, RecordIssue, parse_records
 from ingest.extract.transport import (
     CHAIN,
     FAN_OUT,
@@ -56,6 +56,8 @@ from ingest.extract.transport import (
 )
 
 R = TypeVar("R", bound=Record)
+# Where a streamed family's records go, page by page (see `parsing.HandOver`).
+OnRecords = Callable[[list[Any]], Awaitable[None]]
 
 ANTHROPIC_VERSION = "2023-06-01"
 ORG_HEADER = "anthropic-organization-id"
@@ -178,16 +180,21 @@ class AdminExtractor:
         self._organization_id = organization.id
         return organization
 
-    async def users(self) -> ParseResult[User]:
-        return await self._walk(User, USERS, "/v1/organizations/users")
+    async def users(self, on_records: OnRecords | None = None) -> ParseResult[User]:
+        """Every member. With `on_records`, each page's users are handed over as it is read
+        and not kept (the result holds the issues and the count; see `parsing.HandOver`)."""
+        return await self._walk(User, USERS, "/v1/organizations/users", on_records=on_records)
 
     async def invites(self) -> ParseResult[Invite]:
         """Every invite, whatever its status (no `statuses` filter means all)."""
         return await self._walk(Invite, INVITES, "/v1/organizations/invites")
 
-    async def api_keys(self) -> ParseResult[ApiKey]:
-        """Every API key, whatever its status (no `status` filter means all)."""
-        return await self._walk(ApiKey, API_KEYS, "/v1/organizations/api_keys")
+    async def api_keys(self, on_records: OnRecords | None = None) -> ParseResult[ApiKey]:
+        """Every API key, whatever its status (no `status` filter means all); `on_records`
+        as for `users`."""
+        return await self._walk(
+            ApiKey, API_KEYS, "/v1/organizations/api_keys", on_records=on_records
+        )
 
     async def workspaces(self) -> ParseResult[Workspace]:
         """Every workspace, archived and default included; `is_default` per models.py."""
@@ -218,9 +225,12 @@ class AdminExtractor:
         return with_default
 
     async def workspace_members(
-        self, workspaces: Sequence[Workspace] | None = None
+        self,
+        workspaces: Sequence[Workspace] | None = None,
+        on_records: OnRecords | None = None,
     ) -> ParseResult[WorkspaceMember]:
-        """Explicit members of every workspace, listed concurrently (bounded, rate-limited).
+        """Explicit members of every workspace, listed concurrently (bounded, rate-limited);
+        `on_records` as for `users`.
 
         An archived workspace that refuses the listing (400/404) is reported, not fatal.
         """
@@ -228,12 +238,14 @@ class AdminExtractor:
             workspaces = (await self.workspaces()).records
 
         def job(workspace: Workspace) -> Callable[[], Awaitable[ParseResult[WorkspaceMember]]]:
-            return lambda: self._members_of(workspace)
+            return lambda: self._members_of(workspace, on_records)
 
         parts = await bounded_gather([job(w) for w in workspaces], self.config.member_concurrency)
         result: ParseResult[WorkspaceMember] = ParseResult(WORKSPACE_MEMBERS)
         for part in parts:
             result.extend(part)
+        if on_records is not None:  # a member's key holds its workspace: no repeats across
+            result.streamed = sum(part.count() for part in parts)
         return result
 
     async def service_accounts(self) -> ParseResult[ServiceAccount]:
@@ -323,7 +335,9 @@ class AdminExtractor:
         parents = snapshot.results[parent].records
         await run(family, lambda: call(parents))
 
-    async def _members_of(self, workspace: Workspace) -> ParseResult[WorkspaceMember]:
+    async def _members_of(
+        self, workspace: Workspace, on_records: OnRecords | None
+    ) -> ParseResult[WorkspaceMember]:
         endpoint = f"/v1/organizations/workspaces/{workspace.id}/members"
         try:
             return await self._walk(
@@ -332,6 +346,7 @@ class AdminExtractor:
                 endpoint,
                 defaults={"workspace_id": workspace.id},
                 priority=FAN_OUT,
+                on_records=on_records,
             )
         except ApiError as exc:
             if not (workspace.archived and exc.status in (400, 404)):
@@ -379,11 +394,14 @@ class AdminExtractor:
         *,
         paging: _Paging = _ID_CURSOR,
         priority: int = CHAIN,
+        on_records: OnRecords | None = None,
     ) -> ParseResult[R]:
-        """Walk the pages of a list (ID cursors or page tokens) while `has_more`."""
+        """Walk the pages of a list (ID cursors or page tokens) while `has_more`; with
+        `on_records`, hand each page's records over instead of keeping them."""
         page_size = getattr(self.config, paging.page_size_setting)
         defaults = defaults or {}
         collected = Collected(model, family, endpoint)
+        hand_over = HandOver(family, on_records) if on_records is not None else None
         cursor: str | None = None
         while True:
             query = {**(params or {}), "limit": page_size}
@@ -393,10 +411,17 @@ class AdminExtractor:
                 family, endpoint, query, oauth=paging.oauth, priority=priority
             )
             page: Page = paging.read(body, family, endpoint)
-            collected.add(page, defaults)
+            if hand_over is None:
+                collected.add(page, defaults)
+            else:
+                collected.follow(page)
+                await hand_over(parse_records(model, page.items, family, defaults))
             cursor = page.next_cursor
-            if cursor is None:
-                return parse_records(model, collected.items(), family, defaults)
+            if cursor is not None:
+                continue
+            if hand_over is not None:
+                return hand_over.result()
+            return parse_records(model, collected.items(), family, defaults)
 
     async def _get(
         self,

@@ -80,6 +80,10 @@ class Collected:
                 self.unkeyed.append(item)
             else:
                 self.by_key[key] = item
+        self.follow(page)
+
+    def follow(self, page: Page) -> None:
+        """Check the page's cursor: a walk that would go round in circles is malformed."""
         if page.next_cursor is not None:
             if page.next_cursor in self.cursors:
                 raise MalformedPageError(

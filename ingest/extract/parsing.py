@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -42,6 +42,27 @@ class ParseResult(Generic[R]):
     def extend(self, other: ParseResult[R]) -> None:
         self.records.extend(other.records)
         self.issues.extend(other.issues)
+
+
+class HandOver(Generic[R]):
+    """A family read page by page whose records go to `on_records` as each page is read, and
+    are not kept: only their ids (for the distinct count) and issues stay here. A record
+    that appears on two pages is handed over twice."""
+
+    def __init__(self, family: str, on_records: Callable[[list[R]], Awaitable[None]]) -> None:
+        self.family = family
+        self._on_records = on_records
+        self._issues: dict[RecordIssue, None] = {}
+        self._ids: set[str] = set()
+
+    async def __call__(self, part: ParseResult[R]) -> None:
+        self._issues.update(dict.fromkeys(part.issues))
+        self._ids.update(record.key for record in part.records)
+        await self._on_records(part.records)
+
+    def result(self) -> ParseResult[R]:
+        """The issues, and in `streamed` how many distinct records were handed over."""
+        return ParseResult(self.family, issues=list(self._issues), streamed=len(self._ids))
 
 
 def parse_records(

@@ -38,7 +38,7 @@ from ingest.extract.errors import (
 )
 from ingest.extract.http_errors import api_error, network_error
 from ingest.extract.models import Record, ScimGroup, ScimUser
-from ingest.extract.parsing import ParseResult, RecordIssue
+from ingest.extract.parsing import HandOver, ParseResult, RecordIssue
 from ingest.extract.scim_records import (
     ScimGroupModel,
     ScimUserModel,
@@ -177,19 +177,13 @@ class ScimExtractor:
         if on_records is None:
             resources, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users")
             return _with_notes(read_scim_users(resources, SCIM_USERS), notes)
-        issues: dict[RecordIssue, None] = {}
-        ids: set[str] = set()
+        hand_over = HandOver(SCIM_USERS, on_records)
 
-        async def hand_over(resources: list[Any]) -> None:
-            part = read_scim_users(resources, SCIM_USERS)
-            issues.update(dict.fromkeys(part.issues))
-            ids.update(record.key for record in part.records)
-            await on_records(part.records)
+        async def on_page(resources: list[Any]) -> None:
+            await hand_over(read_scim_users(resources, SCIM_USERS))
 
-        _, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users", hand_over)
-        result: ParseResult[ScimUser] = ParseResult(SCIM_USERS, issues=list(issues))
-        result.streamed = len(ids)
-        return _with_notes(result, notes)
+        _, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users", on_page)
+        return _with_notes(hand_over.result(), notes)
 
     async def groups(self) -> ParseResult[ScimGroup]:
         """Groups with their members (no excludedAttributes=members: members are needed)."""

@@ -314,3 +314,57 @@ async def test_scim_users_handed_over_page_by_page(
     # Read-ahead asks for no page twice and none past the end: two walks, same requests.
     pages_per_walk = -(-len(handed) // max(page_size - 1, 1)) if page_size > 1 else len(handed)
     assert served_requests(handle) <= 2 * (pages_per_walk + 2) + 2
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 1000])
+async def test_admin_families_handed_over_page_by_page(serve: Any, page_size: int) -> None:
+    handle = serve(seed=16, **ROOMY)
+    truth = expected(handle.sim.org)
+    pages: dict[str, list[list[str]]] = {"users": [], "api_keys": [], "workspace_members": []}
+
+    def collect(family: str) -> Any:
+        async def hand_over(records: list[Any]) -> None:
+            pages[family].append([r.key for r in records])
+
+        return hand_over
+
+    async with AdminExtractor(credentials(handle), config(handle, page_size)) as admin:
+        workspaces = (await admin.workspaces()).records
+        streamed = {
+            "users": await admin.users(collect("users")),
+            "api_keys": await admin.api_keys(collect("api_keys")),
+            "workspace_members": await admin.workspace_members(
+                workspaces, collect("workspace_members")
+            ),
+        }
+        listed = {
+            "users": await admin.users(),
+            "api_keys": await admin.api_keys(),
+            "workspace_members": await admin.workspace_members(workspaces),
+        }
+    for family, result in streamed.items():
+        handed = [key for page in pages[family] for key in page]
+        assert sorted(handed) == sorted(truth[family]), family  # each once, none missing
+        assert max(len(page) for page in pages[family]) <= page_size, family
+        pages_needed = -(-len(truth[family]) // page_size)
+        assert len(pages[family]) >= min(pages_needed, 2), family  # as read, not at the end
+        assert result.records == [], family
+        assert result.count() == listed[family].count() == len(handed), family
+        assert set(result.issues) == set(listed[family].issues), family
+
+
+async def test_a_malformed_page_stops_a_handed_over_walk(serve: Any) -> None:
+    from anthropic_sim.config import FaultSpec
+
+    fault = FaultSpec(route="/v1/organizations/api_keys", malformed_rate=0.2)
+    handle = serve(seed=17, faults=[fault], fault_seed=5, **ROOMY)
+    handed: list[str] = []
+
+    async def hand_over(records: list[Any]) -> None:
+        handed.extend(r.id for r in records)
+
+    async with AdminExtractor(credentials(handle), config(handle, 7)) as admin:
+        with pytest.raises(ExtractError) as caught:
+            await admin.api_keys(hand_over)
+    assert caught.value.family == "api_keys"
+    assert 0 < len(handed) < len(handle.sim.org.api_keys)  # what was read went on; no more
