@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ingest.extract.models import (
     ApiKey,
@@ -54,8 +54,9 @@ def lower(value: str | None) -> str | None:
 # ---- users and their organization roles ------------------------------------------------
 
 
-def map_users(org_id: str, users: Iterable[User]) -> GraphRows:
-    """User nodes, and each user's organization role (family users; HAS_ROLE: role_grants)."""
+def map_users(users: Iterable[User]) -> GraphRows:
+    """User nodes (family users); their RESOURCE edges come from `map_user_resources`, once
+    the organization node is written."""
     rows = GraphRows()
     for user in users:
         rows.node(
@@ -70,16 +71,23 @@ def map_users(org_id: str, users: Iterable[User]) -> GraphRows:
                 "email_domain": email_domain(user.email),
             },
         )
-        rows.rel(RESOURCE["user"], org_id, user.id)
     return rows
 
 
-def map_user_role_grants(org_id: str, users: Iterable[User]) -> GraphRows:
+def map_user_resources(org_id: str, user_ids: Iterable[str]) -> GraphRows:
     rows = GraphRows()
-    for user in users:
-        if user.role is not None:
-            role_id = organization_role_id(org_id, text(user.role) or "")
-            rows.rel(HAS_ROLE_USER, user.id, role_id, source="organization")
+    for user_id in user_ids:
+        rows.rel(RESOURCE["user"], org_id, user_id)
+    return rows
+
+
+def map_user_role_grants(org_id: str, roles: Iterable[tuple[str, str | None]]) -> GraphRows:
+    """Each user's organization role (family role_grants); `roles`: (user id, role)."""
+    rows = GraphRows()
+    for user_id, role in roles:
+        if role is not None:
+            role_id = organization_role_id(org_id, role)
+            rows.rel(HAS_ROLE_USER, user_id, role_id, source="organization")
     return rows
 
 
@@ -147,23 +155,36 @@ def map_workspaces(org_id: str, workspaces: Iterable[Workspace]) -> GraphRows:
     return rows
 
 
-Access = dict[tuple[str, str], tuple[str, bool]]  # (user, workspace) -> (role, inherited)
+Pair = tuple[str, str]  # (user, workspace)
+Access = dict[Pair, tuple[str, bool]]  # (user, workspace) -> (role, inherited)
 
 
-def inherited_access(users: Iterable[User], workspaces: Sequence[Workspace]) -> Access:
+class InheritedAccess:
     """What organization roles grant in every workspace that is not archived: org admins are
-    workspace_admin, billing members workspace_billing (the API does not list these)."""
-    live = [ws.id for ws in workspaces if ws.archived_at is None]
-    access: Access = {}
-    for user in users:
-        role = inherited_workspace_role(text(user.role))
-        if role is not None:
-            for workspace_id in live:
-                access[(user.id, workspace_id)] = (role, True)
-    return access
+    workspace_admin, billing members workspace_billing (the API does not list these).
+    Produced on demand: a large organization's admins times its workspaces is ≈50k pairs."""
+
+    def __init__(self, roles: Mapping[str, str | None], workspaces: Sequence[Workspace]) -> None:
+        """roles: every member's organization role, by user id."""
+        self._live = [ws.id for ws in workspaces if ws.archived_at is None]
+        self._live_set = frozenset(self._live)
+        self._grants = {
+            user_id: granted
+            for user_id, role in roles.items()
+            if (granted := inherited_workspace_role(role)) is not None
+        }
+
+    def __contains__(self, pair: Pair) -> bool:
+        user_id, workspace_id = pair
+        return user_id in self._grants and workspace_id in self._live_set
+
+    def items(self) -> Iterator[tuple[Pair, tuple[str, bool]]]:
+        for user_id, role in self._grants.items():
+            for workspace_id in self._live:
+                yield (user_id, workspace_id), (role, True)
 
 
-def explicit_access(members: Iterable[WorkspaceMember], inherited: Access) -> Access:
+def explicit_access(members: Iterable[WorkspaceMember], inherited: InheritedAccess) -> Access:
     """The memberships the API lists, except where an inherited one covers the same pair:
     inherited access is what the user can actually do, and it cannot be removed."""
     access: Access = {}
@@ -203,14 +224,16 @@ def map_api_keys(
     workspaces: Sequence[Workspace],
     *,
     service_accounts_read: bool,
+    stubs: set[str] | None = None,
 ) -> GraphRows:
     """Key nodes, the workspace that contains each, and who owns it (`created_by`).
 
     When the service-account endpoints were not read (no OAuth token), service accounts that
-    own keys become stub nodes (`is_stub`) so ownership is still a path in the graph."""
+    own keys become stub nodes (`is_stub`) so ownership is still a path in the graph. `stubs`:
+    the stubs already mapped, for keys mapped a page at a time (updated here)."""
     default_ws = next((ws.id for ws in workspaces if ws.is_default), None)
     rows = GraphRows()
-    stubs: set[str] = set()
+    stubs = set() if stubs is None else stubs
     for key in keys:
         scope_type = key.scope.type if key.scope else None
         workspace_id = key.scope_workspace_id

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ingest.extract.models import User
 from ingest.graph import model as g
-from ingest.mapping.admin import RESOURCE, email_domain
+from ingest.mapping.admin import RESOURCE
 from ingest.mapping.rows import GraphRows
 
 SYNCED = g.MODEL.rel("SYNCED", "sync_run", "organization")
@@ -18,11 +17,9 @@ SYNCED = g.MODEL.rel("SYNCED", "sync_run", "organization")
 MAIN_DOMAIN_SHARE = 0.05
 
 
-def infer_main_domains(
-    users: Iterable[User], minimum_share: float = MAIN_DOMAIN_SHARE
-) -> list[str]:
-    """The organization's own email domains: those used by a sizeable share of its members."""
-    counts = Counter(d for u in users if (d := email_domain(u.email)))
+def infer_main_domains(counts: Counter[str], minimum_share: float = MAIN_DOMAIN_SHARE) -> list[str]:
+    """The organization's own email domains: those used by a sizeable share of its members
+    (`counts`: members per email domain)."""
     total = sum(counts.values())
     if total == 0:
         return []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.extract.models import ScimGroup, ScimUser, User
 from ingest.graph import model as g
@@ -19,22 +19,24 @@ def scim_node_id(org_id: str, scim_id: str) -> str:
     return f"{org_id}/{scim_id}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class EmailIndex:
     """Organization members by email: as written, and lower-cased (then the first one wins)."""
 
-    exact: dict[str, str]
-    folded: dict[str, str]
+    exact: dict[str, str] = field(default_factory=dict)
+    folded: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, users: Iterable[User]) -> EmailIndex:
-        exact: dict[str, str] = {}
-        folded: dict[str, str] = {}
+        index = cls()
+        index.add(users)
+        return index
+
+    def add(self, users: Iterable[User]) -> None:
         for user in users:
             if user.email:
-                exact[user.email] = user.id
-                folded.setdefault(user.email.strip().lower(), user.id)
-        return cls(exact, folded)
+                self.exact[user.email] = user.id
+                self.folded.setdefault(user.email.strip().lower(), user.id)
 
 
 def map_scim_users(org_id: str, scim_users: Iterable[ScimUser], members: EmailIndex) -> GraphRows:

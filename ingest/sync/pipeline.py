@@ -16,7 +16,7 @@ import contextlib
 import gc
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +39,7 @@ from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.load import GraphLoader, SyncContext
 from ingest.load.rows import batched
 from ingest.mapping import admin as m
+from ingest.mapping.members import Members
 from ingest.mapping.organization import (
     OrganizationFacts,
     infer_main_domains,
@@ -46,14 +47,16 @@ from ingest.mapping.organization import (
     map_sync_run,
 )
 from ingest.mapping.rows import GraphRows, text
-from ingest.mapping.scim import EmailIndex, map_scim_groups, map_scim_users
+from ingest.mapping.scim import map_scim_groups, map_scim_users
 from ingest.sync.families import SOURCES, complete_families
 from ingest.sync.report import FamilyReport, SyncReport
 
 Progress = Callable[[str], None]
+OnRecords = Callable[[list[Any]], Awaitable[None]]
 
-# Pages of a streamed family read ahead of its writing (Reads.stream).
-STREAM_DEPTH = 64
+# Records of a streamed family read ahead of its writing, at most (Reads.stream): 50 pages
+# of SCIM users, 5 pages of API keys.
+STREAM_RECORDS = 5_000
 
 # (user, workspace) pairs mapped and written at a time: up to three relationships each.
 ACCESS_CHUNK = 10_000
@@ -84,7 +87,7 @@ class Reads:
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._streams: dict[str, asyncio.Queue[list[Any] | None]] = {}
+        self._streams: dict[str, tuple[asyncio.Queue[list[Any] | None], _Room]] = {}
 
     def start(self, family: str, read: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
         async def run() -> None:
@@ -102,18 +105,23 @@ class Reads:
     def stream(
         self,
         family: str,
-        read: Callable[[Callable[[list[Any]], Awaitable[None]]], Awaitable[ParseResult[Any]]],
+        read: Callable[[OnRecords], Awaitable[ParseResult[Any]]],
     ) -> None:
         """A family read page by page and handed over as it is read: `parts(family)` yields
-        the pages' records. At most STREAM_DEPTH pages wait; then the read waits."""
-        queue: asyncio.Queue[list[Any] | None] = asyncio.Queue(maxsize=STREAM_DEPTH)
-        self._streams[family] = queue
+        the pages' records. When STREAM_RECORDS records wait, the read waits."""
+        queue: asyncio.Queue[list[Any] | None] = asyncio.Queue()
+        room = _Room(STREAM_RECORDS)
+        self._streams[family] = (queue, room)
+
+        async def hand_over(records: list[Any]) -> None:
+            await room.enter(len(records))
+            queue.put_nowait(records)
 
         async def read_and_end() -> ParseResult[Any]:
             try:
-                return await read(queue.put)
+                return await read(hand_over)
             finally:
-                await queue.put(None)
+                queue.put_nowait(None)
 
         self.start(family, read_and_end)
 
@@ -121,17 +129,21 @@ class Reads:
         """The records of a streamed family until its read ends: each time, every page that
         arrived since the last time (at least one), so a consumer that waits for the writer
         takes in one go what the read handed over meanwhile."""
-        queue = self._streams.get(family)
-        if queue is None:
+        if family not in self._streams:
             return
+        queue, room = self._streams[family]
         while (page := await queue.get()) is not None:
             records = list(page)
-            while not queue.empty():
+            ended = False
+            while not queue.empty() and not ended:
                 if (page := queue.get_nowait()) is None:
-                    yield records
-                    return
-                records.extend(page)
+                    ended = True
+                else:
+                    records.extend(page)
+            await room.leave(len(records))
             yield records
+            if ended:
+                return
 
     def skip(self, family: str, why: str) -> None:
         self.skipped[family] = why
@@ -163,6 +175,25 @@ class Reads:
 
     def counts(self) -> dict[str, int]:
         return {family: result.count() for family, result in self.results.items()}
+
+
+class _Room:
+    """Room for `size` records waiting; a page larger than that enters an empty room."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.used = 0
+        self._changed = asyncio.Condition()
+
+    async def enter(self, count: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self.used or self.used + count <= self.size)
+            self.used += count
+
+    async def leave(self, count: int) -> None:
+        async with self._changed:
+            self.used -= count
+            self._changed.notify_all()
 
 
 class Writer:
@@ -255,18 +286,18 @@ def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None
     """Everything at once. The many per-workspace and per-account listings queue behind the
     page-by-page listings for the rate limit (users first: every write after the organization
     node needs them), and take the tokens those leave while they wait for their answers."""
-    reads.start("users", admin.users)
+    reads.stream("users", admin.users)
     reads.start("workspaces", admin.workspaces)
-    reads.start("api_keys", admin.api_keys)
+    reads.stream("api_keys", admin.api_keys)
     reads.start("invites", admin.invites)
 
-    async def members() -> ParseResult[Any]:
+    async def members(hand_over: OnRecords) -> ParseResult[Any]:
         await reads.records("workspaces")
         if "workspaces" not in reads.results:
             raise ExtractError("workspaces could not be listed, so neither could their members")
-        return await admin.workspace_members(reads.results["workspaces"].records)
+        return await admin.workspace_members(reads.results["workspaces"].records, hand_over)
 
-    reads.start("workspace_members", members)
+    reads.stream("workspace_members", members)
 
     if admin.can_read_service_accounts:
         reads.start("service_accounts", admin.service_accounts)
@@ -344,11 +375,10 @@ async def _load(
     writer = Writer(loader, ctx, report)
     try:
         await writer.call(loader.ensure_schema)
-        await _write_families(writer, org, reads, scim is not None, options, progress)
+        members = await _write_families(writer, org, reads, scim is not None, options, progress)
         await reads.settle()
         report.scim_status, report.scim_reason = scim_status(reads, scim is not None)
-        users = await reads.records("users")
-        await writer.write("organization", _organization_rows(org, users, report, options))
+        await writer.write("organization", _organization_rows(org, members, report, options))
         await _clean_up(writer, reads, report, progress)
     finally:
         writer.close()
@@ -371,70 +401,80 @@ async def _write_families(
     scim_configured: bool,
     options: SyncOptions,
     progress: Progress,
-) -> None:
-    """The nodes every relationship needs first (organization, users, workspaces, service
+) -> Members:
+    """The nodes every relationship needs first (users, organization, workspaces, service
     accounts, roles); then everything else side by side, each family as soon as its reads
-    are in, so writing keeps up with the slowest listings."""
+    are in, so writing keeps up with the slowest listings. Returns what it kept of the
+    members."""
     org_id = org.id
-    users = await reads.records("users")
+    members = Members()
+    progress("loading users")
+    async for users in reads.parts("users"):
+        members.add(users)
+        await writer.write("users", m.map_users(users))
     await reads.records("scim_probe")
     report = writer.report
     report.scim_status, report.scim_reason = scim_status(reads, scim_configured)
-    progress("loading users")
-    # The organization node first (every RESOURCE edge starts there); written again at the
-    # end, when a later SCIM failure may have changed its status.
-    await writer.write("organization", _organization_rows(org, users, report, options))
-    await writer.write("users", m.map_users(org_id, users))
+    # The organization node once the members' domains are known, before any edge from it;
+    # written again at the end, when a later SCIM failure may have changed its status.
+    await writer.write("organization", _organization_rows(org, members, report, options))
+    for user_ids in batched(members.ids(), ACCESS_CHUNK):
+        await writer.write("users", m.map_user_resources(org_id, user_ids))
 
     workspaces = await reads.records("workspaces")
     progress("loading workspaces")
     await writer.write("workspaces", m.map_workspaces(org_id, workspaces))
-    inherited = m.inherited_access(users, workspaces)
+    inherited = m.InheritedAccess(members.roles, workspaces)
 
     accounts = await reads.records("service_accounts")
     await writer.write("service_accounts", m.map_service_accounts(org_id, accounts))
 
     invites = await reads.take("invites")
-    seen_roles = {r for x in (*users, *invites) if (r := text(x.role)) is not None} | {
-        r for sa in accounts if (r := text(sa.organization_role)) is not None
-    }
+    seen_roles = (
+        members.organization_roles()
+        | {r for invite in invites if (r := text(invite.role)) is not None}
+        | {r for sa in accounts if (r := text(sa.organization_role)) is not None}
+    )
     await writer.write("roles", m.map_roles(org_id, workspaces, seen_roles))
-    # One large family mapped at a time: rows waiting for the writer are memory.
+    # Families take turns, one unit (a chunk, the pages that arrived) mapped and written per
+    # turn: rows waiting for the one writer thread would only be memory.
     turn = asyncio.Lock()
 
     async def roles_and_inherited_access() -> None:
+        progress("loading roles and inherited access")
+        for roles in batched(members.roles.items(), ACCESS_CHUNK):
+            async with turn:
+                await writer.write("role_grants", m.map_user_role_grants(org_id, roles))
+        await _write_access(writer, turn, inherited.items())
         async with turn:
-            progress("loading roles and inherited access")
-            await writer.write("role_grants", m.map_user_role_grants(org_id, users))
-            await _write_access(writer, inherited)
             await writer.write("invites", m.map_invites(org_id, invites))
 
     async def api_keys() -> None:
-        keys = await reads.take("api_keys")
-        async with turn:
-            progress("loading API keys")
-            service_accounts_read = "service_accounts" in reads.results
-            rows = m.map_api_keys(
-                org_id, keys, workspaces, service_accounts_read=service_accounts_read
-            )
-            del keys
-            await writer.write("api_keys", rows)
+        progress("loading API keys")
+        accounts_read = "service_accounts" in reads.results
+        stubs: set[str] = set()
+        async for keys in reads.parts("api_keys"):
+            async with turn:
+                rows = m.map_api_keys(
+                    org_id, keys, workspaces, service_accounts_read=accounts_read, stubs=stubs
+                )
+                await writer.write("api_keys", rows)
 
     async def scim() -> None:
-        members = EmailIndex.of(users)
         progress("loading SCIM users and groups")
-        async for scim_users in reads.parts("scim_users"):  # a page's rows: no turn needed
-            await writer.write("scim_users", map_scim_users(org_id, scim_users, members))
+        async for scim_users in reads.parts("scim_users"):
+            async with turn:
+                rows = map_scim_users(org_id, scim_users, members.emails)
+                await writer.write("scim_users", rows)
         # Group memberships start at SCIM user nodes: after the last page of users.
         scim_groups = await reads.take("scim_groups")
         async with turn:
             await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
 
     async def workspace_members() -> None:
-        explicit = m.explicit_access(await reads.take("workspace_members"), inherited)
-        async with turn:
-            progress("loading workspace members")
-            await _write_access(writer, explicit)
+        progress("loading workspace members")
+        async for listed in reads.parts("workspace_members"):
+            await _write_access(writer, turn, m.explicit_access(listed, inherited).items())
 
     async def service_account_members() -> None:
         memberships = await reads.take("service_account_memberships")
@@ -446,19 +486,23 @@ async def _write_families(
     if scim_configured:
         rest.append(scim)
     await bounded_gather(rest, limit=len(rest))
+    return members
 
 
-async def _write_access(writer: Writer, access: m.Access) -> None:
-    """Workspace access in chunks: the inherited access of a large organization alone is
-    ≈200k relationships, and only one chunk's rows exist at a time."""
-    for chunk in batched(access.items(), ACCESS_CHUNK):
-        memberships, grants = m.map_access(dict(chunk))
-        await writer.write("workspace_members", memberships)
-        await writer.write("role_grants", grants)
+async def _write_access(
+    writer: Writer, turn: asyncio.Lock, access: Iterable[tuple[m.Pair, tuple[str, bool]]]
+) -> None:
+    """Workspace access in chunks, a turn each: the inherited access of a large organization
+    alone is ≈200k relationships, and only one chunk's rows exist at a time."""
+    for chunk in batched(access, ACCESS_CHUNK):
+        async with turn:
+            memberships, grants = m.map_access(dict(chunk))
+            await writer.write("workspace_members", memberships)
+            await writer.write("role_grants", grants)
 
 
 def _organization_rows(
-    org: Organization, users: list[Any], report: SyncReport, options: SyncOptions
+    org: Organization, members: Members, report: SyncReport, options: SyncOptions
 ) -> GraphRows:
     return map_organization(
         OrganizationFacts(
@@ -466,7 +510,7 @@ def _organization_rows(
             name=org.name,
             scim_status=report.scim_status,
             scim_unavailable_reason=report.scim_reason,
-            main_domains=options.main_domains or infer_main_domains(users),
+            main_domains=options.main_domains or infer_main_domains(members.domains),
             sync_id=report.sync_id,
             synced_at=report.started_at,
         )
