@@ -118,24 +118,35 @@ def _rows_and_endpoints(rel: RelType) -> str:
 
 
 def node_snapshot(node: NodeType) -> str:
-    """Parameters: $tenant_id. The tenant's nodes of the type as one record of parallel lists
-    (keys, content hashes, internal ids): the driver reads lists far faster than records."""
+    """Parameters: $tenant_id, $chunk. The tenant's nodes of the type as records of parallel
+    lists (keys, content hashes, internal ids), $chunk elements each: the driver reads lists
+    far faster than one record per element, and the client holds one chunk at a time."""
     return (
         f"MATCH (n:{quote(node.label)}) WHERE n.{TENANT_ID} = $tenant_id\n"
-        f"RETURN collect(n.{quote(node.key)}) AS keys, "
-        f"collect(coalesce(n.{CONTENT_HASH}, 0)) AS hashes, collect(id(n)) AS ids"
+        f"WITH collect(n.{quote(node.key)}) AS keys, "
+        f"collect(coalesce(n.{CONTENT_HASH}, 0)) AS hashes, collect(id(n)) AS ids\n"
+        + _chunks("keys")
     )
 
 
 def rel_snapshot(rel: RelType) -> str:
-    """Parameters: $tenant_id. The tenant's relationships of the type (a relationship belongs
-    to its start node's tenant) as parallel lists: start keys, end keys, hashes, ids."""
+    """Parameters: $tenant_id, $chunk. The tenant's relationships of the type (a relationship
+    belongs to its start node's tenant) as chunks of parallel lists: start keys, end keys,
+    hashes, ids."""
     return (
         f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(b:{quote(rel.end.label)})\n"
         f"WHERE a.{TENANT_ID} = $tenant_id\n"
-        f"RETURN collect(a.{quote(rel.start.key)}) AS starts, "
+        f"WITH collect(a.{quote(rel.start.key)}) AS starts, "
         f"collect(b.{quote(rel.end.key)}) AS ends, "
-        f"collect(coalesce(r.{CONTENT_HASH}, 0)) AS hashes, collect(id(r)) AS ids"
+        f"collect(coalesce(r.{CONTENT_HASH}, 0)) AS hashes, collect(id(r)) AS ids\n"
+        + _chunks("starts", "ends")
+    )
+
+
+def _chunks(*keys: str) -> str:
+    names = (*keys, "hashes", "ids")
+    return "UNWIND range(0, size(ids) - 1, $chunk) AS i\nRETURN " + ", ".join(
+        f"{name}[i..i + $chunk] AS {name}" for name in names
     )
 
 

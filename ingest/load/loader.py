@@ -15,7 +15,7 @@ cleaned, so its previous state stays in the graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,6 +34,8 @@ DEFAULT_BATCH_SIZE = 5_000
 # (ingest/load/lanes.py). Measured in docs/performance.md, "Sync" (13.7k -> 21.6k rels/s).
 DEFAULT_LANES = 2
 CLEANUP_BATCH_ROWS = 5_000
+# Elements per record of a snapshot read (≈200 bytes each while in the client).
+SNAPSHOT_CHUNK = 20_000
 
 
 class GraphLoader:
@@ -133,16 +135,13 @@ class GraphLoader:
         with self.driver.session(
             database=self.database,
             default_access_mode="READ",
+            fetch_size=1,  # one chunk in the client at a time
             # id() is deprecated in favour of elementId(), whose strings would cost a large
             # organization tens of megabytes here; the warning is not the user's business.
             notifications_disabled_classifications=["DEPRECATION"],
         ) as session:
-            found = session.run(query, {"tenant_id": ctx.tenant_id}).single(strict=True)
-        if isinstance(element, NodeType):
-            keys: Iterable[Any] = found["keys"]
-        else:
-            keys = zip(found["starts"], found["ends"], strict=True)
-        return Snapshot(zip(keys, found["hashes"], found["ids"], strict=True))
+            chunks = session.run(query, {"tenant_id": ctx.tenant_id, "chunk": SNAPSHOT_CHUNK})
+            return Snapshot(_elements(chunks, isinstance(element, NodeType)))
 
     def _write_rels(self, rel: RelType, query: str, items: list[Hashed], ctx: SyncContext) -> int:
         rounds = lanes.rel_rounds(items, _ends, self._lanes_for(items))
@@ -227,6 +226,13 @@ class GraphLoader:
         if rel_type not in self._rel_queries:
             raise ValueError(f"relationship {rel_type.pattern} is not declared in the model")
         return rel_type
+
+
+def _elements(chunks: Iterable[Any], nodes: bool) -> Iterator[tuple[Any, int, int]]:
+    """(key, content hash, internal id) of every element in the snapshot's chunks."""
+    for chunk in chunks:
+        keys = chunk["keys"] if nodes else zip(chunk["starts"], chunk["ends"], strict=True)
+        yield from zip(keys, chunk["hashes"], chunk["ids"], strict=True)
 
 
 def _ends(item: Hashed) -> tuple[Any, Any]:

@@ -360,7 +360,11 @@ def test_a_first_load_creates_relationships_and_equals_a_merged_load(neo4j, new_
     assert fingerprint(neo4j.driver, neo4j.database) == created
 
 
-def test_a_second_sync_writes_only_what_changed_and_deletes_only_what_went(neo4j, new_ctx) -> None:
+@pytest.mark.parametrize("chunk", [2, 20_000])  # snapshots read in several chunks, or one
+def test_a_second_sync_writes_only_what_changed_and_deletes_only_what_went(
+    neo4j, new_ctx, chunk, monkeypatch
+) -> None:
+    monkeypatch.setattr("ingest.load.loader.SNAPSHOT_CHUNK", chunk)
     loader = StatementLog(neo4j.driver, neo4j.database)
     loader.ensure_schema()
     load_org(loader, new_ctx(), n_users=5)
