@@ -53,6 +53,7 @@ UNAVAILABLE_STATUSES = (401, 403, 404)
 # A page's raw resources, as the walk reads them; the records read from a page.
 OnPage = Callable[[list[Any]], Awaitable[None]]
 OnRecords = Callable[[list[ScimUser]], Awaitable[None]]
+OnGroups = Callable[[list[ScimGroup]], Awaitable[None]]
 
 MAX_PASSES = 3  # walks of a listing that keeps moving under the cursor
 
@@ -185,10 +186,19 @@ class ScimExtractor:
         _, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users", on_page)
         return _with_notes(hand_over.result(), notes)
 
-    async def groups(self) -> ParseResult[ScimGroup]:
-        """Groups with their members (no excludedAttributes=members: members are needed)."""
-        resources, notes = await self._walk(SCIM_GROUPS, ScimGroupModel, "/Groups")
-        return _with_notes(read_scim_groups(resources, SCIM_GROUPS), notes)
+    async def groups(self, on_records: OnGroups | None = None) -> ParseResult[ScimGroup]:
+        """Groups with their members (no excludedAttributes=members: members are needed);
+        `on_records` as for `users`."""
+        if on_records is None:
+            resources, notes = await self._walk(SCIM_GROUPS, ScimGroupModel, "/Groups")
+            return _with_notes(read_scim_groups(resources, SCIM_GROUPS), notes)
+        hand_over = HandOver(SCIM_GROUPS, on_records)
+
+        async def on_page(resources: list[Any]) -> None:
+            await hand_over(read_scim_groups(resources, SCIM_GROUPS))
+
+        _, notes = await self._walk(SCIM_GROUPS, ScimGroupModel, "/Groups", on_page)
+        return _with_notes(hand_over.result(), notes)
 
     async def extract_all(self) -> ScimSnapshot:
         """Probe, then Users and Groups. SCIM being off is reported in the snapshot."""

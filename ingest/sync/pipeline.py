@@ -87,7 +87,7 @@ class Reads:
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._streams: dict[str, tuple[asyncio.Queue[list[Any] | None], _Room]] = {}
+        self._streams: dict[str, tuple[asyncio.Queue[tuple[list[Any], int] | None], _Room]] = {}
 
     def start(self, family: str, read: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
         async def run() -> None:
@@ -106,16 +106,19 @@ class Reads:
         self,
         family: str,
         read: Callable[[OnRecords], Awaitable[ParseResult[Any]]],
+        weight: Callable[[Any], int] | None = None,
     ) -> None:
         """A family read page by page and handed over as it is read: `parts(family)` yields
-        the pages' records. When STREAM_RECORDS records wait, the read waits."""
-        queue: asyncio.Queue[list[Any] | None] = asyncio.Queue()
+        the pages' records. When records of STREAM_RECORDS weight wait (one each, unless
+        `weight` says otherwise), the read waits."""
+        queue: asyncio.Queue[tuple[list[Any], int] | None] = asyncio.Queue()
         room = _Room(STREAM_RECORDS)
         self._streams[family] = (queue, room)
 
         async def hand_over(records: list[Any]) -> None:
-            await room.enter(len(records))
-            queue.put_nowait(records)
+            size = len(records) if weight is None else sum(map(weight, records))
+            await room.enter(size)
+            queue.put_nowait((records, size))
 
         async def read_and_end() -> ParseResult[Any]:
             try:
@@ -133,14 +136,15 @@ class Reads:
             return
         queue, room = self._streams[family]
         while (page := await queue.get()) is not None:
-            records = list(page)
+            records, size = list(page[0]), page[1]
             ended = False
             while not queue.empty() and not ended:
                 if (page := queue.get_nowait()) is None:
                     ended = True
                 else:
-                    records.extend(page)
-            await room.leave(len(records))
+                    records.extend(page[0])
+                    size += page[1]
+            await room.leave(size)
             yield records
             if ended:
                 return
@@ -321,7 +325,11 @@ def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None
         reads.stream(
             "scim_users", lambda hand_over: _after_probe(reads, lambda: scim.users(hand_over))
         )
-        reads.start("scim_groups", lambda: _after_probe(reads, scim.groups))
+        reads.stream(
+            "scim_groups",
+            lambda hand_over: _after_probe(reads, lambda: scim.groups(hand_over)),
+            weight=lambda group: 1 + len(group.member_ids),
+        )
 
 
 async def _probe(scim: ScimExtractor) -> ParseResult[Any]:
@@ -467,9 +475,9 @@ async def _write_families(
                 rows = map_scim_users(org_id, scim_users, members.emails)
                 await writer.write("scim_users", rows)
         # Group memberships start at SCIM user nodes: after the last page of users.
-        scim_groups = await reads.take("scim_groups")
-        async with turn:
-            await writer.write("scim_groups", map_scim_groups(org_id, scim_groups))
+        async for groups in reads.parts("scim_groups"):
+            async with turn:
+                await writer.write("scim_groups", map_scim_groups(org_id, groups))
 
     async def workspace_members() -> None:
         progress("loading workspace members")

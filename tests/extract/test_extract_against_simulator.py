@@ -368,3 +368,24 @@ async def test_a_malformed_page_stops_a_handed_over_walk(serve: Any) -> None:
             await admin.api_keys(hand_over)
     assert caught.value.family == "api_keys"
     assert 0 < len(handed) < len(handle.sim.org.api_keys)  # what was read went on; no more
+
+
+@pytest.mark.parametrize("page_size", [1, 7, 1000])
+async def test_scim_groups_handed_over_page_by_page(serve: Any, page_size: int) -> None:
+    handle = serve(seed=18, **ROOMY)
+    creds = credentials(handle)
+    assert creds.scim is not None
+    pages: list[list[tuple[str, tuple[str, ...]]]] = []
+
+    async def hand_over(records: list[Any]) -> None:
+        pages.append([(g.id, tuple(g.member_ids)) for g in records])
+
+    async with ScimExtractor(creds.scim, config(handle, page_size)) as scim:
+        streamed = await scim.groups(hand_over)
+        listed = await scim.groups()
+    handed = [group for page in pages for group in page]
+    assert sorted(handed) == sorted((g.id, tuple(g.member_ids)) for g in listed.records)
+    assert len(handed) == len(handle.sim.org.scim_groups)  # each once, none missing
+    assert max(len(page) for page in pages) <= page_size
+    assert streamed.records == [] and streamed.count() == listed.count()
+    assert set(streamed.issues) == set(listed.issues)

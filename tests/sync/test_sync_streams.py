@@ -58,3 +58,17 @@ async def test_a_failed_read_ends_the_stream_with_what_it_read() -> None:
     await reads.settle()
     assert len(taken) == 30
     assert "keys" in reads.failed and "keys" not in reads.results
+
+
+async def test_records_can_weigh_more_than_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SCIM groups weigh their members: a few large groups fill the room."""
+    monkeypatch.setattr(pipeline, "STREAM_RECORDS", 3_000)
+    reads = Reads()
+    reads.stream("groups", read_pages(pages=40, size=10), weight=lambda _: 100)
+    _, room = reads._streams["groups"]
+    waiting: list[int] = []
+    async for records in reads.parts("groups"):
+        waiting.append(room.used + 100 * len(records))
+        await asyncio.sleep(0.01)
+    await reads.settle()
+    assert max(waiting) <= 3_000 + 1_000  # 10 records of 100 per page
