@@ -411,12 +411,14 @@ class AdminExtractor:
                 family, endpoint, query, oauth=paging.oauth, priority=priority
             )
             page: Page = paging.read(body, family, endpoint)
+            cursor = page.next_cursor
             if hand_over is None:
                 collected.add(page, defaults)
             else:
                 collected.follow(page)
-                await hand_over(parse_records(model, page.items, family, defaults))
-            cursor = page.next_cursor
+                part = parse_records(model, page.items, family, defaults)
+                del body, _, page  # the raw page is not kept while the records wait
+                await hand_over(part)
             if cursor is not None:
                 continue
             if hand_over is not None:

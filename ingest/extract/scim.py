@@ -181,7 +181,9 @@ class ScimExtractor:
         hand_over = HandOver(SCIM_USERS, on_records)
 
         async def on_page(resources: list[Any]) -> None:
-            await hand_over(read_scim_users(resources, SCIM_USERS))
+            part = read_scim_users(resources, SCIM_USERS)
+            resources.clear()  # the raw page is not kept while the records wait
+            await hand_over(part)
 
         _, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users", on_page)
         return _with_notes(hand_over.result(), notes)
@@ -195,7 +197,9 @@ class ScimExtractor:
         hand_over = HandOver(SCIM_GROUPS, on_records)
 
         async def on_page(resources: list[Any]) -> None:
-            await hand_over(read_scim_groups(resources, SCIM_GROUPS))
+            part = read_scim_groups(resources, SCIM_GROUPS)
+            resources.clear()  # the raw page is not kept while the records wait
+            await hand_over(part)
 
         _, notes = await self._walk(SCIM_GROUPS, ScimGroupModel, "/Groups", on_page)
         return _with_notes(hand_over.result(), notes)
@@ -234,6 +238,7 @@ class ScimExtractor:
 
         With `on_page`, each page's resources (less the row repeated from the page before)
         go to it as they arrive and only their ids are kept: the resources returned are None.
+        The list handed to `on_page` is not used after it; it may clear it.
         """
         merged: dict[str, Any] = {}
         for attempt in range(1, MAX_PASSES + 1):
@@ -299,9 +304,11 @@ class ScimExtractor:
                     rid = Record.record_id(_as_map(resource))
                     key = rid if rid is not None else f"\0unkeyed-{asked + index}"
                     by_id[key] = resource if on_page is None else None
-                if on_page is not None:
-                    await on_page(resources[1:] if held else resources)
                 anchor = Record.record_id(_as_map(resources[-1]))
+                if on_page is not None:
+                    handed = resources[1:] if held else resources
+                    del page, resources  # on_page may clear what it was handed
+                    await on_page(handed)
                 if start > total:
                     break
         finally:
