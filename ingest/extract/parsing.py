@@ -53,11 +53,12 @@ class HandOver(Generic[R]):
         self.family = family
         self._on_records = on_records
         self._issues: dict[RecordIssue, None] = {}
-        self._ids: set[str] = set()
+        # Hashes, not the ids: the id strings would outlive their records (~100 bytes each).
+        self._ids: set[int] = set()
 
     async def __call__(self, part: ParseResult[R]) -> None:
         self._issues.update(dict.fromkeys(part.issues))
-        self._ids.update(record.key for record in part.records)
+        self._ids.update(hash(record.key) for record in part.records)
         await self._on_records(part.records)
 
     def result(self) -> ParseResult[R]:
