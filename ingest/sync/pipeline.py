@@ -5,6 +5,10 @@ are read and their nodes written (the rate limits make extraction the slow part,
 fills while pages are still arriving). Writes go through one thread: the nodes every
 relationship needs first, then the other families in the order their reads complete.
 
+Memory follows the batch, not the organization: users, API keys, workspace members and SCIM
+users and groups are streamed (a few pages wait at most, and the read waits when they do),
+and what stays for the whole run is compact (`Members`, the loader's snapshots).
+
 Nothing is deleted unless the families it belongs to were read completely in this run; a run
 that fails part-way has written what it read and deletes nothing.
 """
@@ -288,8 +292,8 @@ async def _scim_extractor(
 
 def _start_reads(reads: Reads, admin: AdminExtractor, scim: ScimExtractor | None) -> None:
     """Everything at once. The many per-workspace and per-account listings queue behind the
-    page-by-page listings for the rate limit (users first: every write after the organization
-    node needs them), and take the tokens those leave while they wait for their answers."""
+    page-by-page listings for the rate limit (users first: every write after theirs needs
+    them), and take the tokens those leave while they wait for their answers."""
     reads.stream("users", admin.users)
     reads.start("workspaces", admin.workspaces)
     reads.stream("api_keys", admin.api_keys)
