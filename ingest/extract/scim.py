@@ -175,33 +175,34 @@ class ScimExtractor:
         """Every SCIM user. With `on_records`, each page's users are handed over as the page
         is read and not kept (a repeated user is handed over again); the result then holds
         the issues and, in `streamed`, how many distinct users were read."""
-        if on_records is None:
-            resources, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users")
-            return _with_notes(read_scim_users(resources, SCIM_USERS), notes)
-        hand_over = HandOver(SCIM_USERS, on_records)
-
-        async def on_page(resources: list[Any]) -> None:
-            part = read_scim_users(resources, SCIM_USERS)
-            resources.clear()  # the raw page is not kept while the records wait
-            await hand_over(part)
-
-        _, notes = await self._walk(SCIM_USERS, ScimUserModel, "/Users", on_page)
-        return _with_notes(hand_over.result(), notes)
+        return await self._list(SCIM_USERS, ScimUserModel, "/Users", read_scim_users, on_records)
 
     async def groups(self, on_records: OnGroups | None = None) -> ParseResult[ScimGroup]:
         """Groups with their members (no excludedAttributes=members: members are needed);
         `on_records` as for `users`."""
+        return await self._list(
+            SCIM_GROUPS, ScimGroupModel, "/Groups", read_scim_groups, on_records
+        )
+
+    async def _list(
+        self,
+        family: str,
+        model: Any,
+        endpoint: str,
+        read: Callable[[list[Any], str], ParseResult[Any]],
+        on_records: Callable[[list[Any]], Awaitable[None]] | None,
+    ) -> ParseResult[Any]:
         if on_records is None:
-            resources, notes = await self._walk(SCIM_GROUPS, ScimGroupModel, "/Groups")
-            return _with_notes(read_scim_groups(resources, SCIM_GROUPS), notes)
-        hand_over = HandOver(SCIM_GROUPS, on_records)
+            resources, notes = await self._walk(family, model, endpoint)
+            return _with_notes(read(resources, family), notes)
+        hand_over = HandOver(family, on_records)
 
         async def on_page(resources: list[Any]) -> None:
-            part = read_scim_groups(resources, SCIM_GROUPS)
+            part = read(resources, family)
             resources.clear()  # the raw page is not kept while the records wait
             await hand_over(part)
 
-        _, notes = await self._walk(SCIM_GROUPS, ScimGroupModel, "/Groups", on_page)
+        _, notes = await self._walk(family, model, endpoint, on_page)
         return _with_notes(hand_over.result(), notes)
 
     async def extract_all(self) -> ScimSnapshot:
