@@ -1,0 +1,147 @@
+"""The mappers are pure: records in, rows out, no I/O. Each test reads like one rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ingest.extract.models import ApiKey, ScimGroup, ScimUser, User, Workspace, WorkspaceMember
+from ingest.mapping import admin as m
+from ingest.mapping.members import Members
+from ingest.mapping.organization import infer_main_domains
+from ingest.mapping.rows import GraphRows
+from ingest.mapping.scim import map_scim_groups, map_scim_users
+
+ORG = "org-1"
+
+
+def user(uid: str, email: str | None, role: str | None = "user") -> User:
+    return User.model_validate({"id": uid, "email": email, "role": role})
+
+
+def workspace(wid: str, *, archived: bool = False, default: bool = False) -> Workspace:
+    archived_at = "2026-01-01T00:00:00Z" if archived else None
+    return Workspace.model_validate({"id": wid, "archived_at": archived_at, "is_default": default})
+
+
+def rels(rows: GraphRows, rel_type: str) -> list[dict[str, Any]]:
+    return [row for rel, found in rows.iter_rels() if rel.type == rel_type for row in found]
+
+
+def pairs(rows: GraphRows, rel_type: str) -> set[tuple[str, str]]:
+    return {(row["start"], row["end"]) for row in rels(rows, rel_type)}
+
+
+def test_members_keep_roles_emails_and_domains_and_count_a_repeated_user_once() -> None:
+    members = Members()
+    members.add([user("u1", "Ann@Acme.example", "admin"), user("u2", "bo@acme.example")])
+    members.add([user("u1", "Ann@Acme.example", "admin"), user("u3", "cy@gmail.example")])
+    assert members.roles == {"u1": "admin", "u2": "user", "u3": "user"}
+    assert members.domains == Counter({"acme.example": 2, "gmail.example": 1})
+    assert members.emails.exact["Ann@Acme.example"] == "u1"
+    assert members.emails.folded["ann@acme.example"] == "u1"
+    assert members.organization_roles() == {"admin", "user"}
+
+
+def test_main_domains_are_those_a_sizeable_share_uses_and_always_the_top_one() -> None:
+    counts = Counter({"acme.example": 90, "acme-labs.example": 8, "gmail.example": 2})
+    assert infer_main_domains(counts) == ["acme-labs.example", "acme.example"]
+    assert infer_main_domains(Counter({"solo.example": 1}), minimum_share=0.9) == ["solo.example"]
+    assert infer_main_domains(Counter()) == []
+
+
+def test_inherited_access_covers_live_workspaces_for_admins_and_billing_only() -> None:
+    roles = {"admin-1": "admin", "bill-1": "billing", "dev-1": "developer"}
+    live, archived = workspace("ws-live"), workspace("ws-old", archived=True)
+    inherited = m.InheritedAccess(roles, [live, archived])
+    assert dict(inherited.items()) == {
+        ("admin-1", "ws-live"): ("workspace_admin", True),
+        ("bill-1", "ws-live"): ("workspace_billing", True),
+    }
+    assert ("admin-1", "ws-live") in inherited
+    assert ("admin-1", "ws-old") not in inherited and ("dev-1", "ws-live") not in inherited
+
+
+def test_explicit_access_leaves_out_what_inheritance_already_grants() -> None:
+    inherited = m.InheritedAccess({"admin-1": "admin"}, [workspace("ws-1")])
+    listed = [
+        WorkspaceMember(workspace_id="ws-1", user_id="admin-1", workspace_role="workspace_user"),
+        WorkspaceMember(workspace_id="ws-1", user_id="dev-1", workspace_role="workspace_developer"),
+    ]
+    assert m.explicit_access(listed, inherited) == {
+        ("dev-1", "ws-1"): ("workspace_developer", False)
+    }
+
+
+def test_workspace_access_maps_to_member_of_admin_of_and_the_scoped_role() -> None:
+    memberships, grants = m.map_access(
+        {("u1", "ws-1"): ("workspace_admin", True), ("u2", "ws-1"): ("workspace_user", False)}
+    )
+    assert rels(memberships, "MEMBER_OF") == [
+        {"start": "u1", "end": "ws-1", "workspace_role": "workspace_admin", "inherited": True},
+        {"start": "u2", "end": "ws-1", "workspace_role": "workspace_user", "inherited": False},
+    ]
+    assert rels(memberships, "ADMIN_OF") == [{"start": "u1", "end": "ws-1", "inherited": True}]
+    assert rels(grants, "HAS_ROLE") == [
+        {"start": "u1", "end": "ws-1/workspace_admin", "source": "organization"},
+        {"start": "u2", "end": "ws-1/workspace_user", "source": "workspace"},
+    ]
+
+
+def test_organization_role_grants_and_user_resources() -> None:
+    grants = m.map_user_role_grants(ORG, [("u1", "admin"), ("u2", None)])
+    assert rels(grants, "HAS_ROLE") == [
+        {"start": "u1", "end": f"{ORG}/organization/admin", "source": "organization"}
+    ]
+    assert pairs(m.map_user_resources(ORG, ["u1", "u2"]), "RESOURCE") == {
+        (ORG, "u1"),
+        (ORG, "u2"),
+    }
+
+
+def key(kid: str, owner: dict[str, str] | None, workspace_id: str | None = None) -> ApiKey:
+    return ApiKey.model_validate({"id": kid, "created_by": owner, "workspace_id": workspace_id})
+
+
+def test_api_keys_sit_in_their_workspace_the_default_one_for_legacy_keys() -> None:
+    workspaces = [workspace("ws-default", default=True), workspace("ws-2")]
+    keys = [key("k1", None, "ws-2"), key("k2", None)]
+    rows = m.map_api_keys(ORG, keys, workspaces, service_accounts_read=True)
+    assert pairs(rows, "CONTAINS") == {("ws-2", "k1"), ("ws-default", "k2")}
+
+
+def test_key_owners_become_edges_and_service_account_stubs_once_across_pages() -> None:
+    by_user = {"type": "user", "id": "u1"}
+    by_sa = {"type": "service_account", "id": "sa-1"}
+    stubs: set[str] = set()
+    first = m.map_api_keys(
+        ORG, [key("k1", by_user), key("k2", by_sa)], [], service_accounts_read=False, stubs=stubs
+    )
+    second = m.map_api_keys(ORG, [key("k3", by_sa)], [], service_accounts_read=False, stubs=stubs)
+    assert pairs(first, "OWNED_BY") == {("k1", "u1"), ("k2", "sa-1")}
+    assert pairs(first, "OWNS") == {("u1", "k1")}
+    stub_rows = [row for node, rows in first.iter_nodes() for row in rows if row.get("is_stub")]
+    assert stub_rows == [{"id": "sa-1", "is_stub": True}]
+    assert not any(row.get("is_stub") for _, rows in second.iter_nodes() for row in rows)
+    assert pairs(second, "OWNED_BY") == {("k3", "sa-1")}
+
+
+def test_scim_users_join_members_by_email_exactly_else_case_insensitively() -> None:
+    members = Members()
+    members.add([user("u1", "ann@acme.example"), user("u2", "Bo@Acme.example")])
+    scim = [
+        ScimUser(id="s1", primary_email="ann@acme.example"),
+        ScimUser(id="s2", primary_email="bo@acme.example"),
+        ScimUser(id="s3", primary_email="nobody@acme.example"),
+    ]
+    joined = rels(map_scim_users(ORG, scim, members.emails), "PROVISIONED_AS")
+    assert joined == [
+        {"start": f"{ORG}/s1", "end": "u1", "match": "exact"},
+        {"start": f"{ORG}/s2", "end": "u2", "match": "case_insensitive"},
+    ]
+
+
+def test_scim_group_members_are_users_not_nested_groups() -> None:
+    group = ScimGroup(id="g1", member_ids=["s1", "g2"], nested_group_ids=["g2"])
+    rows = map_scim_groups(ORG, [group])
+    assert pairs(rows, "MEMBER_OF") == {(f"{ORG}/s1", f"{ORG}/g1")}
