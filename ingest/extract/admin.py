@@ -45,7 +45,13 @@ from ingest.extract.pagination import (
     read_id_cursor_page,
     read_page_token_page,
 )
-from ingest.extract.parsing import HandOver, ParseResult, RecordIssue, parse_records
+from ingest.extract.parsing import (
+    HandOver,
+    OnRecords,
+    ParseResult,
+    RecordIssue,
+    parse_records,
+)
 from ingest.extract.transport import (
     CHAIN,
     FAN_OUT,
@@ -56,8 +62,6 @@ from ingest.extract.transport import (
 )
 
 R = TypeVar("R", bound=Record)
-# Where a streamed family's records go, page by page (see `parsing.HandOver`).
-OnRecords = Callable[[list[Any]], Awaitable[None]]
 
 ANTHROPIC_VERSION = "2023-06-01"
 ORG_HEADER = "anthropic-organization-id"

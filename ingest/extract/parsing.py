@@ -44,12 +44,16 @@ class ParseResult(Generic[R]):
         self.issues.extend(other.issues)
 
 
+# Where a streamed family's records go, page by page, as they are read.
+OnRecords = Callable[[list[Any]], Awaitable[None]]
+
+
 class HandOver(Generic[R]):
     """A family read page by page whose records go to `on_records` as each page is read, and
     are not kept: only their ids (for the distinct count) and issues stay here. A record
     that appears on two pages is handed over twice."""
 
-    def __init__(self, family: str, on_records: Callable[[list[R]], Awaitable[None]]) -> None:
+    def __init__(self, family: str, on_records: OnRecords) -> None:
         self.family = family
         self._on_records = on_records
         self._issues: dict[RecordIssue, None] = {}

@@ -38,7 +38,7 @@ from ingest.extract.errors import (
 )
 from ingest.extract.http_errors import api_error, network_error
 from ingest.extract.models import Record, ScimGroup, ScimUser
-from ingest.extract.parsing import HandOver, ParseResult, RecordIssue
+from ingest.extract.parsing import HandOver, OnRecords, ParseResult, RecordIssue
 from ingest.extract.scim_records import (
     ScimGroupModel,
     ScimUserModel,
@@ -50,10 +50,8 @@ from ingest.extract.transport import EngineStats, ResilientTransport, json_body
 SCIM_USERS = "scim_users"
 SCIM_GROUPS = "scim_groups"
 UNAVAILABLE_STATUSES = (401, 403, 404)
-# A page's raw resources, as the walk reads them; the records read from a page.
+# Where a walk hands a page's raw resources, as it reads them.
 OnPage = Callable[[list[Any]], Awaitable[None]]
-OnRecords = Callable[[list[ScimUser]], Awaitable[None]]
-OnGroups = Callable[[list[ScimGroup]], Awaitable[None]]
 
 MAX_PASSES = 3  # walks of a listing that keeps moving under the cursor
 
@@ -177,7 +175,7 @@ class ScimExtractor:
         the issues and, in `streamed`, how many distinct users were read."""
         return await self._list(SCIM_USERS, ScimUserModel, "/Users", read_scim_users, on_records)
 
-    async def groups(self, on_records: OnGroups | None = None) -> ParseResult[ScimGroup]:
+    async def groups(self, on_records: OnRecords | None = None) -> ParseResult[ScimGroup]:
         """Groups with their members (no excludedAttributes=members: members are needed);
         `on_records` as for `users`."""
         return await self._list(
@@ -190,7 +188,7 @@ class ScimExtractor:
         model: Any,
         endpoint: str,
         read: Callable[[list[Any], str], ParseResult[Any]],
-        on_records: Callable[[list[Any]], Awaitable[None]] | None,
+        on_records: OnRecords | None,
     ) -> ParseResult[Any]:
         if on_records is None:
             resources, notes = await self._walk(family, model, endpoint)

@@ -39,7 +39,7 @@ from ingest.extract import (
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
-from ingest.extract.parsing import ParseResult, RecordIssue
+from ingest.extract.parsing import OnRecords, ParseResult, RecordIssue
 from ingest.load import GraphLoader, SyncContext
 from ingest.load.rows import batched
 from ingest.mapping import admin as m
@@ -56,7 +56,6 @@ from ingest.sync.families import SOURCES, complete_families
 from ingest.sync.report import FamilyReport, SyncReport
 
 Progress = Callable[[str], None]
-OnRecords = Callable[[list[Any]], Awaitable[None]]
 
 # Records of a streamed family read ahead of its writing, at most (Reads.stream): 50 pages
 # of SCIM users, 5 pages of API keys.
