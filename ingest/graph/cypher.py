@@ -87,10 +87,10 @@ def node_merge(node: NodeType) -> str:
 
 
 def rel_merge(rel: RelType) -> str:
-    """Parameters: $rows (maps {start, end, every declared property}), $now, $sync_id. Rows whose
+    """Parameters: $rows (maps {start, end, every declared property}), $now. Rows whose
     endpoints do not exist write nothing; the statement returns how many were written."""
-    sets = [f"r.{quote(p)} = row.{quote(p)}" for p in (*rel.property_names, CONTENT_HASH)]
-    sets += [f"r.{LASTUPDATED} = $now", f"r.{SYNC_ID} = $sync_id"]
+    sets = [f"r.{quote(p)} = row.{quote(p)}" for p in rel.property_names]
+    sets.append(f"r.{LASTUPDATED} = $now")
     return _rows_and_endpoints(rel) + (
         f"MERGE (a)-[r:{quote(rel.type)}]->(b)\n"
         f"ON CREATE SET r.{FIRSTSEEN} = $now\n"
@@ -102,8 +102,8 @@ def rel_merge(rel: RelType) -> str:
 def rel_create(rel: RelType) -> str:
     """Like rel_merge, for relationships known not to exist yet: no existence check, which
     makes a first load markedly faster. Rows whose endpoints do not exist write nothing."""
-    props = [f"{quote(p)}: row.{quote(p)}" for p in (*rel.property_names, CONTENT_HASH)]
-    props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now", f"{SYNC_ID}: $sync_id"]
+    props = [f"{quote(p)}: row.{quote(p)}" for p in rel.property_names]
+    props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now"]
     return _rows_and_endpoints(rel) + (
         f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\nRETURN count(r) AS written"
     )
@@ -125,26 +125,26 @@ def node_snapshot(node: NodeType) -> str:
         f"MATCH (n:{quote(node.label)}) WHERE n.{TENANT_ID} = $tenant_id\n"
         f"WITH collect(n.{quote(node.key)}) AS keys, "
         f"collect(coalesce(n.{CONTENT_HASH}, 0)) AS hashes, collect(id(n)) AS ids\n"
-        + _chunks("keys")
+        + _chunks("keys", "hashes", "ids")
     )
 
 
 def rel_snapshot(rel: RelType) -> str:
     """Parameters: $tenant_id, $chunk. The tenant's relationships of the type (a relationship
     belongs to its start node's tenant) as chunks of parallel lists: start keys, end keys,
-    hashes, ids."""
+    the declared properties' values (when the type declares any), ids."""
+    values = ", ".join(f"r.{quote(p)}" for p in rel.property_names)
+    contents = f"collect([{values}]) AS contents, " if values else ""
     return (
         f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(b:{quote(rel.end.label)})\n"
         f"WHERE a.{TENANT_ID} = $tenant_id\n"
         f"WITH collect(a.{quote(rel.start.key)}) AS starts, "
-        f"collect(b.{quote(rel.end.key)}) AS ends, "
-        f"collect(coalesce(r.{CONTENT_HASH}, 0)) AS hashes, collect(id(r)) AS ids\n"
-        + _chunks("starts", "ends")
+        f"collect(b.{quote(rel.end.key)}) AS ends, {contents}collect(id(r)) AS ids\n"
+        + _chunks("starts", "ends", *(["contents"] if values else []), "ids")
     )
 
 
-def _chunks(*keys: str) -> str:
-    names = (*keys, "hashes", "ids")
+def _chunks(*names: str) -> str:
     return "UNWIND range(0, size(ids) - 1, $chunk) AS i\nRETURN " + ", ".join(
         f"{name}[i..i + $chunk] AS {name}" for name in names
     )

@@ -76,15 +76,12 @@ NODE_SYSTEM_PROPS: tuple[Prop, ...] = (
         "whose source record did not change.",
     ),
 )
+# Relationships carry no sync id or content hash: they are most of a large graph, each extra
+# property slows their first write by about a tenth (docs/performance.md, "Sync"), and a
+# snapshot compares their declared properties themselves.
 REL_SYSTEM_PROPS: tuple[Prop, ...] = (
     Prop(FIRSTSEEN, "int", "Epoch milliseconds of the sync that created this relationship."),
     Prop(LASTUPDATED, "int", "Epoch milliseconds of the last sync that changed it."),
-    Prop(SYNC_ID, "string", "Id of the last sync that changed this relationship."),
-    Prop(
-        CONTENT_HASH,
-        "int",
-        "Hash of the declared properties as last written: unchanged relationships are skipped.",
-    ),
 )
 RESERVED_NAMES: frozenset[str] = frozenset(
     {KEY, "start", "end"} | {p.name for p in NODE_SYSTEM_PROPS + REL_SYSTEM_PROPS}

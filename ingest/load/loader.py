@@ -26,7 +26,7 @@ from ingest.graph.schema import GraphModel, NodeType, RelType
 from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
 from ingest.load.rows import Hashed, batched, check_node_rows, check_rel_rows, completed
-from ingest.load.snapshot import Snapshot, Verdict, content_hash
+from ingest.load.snapshot import Snapshot, Verdict, content_hash, values_hash
 
 # Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").
 DEFAULT_BATCH_SIZE = 5_000
@@ -92,7 +92,9 @@ class GraphLoader:
         rounds = lanes.node_rounds(
             pending, lambda item: item[1][node.key], self._lanes_for(pending)
         )
-        return self._write_rounds(self._node_queries[node], node.property_names, rounds, ctx)
+        return self._write_rounds(
+            self._node_queries[node], node.property_names, rounds, ctx, stamped=True
+        )
 
     def load_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
@@ -141,11 +143,13 @@ class GraphLoader:
             notifications_disabled_classifications=["DEPRECATION"],
         ) as session:
             chunks = session.run(query, {"tenant_id": ctx.tenant_id, "chunk": SNAPSHOT_CHUNK})
-            return Snapshot(_elements(chunks, isinstance(element, NodeType)))
+            if isinstance(element, NodeType):
+                return Snapshot(_node_elements(chunks))
+            return Snapshot(_rel_elements(chunks, bool(element.property_names)))
 
     def _write_rels(self, rel: RelType, query: str, items: list[Hashed], ctx: SyncContext) -> int:
         rounds = lanes.rel_rounds(items, _ends, self._lanes_for(items))
-        return self._write_rounds(query, rel.property_names, rounds, ctx)
+        return self._write_rounds(query, rel.property_names, rounds, ctx, stamped=False)
 
     def _lanes_for(self, items: list[Hashed]) -> int:
         """One lane for what fits one batch: splitting it would only add transactions."""
@@ -157,11 +161,13 @@ class GraphLoader:
         names: tuple[str, ...],
         rounds: list[lanes.Round[Hashed]],
         ctx: SyncContext,
+        *,
+        stamped: bool,
     ) -> int:
         def write(group: list[Hashed]) -> int:
             written = 0
             for batch in batched(group, self.batch_size):
-                records = self._write(query, _params(completed(names, batch), ctx))
+                records = self._write(query, _params(completed(names, batch, stamped=stamped), ctx))
                 written += records[0]["written"]
             return written
 
@@ -228,11 +234,21 @@ class GraphLoader:
         return rel_type
 
 
-def _elements(chunks: Iterable[Any], nodes: bool) -> Iterator[tuple[Any, int, int]]:
-    """(key, content hash, internal id) of every element in the snapshot's chunks."""
+def _node_elements(chunks: Iterable[Any]) -> Iterator[tuple[Any, int, int]]:
+    """(key, content hash, internal id) of every node in the snapshot's chunks."""
     for chunk in chunks:
-        keys = chunk["keys"] if nodes else zip(chunk["starts"], chunk["ends"], strict=True)
-        yield from zip(keys, chunk["hashes"], chunk["ids"], strict=True)
+        yield from zip(chunk["keys"], chunk["hashes"], chunk["ids"], strict=True)
+
+
+def _rel_elements(chunks: Iterable[Any], with_contents: bool) -> Iterator[tuple[Any, int, int]]:
+    """((start, end), content hash, internal id) of every relationship in the snapshot's
+    chunks, the hash computed from the declared properties as they are in the graph."""
+    for chunk in chunks:
+        ends = zip(chunk["starts"], chunk["ends"], strict=True)
+        ids = chunk["ids"]
+        contents = chunk["contents"] if with_contents else [()] * len(ids)
+        hashes = map(values_hash, contents)
+        yield from zip(ends, hashes, ids, strict=True)
 
 
 def _ends(item: Hashed) -> tuple[Any, Any]:

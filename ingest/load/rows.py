@@ -55,15 +55,16 @@ def check_rel_rows(rel: RelType, rows: Iterable[Mapping[str, Any]]) -> list[Mapp
     )
 
 
-def completed(names: Iterable[str], items: Iterable[Hashed]) -> list[Row]:
-    """Checked rows, with their content hashes, as sent: every declared property present
-    (None when absent) and the hash the next sync compares with."""
+def completed(names: Iterable[str], items: Iterable[Hashed], *, stamped: bool) -> list[Row]:
+    """Checked rows as sent: every declared property present (None when absent) and, when
+    `stamped`, the content hash the next sync compares with."""
     template = dict.fromkeys(names)
     shaped = []
     for chash, row in items:
         full = template.copy()
         full.update(row)
-        full[CONTENT_HASH] = chash
+        if stamped:
+            full[CONTENT_HASH] = chash
         shaped.append(full)
     return shaped
 

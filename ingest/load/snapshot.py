@@ -31,9 +31,15 @@ class Verdict(Enum):
 
 def content_hash(names: Sequence[str], row: Mapping[str, Any], salt: str = "") -> int:
     """A stable 64-bit hash of the declared properties' values (None when absent)."""
-    if not names:  # most relationship types: computed once
+    return values_hash(tuple(map(row.get, names)), salt)
+
+
+def values_hash(values: Sequence[Any], salt: str = "") -> int:
+    """content_hash of properties given as values in declaration order (a snapshot's, read
+    back from the graph)."""
+    if not values:  # most relationship types: computed once
         return _salt_hash(salt)
-    return _hash(repr((salt, *map(row.get, names))))
+    return _hash(repr((salt, *values)))
 
 
 @lru_cache(maxsize=64)

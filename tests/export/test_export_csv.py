@@ -62,7 +62,8 @@ def test_headers_use_id_spaces_and_typed_columns(exported: ExportResult) -> None
     assert "throttled_seconds:double" in headers["nodes_SyncRun.csv"]
     grants = headers["rels_AnthropicUser_HAS_ROLE_AnthropicRole.csv"]
     assert grants[:3] == [":START_ID(AnthropicUser)", ":END_ID(AnthropicRole)", ":TYPE"]
-    assert {"source:string", "firstseen:long", "lastupdated:long", "sync_id:string"} <= set(grants)
+    assert {"source:string", "firstseen:long", "lastupdated:long"} <= set(grants)
+    assert "sync_id:string" not in grants
 
 
 def test_bi_tools_can_join_relationships_to_nodes(exported: ExportResult) -> None:

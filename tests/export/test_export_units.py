@@ -41,7 +41,8 @@ def test_graphml_keys_follow_the_declaration() -> None:
     assert keys[("node", "is_default")] == "boolean"
     assert keys[("node", "api_calls")] == "long"
     assert keys[("node", "duration_seconds")] == "double"
-    assert keys[("edge", "sync_id")] == "string"
+    assert keys[("edge", "lastupdated")] == "long"
+    assert ("edge", "sync_id") not in keys
 
 
 def test_a_property_declared_with_two_types_cannot_be_one_graphml_key() -> None:
@@ -83,8 +84,6 @@ def test_csv_headers() -> None:
         "inherited:boolean",
         "firstseen:long",
         "lastupdated:long",
-        "sync_id:string",
-        "content_hash:long",
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.load.snapshot import Snapshot, Verdict, content_hash
+from ingest.load.snapshot import Snapshot, Verdict, content_hash, values_hash
 
 NAMES = ("email", "role")
 
@@ -43,3 +43,11 @@ def test_the_content_hash_is_stable_and_sees_every_declared_value() -> None:
     # A fixed value: the hash is written to the graph and compared by later processes.
     assert content_hash(("x",), {"x": 1}) == -1323879590935965528
     assert -(2**63) <= content_hash(NAMES, row) < 2**63
+
+
+def test_a_hash_of_values_read_back_equals_the_hash_of_the_row_written() -> None:
+    row = {"role": "workspace_admin", "inherited": True, "tags": ["a", "b"], "n": None}
+    names = ("role", "inherited", "tags", "n")
+    assert values_hash(["workspace_admin", True, ["a", "b"], None]) == content_hash(names, row)
+    assert values_hash([]) == content_hash((), {})
+    assert values_hash(["workspace_admin", False, ["a", "b"], None]) != content_hash(names, row)
