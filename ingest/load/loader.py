@@ -34,6 +34,11 @@ DEFAULT_BATCH_SIZE = 5_000
 # (ingest/load/lanes.py). Measured in docs/performance.md, "Sync" (13.7k -> 21.6k rels/s).
 DEFAULT_LANES = 2
 CLEANUP_BATCH_ROWS = 5_000
+# A query and its parameters, ready to run.
+Statement = tuple[str, dict[str, Any]]
+# Rounds of lanes of statements: a round's lanes run side by side, rounds one after another.
+Prepared = list[list[list[Statement]]]
+
 # Elements per record of a snapshot read (≈200 bytes each while in the client).
 SNAPSHOT_CHUNK = 20_000
 
@@ -78,6 +83,22 @@ class GraphLoader:
 
         Every row is validated before anything is written. A write that fails part-way leaves
         some batches written: treat the family as incomplete (no cleanup) when this raises."""
+        return self.execute(self.prepare_nodes(node_type, rows, ctx))
+
+    def load_rels(
+        self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
+    ) -> int:
+        """Write relationships between existing nodes, rows {"start": key, "end": key, **props}:
+        CREATE the new ones, MERGE the changed ones, skip the unchanged ones. Returns how many
+        were written (rows whose endpoints do not exist write nothing)."""
+        return self.execute(self.prepare_rels(rel_type, rows, ctx))
+
+    def prepare_nodes(
+        self, node_type: NodeType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
+    ) -> Prepared:
+        """load_nodes without the writing: the statements to `execute`, in order. Prepared
+        writes must be executed in the order they were prepared (the snapshot already counts
+        them as written)."""
         node = self._declared_node(node_type)
         checked = check_node_rows(node, rows)
         salt = _salt(node, ctx)
@@ -92,16 +113,13 @@ class GraphLoader:
         rounds = lanes.node_rounds(
             pending, lambda item: item[1][node.key], self._lanes_for(pending)
         )
-        return self._write_rounds(
-            self._node_queries[node], node.property_names, rounds, ctx, stamped=True
-        )
+        query = self._node_queries[node]
+        return self._statements(query, node.property_names, rounds, ctx, stamped=True)
 
-    def load_rels(
+    def prepare_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
-    ) -> int:
-        """Write relationships between existing nodes, rows {"start": key, "end": key, **props}:
-        CREATE the new ones, MERGE the changed ones, skip the unchanged ones. Returns how many
-        were written (rows whose endpoints do not exist write nothing)."""
+    ) -> Prepared:
+        """load_rels without the writing (see prepare_nodes)."""
         rel = self._declared_rel(rel_type)
         checked = check_rel_rows(rel, rows)
         snapshot = self._snapshot(rel, ctx)
@@ -115,8 +133,28 @@ class GraphLoader:
                 new.append((chash, row))
             elif verdict is not Verdict.UNCHANGED:
                 merged.append((chash, row))
-        written = self._write_rels(rel, self._rel_creates[rel], new, ctx)
-        return written + self._write_rels(rel, self._rel_queries[rel], merged, ctx)
+        names = rel.property_names
+        created = lanes.rel_rounds(new, _ends, self._lanes_for(new))
+        changed = lanes.rel_rounds(merged, _ends, self._lanes_for(merged))
+        return self._statements(
+            self._rel_creates[rel], names, created, ctx, stamped=False
+        ) + self._statements(self._rel_queries[rel], names, changed, ctx, stamped=False)
+
+    def execute(self, prepared: Prepared) -> int:
+        """Runs prepared statements, a round at a time (its lanes side by side); returns how
+        many elements they wrote."""
+
+        def run(lane: list[Statement]) -> int:
+            return sum(self._write(query, params)[0]["written"] for query, params in lane)
+
+        written = 0
+        for lane_group in prepared:
+            if len(lane_group) == 1:
+                written += run(lane_group[0])
+                continue
+            with ThreadPoolExecutor(len(lane_group), thread_name_prefix="neo4j-lane") as pool:
+                written += sum(pool.map(run, lane_group))
+        return written
 
     def _snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
         """Read once per sync and type, before its first write or its cleanup (None: not
@@ -147,15 +185,11 @@ class GraphLoader:
                 return Snapshot(_node_elements(chunks))
             return Snapshot(_rel_elements(chunks, bool(element.property_names)))
 
-    def _write_rels(self, rel: RelType, query: str, items: list[Hashed], ctx: SyncContext) -> int:
-        rounds = lanes.rel_rounds(items, _ends, self._lanes_for(items))
-        return self._write_rounds(query, rel.property_names, rounds, ctx, stamped=False)
-
     def _lanes_for(self, items: list[Hashed]) -> int:
         """One lane for what fits one batch: splitting it would only add transactions."""
         return self.lanes if len(items) > self.batch_size else 1
 
-    def _write_rounds(
+    def _statements(
         self,
         query: str,
         names: tuple[str, ...],
@@ -163,23 +197,20 @@ class GraphLoader:
         ctx: SyncContext,
         *,
         stamped: bool,
-    ) -> int:
-        def write(group: list[Hashed]) -> int:
-            written = 0
-            for batch in batched(group, self.batch_size):
-                records = self._write(query, _params(completed(names, batch, stamped=stamped), ctx))
-                written += records[0]["written"]
-            return written
-
-        written = 0
+    ) -> Prepared:
+        prepared: Prepared = []
         for groups in rounds:
-            busy = [group for group in groups if group]
-            if len(busy) <= 1:
-                written += sum(write(group) for group in busy)
-                continue
-            with ThreadPoolExecutor(len(busy), thread_name_prefix="neo4j-lane") as pool:
-                written += sum(pool.map(write, busy))
-        return written
+            lane_group = [
+                [
+                    (query, _params(completed(names, batch, stamped=stamped), ctx))
+                    for batch in batched(group, self.batch_size)
+                ]
+                for group in groups
+                if group
+            ]
+            if lane_group:
+                prepared.append(lane_group)
+        return prepared
 
     def cleanup(self, family: str, ctx: SyncContext) -> CleanupResult:
         """Delete the tenant's elements of `family` that no row of the current sync named.

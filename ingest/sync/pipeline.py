@@ -41,6 +41,7 @@ from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.extract.parsing import OnRecords, ParseResult, RecordIssue
 from ingest.load import GraphLoader, SyncContext
+from ingest.load.loader import Prepared
 from ingest.load.rows import batched
 from ingest.mapping import admin as m
 from ingest.mapping.members import Members
@@ -203,31 +204,71 @@ class _Room:
             self._changed.notify_all()
 
 
+class Turns:
+    """Families take turns at the writer, one unit (a chunk, the pages that arrived) per turn.
+
+    A family maps its next unit while another's is written, so Neo4j does not wait for the
+    mapping; it then waits for its turn holding that one unit, never more: rows queued for
+    the one writer thread would only be memory."""
+
+    def __init__(self, writer: Writer) -> None:
+        self._writer = writer
+        self._lock = asyncio.Lock()
+
+    async def write(self, *units: tuple[str, GraphRows]) -> None:
+        """Writes (family, rows) units in one turn, in order."""
+        async with self._lock:
+            for family, rows in units:
+                await self._writer.write(family, rows)
+
+
 class Writer:
-    """Writes rows through one worker thread, so writes never race for the same nodes."""
+    """Writes rows through one thread, so writes never race for the same nodes, while a
+    second thread prepares the next unit (checks, hashes, compares with the snapshot, shapes
+    the batches): Neo4j need not wait for Python. One unit runs and one waits prepared, at
+    most; units run in the order they were written."""
 
     def __init__(self, loader: GraphLoader, ctx: SyncContext, report: SyncReport) -> None:
         self.loader = loader
         self.ctx = ctx
         self.report = report
+        self._prepare = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-prepare")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
+        self._running: asyncio.Future[None] | None = None
 
     async def write(self, family: str, rows: GraphRows) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._pool, self._write, rows)
+        """Returns once the rows are prepared and their turn to run has come: a failure to
+        write them is raised by a later write, flush or call."""
+        loop = asyncio.get_running_loop()
+        prepared = await loop.run_in_executor(self._prepare, self._prepared, rows)
+        await self.flush()
+        self._running = loop.run_in_executor(self._pool, self._execute, prepared)
         done = self.report.families.setdefault(family, FamilyReport(family=family))
         done.nodes += rows.node_count()
         done.rels += rows.rel_count()
 
+    async def flush(self) -> None:
+        """Waits until everything written so far is in Neo4j."""
+        running, self._running = self._running, None
+        if running is not None:
+            await running
+
     async def call(self, fn: Callable[[], Any]) -> Any:
+        await self.flush()
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn)
 
-    def _write(self, rows: GraphRows) -> None:
-        for node_type, node_rows in rows.iter_nodes():
-            self.report.nodes_written += self.loader.load_nodes(node_type, node_rows, self.ctx)
-        for rel_type, rel_rows in rows.iter_rels():
-            self.report.rels_written += self.loader.load_rels(rel_type, rel_rows, self.ctx)
+    def _prepared(self, rows: GraphRows) -> tuple[list[Prepared], list[Prepared]]:
+        nodes = [self.loader.prepare_nodes(t, r, self.ctx) for t, r in rows.iter_nodes()]
+        rels = [self.loader.prepare_rels(t, r, self.ctx) for t, r in rows.iter_rels()]
+        return nodes, rels
+
+    def _execute(self, prepared: tuple[list[Prepared], list[Prepared]]) -> None:
+        nodes, rels = prepared
+        self.report.nodes_written += sum(map(self.loader.execute, nodes))
+        self.report.rels_written += sum(map(self.loader.execute, rels))
 
     def close(self) -> None:
+        self._prepare.shutdown(wait=True)
         self._pool.shutdown(wait=True)
 
 
@@ -391,6 +432,7 @@ async def _load(
         report.scim_status, report.scim_reason = scim_status(reads, scim is not None)
         await writer.write("organization", _organization_rows(org, members, report, options))
         await _clean_up(writer, reads, report, progress)
+        await writer.flush()
     finally:
         writer.close()
     report.issues = reads.issues()
@@ -447,51 +489,42 @@ async def _write_families(
         | {r for sa in accounts if (r := text(sa.organization_role)) is not None}
     )
     await writer.write("roles", m.map_roles(org_id, workspaces, seen_roles))
-    # Families take turns, one unit (a chunk, the pages that arrived) mapped and written per
-    # turn: rows waiting for the one writer thread would only be memory.
-    turn = asyncio.Lock()
+    turn = Turns(writer)
 
     async def roles_and_inherited_access() -> None:
         progress("loading roles and inherited access")
         for roles in batched(members.roles.items(), ACCESS_CHUNK):
-            async with turn:
-                await writer.write("role_grants", m.map_user_role_grants(org_id, roles))
-        await _write_access(writer, turn, inherited.items())
-        async with turn:
-            await writer.write("invites", m.map_invites(org_id, invites))
+            await turn.write(("role_grants", m.map_user_role_grants(org_id, roles)))
+        await _write_access(turn, inherited.items())
+        await turn.write(("invites", m.map_invites(org_id, invites)))
 
     async def api_keys() -> None:
         progress("loading API keys")
         accounts_read = "service_accounts" in reads.results
         stubs: set[str] = set()
         async for keys in reads.parts("api_keys"):
-            async with turn:
-                rows = m.map_api_keys(
-                    org_id, keys, workspaces, service_accounts_read=accounts_read, stubs=stubs
-                )
-                await writer.write("api_keys", rows)
+            rows = m.map_api_keys(
+                org_id, keys, workspaces, service_accounts_read=accounts_read, stubs=stubs
+            )
+            await turn.write(("api_keys", rows))
 
     async def scim() -> None:
         progress("loading SCIM users and groups")
         async for scim_users in reads.parts("scim_users"):
-            async with turn:
-                rows = map_scim_users(org_id, scim_users, members.emails)
-                await writer.write("scim_users", rows)
+            await turn.write(("scim_users", map_scim_users(org_id, scim_users, members.emails)))
         # Group memberships start at SCIM user nodes: after the last page of users.
         async for groups in reads.parts("scim_groups"):
-            async with turn:
-                await writer.write("scim_groups", map_scim_groups(org_id, groups))
+            await turn.write(("scim_groups", map_scim_groups(org_id, groups)))
 
     async def workspace_members() -> None:
         progress("loading workspace members")
         async for listed in reads.parts("workspace_members"):
-            await _write_access(writer, turn, m.explicit_access(listed, inherited).items())
+            await _write_access(turn, m.explicit_access(listed, inherited).items())
 
     async def service_account_members() -> None:
         memberships = await reads.take("service_account_memberships")
-        async with turn:
-            rows = m.map_service_account_members(org_id, accounts, memberships)
-            await writer.write("service_account_members", rows)
+        rows = m.map_service_account_members(org_id, accounts, memberships)
+        await turn.write(("service_account_members", rows))
 
     rest = [roles_and_inherited_access, api_keys, workspace_members, service_account_members]
     if scim_configured:
@@ -500,16 +533,12 @@ async def _write_families(
     return members
 
 
-async def _write_access(
-    writer: Writer, turn: asyncio.Lock, access: Iterable[tuple[m.Pair, tuple[str, bool]]]
-) -> None:
+async def _write_access(turn: Turns, access: Iterable[tuple[m.Pair, tuple[str, bool]]]) -> None:
     """Workspace access in chunks, a turn each: the inherited access of a large organization
-    alone is ≈200k relationships, and only one chunk's rows exist at a time."""
+    alone is ≈200k relationships, and only a chunk or two of rows exist at a time."""
     for chunk in batched(access, ACCESS_CHUNK):
-        async with turn:
-            memberships, grants = m.map_access(dict(chunk))
-            await writer.write("workspace_members", memberships)
-            await writer.write("role_grants", grants)
+        memberships, grants = m.map_access(dict(chunk))
+        await turn.write(("workspace_members", memberships), ("role_grants", grants))
 
 
 def _organization_rows(

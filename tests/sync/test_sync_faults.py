@@ -3,12 +3,17 @@ failure that deletes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from neo4j.exceptions import TransientError
 
 from anthropic_sim.config import FaultSpec
 from ingest.extract.config import EngineLimits
 from ingest.graph.fingerprint import fingerprint
-from tests.simulated import reconfigure
+from ingest.load import GraphLoader
+from ingest.sync.pipeline import run_sync
+from tests.simulated import options_for, reconfigure
 from tests.sync.oracle import assert_graph_matches
 
 pytestmark = pytest.mark.neo4j
@@ -123,3 +128,43 @@ def test_a_deadline_mid_sync_stops_the_run_and_deletes_nothing(neo4j, simulator,
             sync(running, deadline=1.0)
     after = fingerprint(neo4j.driver, neo4j.database, exclude_labels=("SyncRun",))
     assert after == before
+
+
+class FailingLoader(GraphLoader):
+    """A loader whose `nth` write matching `failing` fails, as when Neo4j refuses it."""
+
+    def __init__(self, *args: Any, failing: str, nth: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.failing, self.left = failing, nth
+
+    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.failing in query:
+            self.left -= 1
+            if self.left == 0:
+                raise TransientError("write refused")
+        return super()._write(query, params)
+
+
+@pytest.mark.parametrize(
+    "failing, nth",
+    [
+        ("[r:`OWNED_BY`", 1),  # mid-sync, other units prepared and written after it
+        ("MERGE (n:`AnthropicOrganization`", 2),  # the last unit before cleanup
+    ],
+)
+def test_a_write_that_fails_fails_the_run_and_deletes_nothing(neo4j, simulator, sync, failing, nth):
+    """Writes run while the next unit is prepared, so a failure surfaces a unit later: it
+    must still stop the run before any cleanup."""
+    with simulator(size="small", seed=6) as running:
+        sync(running)
+        before = neo4j.run("MATCH (n) WHERE NOT n:SyncRun RETURN count(n) AS n")[0]["n"]
+        org = running.sim.org
+        gone_user = next(u.id for u in org.users.values() if u.role == "user")
+        del org.users[gone_user]
+        del org.api_keys[next(iter(org.api_keys))]
+        loader = FailingLoader(neo4j.driver, neo4j.database, failing=failing, nth=nth)
+        with pytest.raises(TransientError, match="write refused"):
+            run_sync(loader, options_for(running, admin=PATIENT))
+    after = neo4j.run("MATCH (n) WHERE NOT n:SyncRun RETURN count(n) AS n")[0]["n"]
+    assert after == before
+    assert neo4j.run("MATCH (u:AnthropicUser {id: $id}) RETURN u.id", id=gone_user) != []
