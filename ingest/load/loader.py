@@ -126,14 +126,14 @@ class GraphLoader:
         assert snapshot is not None  # relationships always start at a tenant's node
         new: list[Hashed] = []
         merged: list[Hashed] = []
+        names = rel.property_names
         for row in checked:
-            chash = content_hash(rel.property_names, row)
+            chash = values_hash(tuple(map(row.get, names)))
             verdict = snapshot.verdict((row["start"], row["end"]), chash)
             if verdict is Verdict.NEW:
                 new.append((chash, row))
             elif verdict is not Verdict.UNCHANGED:
                 merged.append((chash, row))
-        names = rel.property_names
         created = lanes.rel_rounds(new, _ends, self._lanes_for(new))
         changed = lanes.rel_rounds(merged, _ends, self._lanes_for(merged))
         return self._statements(

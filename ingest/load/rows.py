@@ -59,8 +59,11 @@ def completed(names: Iterable[str], items: Iterable[Hashed], *, stamped: bool) -
     """Checked rows as sent: every declared property present (None when absent) and, when
     `stamped`, the content hash the next sync compares with."""
     template = dict.fromkeys(names)
-    shaped = []
+    shaped: list[Row] = []
     for chash, row in items:
+        if not stamped and isinstance(row, dict) and row.keys() >= template.keys():
+            shaped.append(row)  # complete as it is: sent as given, never changed
+            continue
         full = template.copy()
         full.update(row)
         if stamped:

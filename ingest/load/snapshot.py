@@ -30,16 +30,20 @@ class Verdict(Enum):
 
 
 def content_hash(names: Sequence[str], row: Mapping[str, Any], salt: str = "") -> int:
-    """A stable 64-bit hash of the declared properties' values (None when absent)."""
-    return values_hash(tuple(map(row.get, names)), salt)
-
-
-def values_hash(values: Sequence[Any], salt: str = "") -> int:
-    """content_hash of properties given as values in declaration order (a snapshot's, read
-    back from the graph)."""
-    if not values:  # most relationship types: computed once
+    """A stable 64-bit hash of a node's declared properties' values (None when absent): it
+    is stored on the node and compared by later syncs, in other processes."""
+    if not names:
         return _salt_hash(salt)
-    return _hash(repr((salt, *values)))
+    return _hash(repr((salt, *map(row.get, names))))
+
+
+def values_hash(values: Sequence[Any]) -> int:
+    """A relationship's declared properties' values, hashed for comparison within this
+    process only (relationships store no hash; the snapshot hashes what it reads back)."""
+    try:
+        return hash(tuple(values))
+    except TypeError:  # a list among the values
+        return hash(repr(tuple(values)))
 
 
 @lru_cache(maxsize=64)

@@ -45,9 +45,10 @@ def test_the_content_hash_is_stable_and_sees_every_declared_value() -> None:
     assert -(2**63) <= content_hash(NAMES, row) < 2**63
 
 
-def test_a_hash_of_values_read_back_equals_the_hash_of_the_row_written() -> None:
-    row = {"role": "workspace_admin", "inherited": True, "tags": ["a", "b"], "n": None}
-    names = ("role", "inherited", "tags", "n")
-    assert values_hash(["workspace_admin", True, ["a", "b"], None]) == content_hash(names, row)
-    assert values_hash([]) == content_hash((), {})
-    assert values_hash(["workspace_admin", False, ["a", "b"], None]) != content_hash(names, row)
+def test_a_relationship_hash_of_values_read_back_equals_that_of_the_values_written() -> None:
+    written = {"role": "workspace_admin", "inherited": True, "tags": ["a", "b"], "n": None}
+    values = tuple(map(written.get, ("role", "inherited", "tags", "n")))
+    assert values_hash(["workspace_admin", True, ["a", "b"], None]) == values_hash(values)
+    assert values_hash(["workspace_admin", False, ["a", "b"], None]) != values_hash(values)
+    assert values_hash([]) == values_hash(())
+    assert values_hash(["workspace_admin", None]) != values_hash(["workspace_admin", False])
