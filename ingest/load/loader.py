@@ -4,8 +4,10 @@ The loader knows Neo4j and the declaration machinery, nothing about the data sou
 comes from a GraphModel (by default the project's declaration in ingest/graph/model.py).
 
 Writes are incremental: before the sync's first write of a type, the loader reads what the
-tenant has of it (key, content hash, internal id; ingest/load/snapshot.py). Rows whose content
-did not change are skipped, new relationships are CREATEd, the rest MERGEd.
+tenant has of it (key, content hash or a relationship's declared properties, internal id;
+ingest/load/snapshot.py). Rows whose content did not change are skipped, new relationships are
+CREATEd, the rest MERGEd. `load_*` is `prepare_*` (Python: checks, hashes, batches) followed
+by `execute` (Neo4j), so a caller can prepare the next rows while the previous ones are written.
 
 Deletion happens in one place only, `cleanup(family, ctx)`, and the caller must call it only after
 that family's extraction completed: anything of the family that no row of this sync named is

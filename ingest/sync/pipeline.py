@@ -267,7 +267,11 @@ class Writer:
         self.report.nodes_written += sum(map(self.loader.execute, nodes))
         self.report.rels_written += sum(map(self.loader.execute, rels))
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """After a failure too: waits for the write in progress, whose own failure (if any)
+        is secondary to the one already on its way."""
+        with contextlib.suppress(Exception):
+            await self.flush()
         self._prepare.shutdown(wait=True)
         self._pool.shutdown(wait=True)
 
@@ -434,7 +438,7 @@ async def _load(
         await _clean_up(writer, reads, report, progress)
         await writer.flush()
     finally:
-        writer.close()
+        await writer.close()
     report.issues = reads.issues()
     report.record_counts = {f: n for f, n in reads.counts().items() if f != "scim_probe"}
 
