@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from itertools import repeat
 from typing import Any
 
 from neo4j import Driver, RoutingControl
@@ -279,9 +280,8 @@ def _rel_elements(chunks: Iterable[Any], with_contents: bool) -> Iterator[tuple[
     for chunk in chunks:
         ends = zip(chunk["starts"], chunk["ends"], strict=True)
         ids = chunk["ids"]
-        contents = chunk["contents"] if with_contents else [()] * len(ids)
-        hashes = map(values_hash, contents)
-        yield from zip(ends, hashes, ids, strict=True)
+        contents = chunk["contents"] if with_contents else repeat((), len(ids))
+        yield from zip(ends, map(values_hash, contents), ids, strict=True)
 
 
 def _ends(item: Hashed) -> tuple[Any, Any]:
