@@ -33,6 +33,9 @@ from ingest.extract.credentials import ScimCredentials
 from ingest.load import GraphLoader
 from ingest.sync.pipeline import SyncOptions, run_sync
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.scratch_database
+from tests.scratch_database import erase_or_exit
+
 FAST = {"admin_rate": 5000.0, "admin_burst": 5000, "scim_rate": 5000.0, "scim_burst": 5000}
 
 
@@ -49,10 +52,7 @@ def sync(size: str, seed: int, wipe: bool) -> None:
     driver, database = connect()
     with driver:
         if wipe:
-            with driver.session(database=database) as session:
-                session.run(
-                    "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-                ).consume()
+            erase_or_exit(driver, database, os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
         loader = GraphLoader(driver, database)
         started = time.perf_counter()
         with running_simulator(SimConfig(seed=seed, size=size, **FAST)) as running:  # type: ignore[arg-type]

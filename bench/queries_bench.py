@@ -16,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
 
 from neo4j import Driver, GraphDatabase
 
@@ -29,12 +30,9 @@ from ingest.queries.library import Query, load_library
 from ingest.queries.runner import run_query
 from ingest.sync.pipeline import SyncOptions, run_sync
 
-# Relationships first: one organization node holds tens of thousands of them, too many for the
-# default transaction memory pool in a single DETACH DELETE.
-WIPE = (
-    "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
-    "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.scratch_database
+from tests.scratch_database import erase_or_exit
+
 EPOCH = "2026-11-01T00:00:00Z"  # the simulator's clock
 FAST = {"admin_rate": 5000.0, "admin_burst": 5000, "scim_rate": 5000.0, "scim_burst": 5000}
 
@@ -80,14 +78,12 @@ def time_query(driver: Driver, database: str, query: Query, warm: int) -> dict[s
     }
 
 
-def wipe(driver: Driver, database: str, force: bool) -> bool:
+def wipe(driver: Driver, database: str, uri: str, force: bool) -> bool:
     """Empty the database; False (and nothing done) when it holds data and not `force`."""
     records, _, _ = driver.execute_query("MATCH (n) RETURN count(n) AS c", database_=database)
     if records[0]["c"] and not force:
         return False
-    with driver.session(database=database) as session:
-        for statement in WIPE:
-            session.run(statement).consume()
+    erase_or_exit(driver, database, uri)
     return True
 
 
@@ -106,7 +102,7 @@ def main() -> int:
     with GraphDatabase.driver(uri, auth=auth) as driver:
         driver.verify_connectivity()
         if not args.no_sync:
-            if not wipe(driver, database, force=args.wipe):
+            if not wipe(driver, database, uri, force=args.wipe):
                 print(f"{uri} {database!r} is not empty; --wipe erases it", file=sys.stderr)
                 return 2
             sync_simulated(driver, database, args.size, args.seed)

@@ -19,6 +19,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from neo4j import Driver, GraphDatabase
 
@@ -30,6 +31,9 @@ from ingest.extract.credentials import ScimCredentials
 from ingest.load import GraphLoader
 from ingest.report import FORMATS, Report, build_report, render
 from ingest.sync.pipeline import SyncOptions, run_sync
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.scratch_database
+from tests.scratch_database import erase_or_exit
 
 TARGET_SECONDS = 30.0
 FAST = {"admin_rate": 5000.0, "admin_burst": 5000, "scim_rate": 5000.0, "scim_burst": 5000}
@@ -79,14 +83,7 @@ def _arguments() -> argparse.Namespace:
 
 
 def _erase(driver: Driver, database: str) -> None:
-    """Relationships first, in batches: a large org's DETACH DELETE of 10,000 nodes at a time
-    can exceed the transaction memory pool of a 1 GiB heap."""
-    with driver.session(database=database) as session:
-        for statement in (
-            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS",
-            "MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-        ):
-            session.run(statement).consume()
+    erase_or_exit(driver, database, os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
 
 
 def _sync(driver: Driver, database: str, size: str, seed: int) -> None:

@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 from neo4j import GraphDatabase
@@ -30,6 +31,9 @@ from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.credentials import ScimCredentials
 from ingest.load import GraphLoader
 from ingest.sync.pipeline import SyncOptions, run_sync
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.scratch_database
+from tests.scratch_database import erase_or_exit
 
 CONTROL_TOKEN = "bench-control-token"
 
@@ -129,10 +133,7 @@ def main() -> None:
         auth = (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         database = os.environ.get("NEO4J_DATABASE", "neo4j")
         driver = GraphDatabase.driver(uri, auth=auth)
-        with driver.session(database=database) as session:
-            # Relationships first: a large graph does not fit one node batch's memory otherwise.
-            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS")
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        erase_or_exit(driver, database, uri)
         loader = GraphLoader(driver, database)
         loader.ensure_schema()
         if args.resync:

@@ -15,9 +15,11 @@ from ingest.extract import CredentialError, Credentials, ExtractConfig, ExtractE
 from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
 from ingest.load import GraphLoader
+from ingest.logs import LogFormat, configure_logging
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.pipeline import SyncOptions, run_sync
+from ingest.sync.progress import show_progress
 from ingest.sync.report import ExitCode, SyncReport
 
 app = typer.Typer(
@@ -100,17 +102,23 @@ def _loader(settings: Settings, wait_seconds: float) -> Iterator[GraphLoader]:
 
 
 def _sync(
-    settings: Settings, credentials: Credentials, config: ExtractConfig, as_json: bool, wait: float
+    settings: Settings,
+    credentials: Credentials,
+    config: ExtractConfig,
+    as_json: bool,
+    wait: float,
+    log_format: LogFormat,
 ) -> SyncReport:
     options = SyncOptions(
         credentials=credentials, extract=config, main_domains=settings.main_domains
     )
+    configure_logging(log_format)
+    drawn = err.is_terminal and log_format is LogFormat.text and not as_json
     with _loader(settings, wait) as loader:
         try:
-            if as_json:
-                return run_sync(loader, options)
-            with err.status("syncing…") as status:
-                return run_sync(loader, options, progress=lambda msg: status.update(msg + "…"))
+            interval = settings.progress_interval
+            with show_progress(err, terminal=drawn, interval=interval) as progress:
+                return run_sync(loader, options, progress)
         except CredentialError as exc:
             err.print(f"[red]Credentials:[/red] {exc}")
             raise typer.Exit(ExitCode.CONFIG) from None
@@ -162,10 +170,20 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print the summary as JSO
 WaitFlag = Annotated[
     float, typer.Option("--wait-neo4j", help="Seconds to wait for Neo4j to answer.")
 ]
+LogFormatFlag = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format", help="Progress and log lines on stderr: text, or one JSON object a line."
+    ),
+]
 
 
 @app.command()
-def sync(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 30.0) -> None:
+def sync(
+    as_json: JsonFlag = False,
+    wait_neo4j: WaitFlag = 30.0,
+    log_format: LogFormatFlag = LogFormat.text,
+) -> None:
     """Sync the organization of ANTHROPIC_ADMIN_KEY (and SCIM when configured) into Neo4j.
 
     Exit codes: 0 ok (also when SCIM is unavailable on the tier), 1 partial (a family could not
@@ -178,7 +196,8 @@ def sync(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 30.0) -> None:
     except CredentialError as exc:
         err.print(f"[red]Credentials:[/red] {exc}")
         raise typer.Exit(ExitCode.CONFIG) from None
-    report = _sync(settings, credentials, _extract_config(settings), as_json, wait_neo4j)
+    config = _extract_config(settings)
+    report = _sync(settings, credentials, config, as_json, wait_neo4j, log_format)
     _print_report(report, as_json)
     raise typer.Exit(report.exit_code)
 
@@ -189,6 +208,7 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the simulated organization.")] = 1,
     as_json: JsonFlag = False,
     wait_neo4j: WaitFlag = 30.0,
+    log_format: LogFormatFlag = LogFormat.text,
 ) -> None:
     """Start the simulator (enterprise tier), sync it into the configured Neo4j, show where
     to look."""
@@ -204,7 +224,7 @@ def demo(
         )
         settings.base_url = simulated.base_url
         config = _extract_config(settings, scim_url=simulated.scim_url)
-        report = _sync(settings, credentials, config, as_json, wait_neo4j)
+        report = _sync(settings, credentials, config, as_json, wait_neo4j, log_format)
     _print_report(report, as_json)
     if not as_json:
         out.print(f"\nOpen Neo4j Browser: [bold]{settings.browser_url}[/bold]\n")
@@ -233,13 +253,17 @@ def doctor() -> None:
 
 
 @app.command()
-def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
+def run(
+    as_json: JsonFlag = False,
+    wait_neo4j: WaitFlag = 120.0,
+    log_format: LogFormatFlag = LogFormat.text,
+) -> None:
     """The job docker compose runs: `sync` when ANTHROPIC_ADMIN_KEY is set, else `demo`."""
     settings = settings_or_exit()
     if settings.admin_key is not None and settings.admin_key.get_secret_value().strip():
-        sync(as_json=as_json, wait_neo4j=wait_neo4j)
+        sync(as_json=as_json, wait_neo4j=wait_neo4j, log_format=log_format)
     err.print("ANTHROPIC_ADMIN_KEY is not set: syncing the built-in demo organization.")
-    demo(size="small", seed=1, as_json=as_json, wait_neo4j=wait_neo4j)
+    demo(size="small", seed=1, as_json=as_json, wait_neo4j=wait_neo4j, log_format=log_format)
 
 
 def _register_subcommands() -> None:

@@ -99,6 +99,11 @@ class Settings(BaseSettings):
         validation_alias=_env("IDGRAPH_MAIN_DOMAINS"),
         description="The organization's own email domains (JSON list); inferred when empty.",
     )
+    progress_interval: float = Field(
+        10.0,
+        validation_alias=_env("IDGRAPH_PROGRESS_INTERVAL"),
+        description="Seconds between a sync's progress log lines (when stderr is no terminal).",
+    )
 
 
 def settings_or_exit() -> Settings:

@@ -28,6 +28,11 @@ LAUNCHER = (
     ("NEO4J_HOME_DIR", "$NEO4J_LOCAL_DIR/home", "Data, logs and conf of the local server."),
     ("NEO4J_VERSION", "5.26.30", "Neo4j version the launcher fetches (keep the pin)."),
     ("CI", "unset", "`true`: graph tests fail instead of skipping when no Neo4j answers."),
+    (
+        "IDGRAPH_TESTS_MAY_ERASE",
+        "unset",
+        "`1`: tests and benchmarks may erase a database of data they did not write.",
+    ),
 )
 
 

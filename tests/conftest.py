@@ -2,7 +2,8 @@
 
 Where the server comes from, in order:
 1. an explicit NEO4J_URI (with NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE), e.g. the one
-   `scripts/neo4j-local start` runs; the tests ERASE that database, so point it at a test server;
+   `scripts/neo4j-local start` runs; the tests ERASE that database, so they refuse one holding
+   data they did not write (see tests/scratch_database.py);
 2. otherwise a testcontainers Neo4j container of the pinned image, where Docker runs;
 3. otherwise the graph tests fail (under CI=true) or skip (elsewhere), saying how to get one.
 """
@@ -22,6 +23,7 @@ from anthropic_sim.server import RunningSimulator, running_simulator
 from ingest.load import GraphLoader
 from ingest.sync.pipeline import run_sync
 from ingest.sync.report import SyncReport
+from tests.scratch_database import NotOurs, claim, erase
 from tests.simulated import options_for
 
 NEO4J_IMAGE = "neo4j:5.26.30-community"
@@ -45,15 +47,7 @@ class Neo4jServer:
         return [r.data() for r in records]
 
     def wipe(self) -> None:
-        # Relationships first, in small batches, so a large graph fits the transaction memory;
-        # CALL { } IN TRANSACTIONS needs an auto-commit transaction, so no execute_query here.
-        with self.driver.session(database=self.database) as session:
-            session.run(
-                "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
-            session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            ).consume()
+        erase(self.driver, self.database)
 
 
 def _from_environment() -> Iterator[Neo4jServer] | None:
@@ -70,6 +64,11 @@ def _from_environment() -> Iterator[Neo4jServer] | None:
         except Exception as exc:
             driver.close()
             pytest.fail(f"NEO4J_URI={uri} is set but Neo4j does not answer: {exc}", pytrace=False)
+        try:
+            claim(driver, database, uri)
+        except NotOurs as refused:
+            driver.close()
+            pytest.fail(str(refused), pytrace=False)
         yield Neo4jServer(driver, database, uri, auth)
         driver.close()
 

@@ -54,9 +54,10 @@ from ingest.mapping.organization import (
 from ingest.mapping.rows import GraphRows, text
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 from ingest.sync.families import SOURCES, complete_families
+from ingest.sync.progress import SyncProgress
 from ingest.sync.report import FamilyReport, SyncReport
 
-Progress = Callable[[str], None]
+Progress = SyncProgress
 
 # Records of a streamed family read ahead of its writing, at most (Reads.stream): 50 pages
 # of SCIM users, 5 pages of API keys.
@@ -86,7 +87,8 @@ class Reads:
     A family that failed or was skipped yields no records and is not read completely, so
     nothing of it is cleaned up."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress or SyncProgress()
         self.results: dict[str, ParseResult[Any]] = {}
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}
@@ -103,6 +105,12 @@ class Reads:
                 raise
             except ExtractError as exc:
                 self.failed[family] = exc
+            result, problem = self.results.get(family), self.failed.get(family)
+            self.progress.read_ended(
+                family,
+                result.count() if result is not None else None,
+                str(problem) if problem is not None else self.skipped.get(family),
+            )
 
         self._tasks[family] = asyncio.create_task(run(), name=f"read {family}")
 
@@ -123,6 +131,7 @@ class Reads:
             size = len(records) if weight is None else sum(map(weight, records))
             await room.enter(size)
             queue.put_nowait((records, size))
+            self.progress.read(family, len(records))
 
         async def read_and_end() -> ParseResult[Any]:
             try:
@@ -228,8 +237,15 @@ class Writer:
     the batches): Neo4j need not wait for Python. One unit runs and one waits prepared, at
     most; units run in the order they were written."""
 
-    def __init__(self, loader: GraphLoader, ctx: SyncContext, report: SyncReport) -> None:
+    def __init__(
+        self,
+        loader: GraphLoader,
+        ctx: SyncContext,
+        report: SyncReport,
+        progress: Progress | None = None,
+    ) -> None:
         self.loader = loader
+        self.progress = progress or SyncProgress()
         self.ctx = ctx
         self.report = report
         self._prepare = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-prepare")
@@ -246,6 +262,7 @@ class Writer:
         done = self.report.families.setdefault(family, FamilyReport(family=family))
         done.nodes += rows.node_count()
         done.rels += rows.rel_count()
+        self.progress.wrote(family, done)
 
     async def flush(self) -> None:
         """Waits until everything written so far is in Neo4j."""
@@ -281,13 +298,13 @@ def new_sync_id(now: datetime) -> str:
 
 
 def run_sync(
-    loader: GraphLoader, options: SyncOptions, progress: Progress = lambda _: None
+    loader: GraphLoader, options: SyncOptions, progress: Progress | None = None
 ) -> SyncReport:
     """Extract and load. A failure that stops the whole run (the organization unreadable,
     bad credentials, the deadline) propagates, with nothing deleted; a family that cannot
     be read is in the report, whose status is then `partial`."""
     with _fewer_collections():
-        return asyncio.run(_sync(loader, options, progress))
+        return asyncio.run(_sync(loader, options, progress or SyncProgress()))
 
 
 @contextlib.contextmanager
@@ -310,7 +327,8 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: Progress) -
     async with AdminExtractor(creds, options.extract, deadline=deadline) as admin:
         org = await admin.organization()
         async with _scim_extractor(creds, options.extract, deadline) as scim:
-            reads = Reads()
+            progress.watch(admin.stats, scim.stats if scim else None)
+            reads = Reads(progress)
             _start_reads(reads, admin, scim)
             try:
                 report = await _load(loader, org, reads, scim, options, started, progress)
@@ -320,6 +338,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: Progress) -
             report.absorb_stats(admin.stats, scim.stats if scim else None)
     report.finish(time.monotonic() - started_clock)
     await asyncio.to_thread(_write_sync_run, loader, report)
+    progress.finished(report)
     return report
 
 
@@ -428,7 +447,7 @@ async def _load(
         scim_status="unknown",
         scim_reason=None,
     )
-    writer = Writer(loader, ctx, report)
+    writer = Writer(loader, ctx, report, progress)
     try:
         await writer.call(loader.ensure_schema)
         members = await _write_families(writer, org, reads, scim is not None, options, progress)
