@@ -40,6 +40,7 @@ from ingest.extract.concurrency import bounded_gather
 from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.extract.parsing import OnRecords, ParseResult, RecordIssue
+from ingest.graph.schema import TRUNCATED
 from ingest.load import GraphLoader, SyncContext
 from ingest.load.loader import Prepared
 from ingest.load.rows import batched
@@ -429,6 +430,7 @@ async def _load(
         scim_reason=None,
     )
     writer = Writer(loader, ctx, report)
+    loader.take_truncated()  # left by an earlier run that stopped
     try:
         await writer.call(loader.ensure_schema)
         members = await _write_families(writer, org, reads, scim is not None, options, progress)
@@ -439,7 +441,7 @@ async def _load(
         await writer.flush()
     finally:
         await writer.close()
-    report.issues = reads.issues()
+    report.issues = reads.issues() + _truncation_issues(loader)
     report.record_counts = {f: n for f, n in reads.counts().items() if f != "scim_probe"}
 
     failed = {f: e for f, e in reads.failed.items() if not isinstance(e, ScimUnavailable)}
@@ -572,6 +574,17 @@ async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: 
             report.removed_member_ids = sorted(result.removed_ids)
     report.families_complete = cleanable
     report.families_incomplete = [f for f in SOURCES if f not in cleanable]
+
+
+def _truncation_issues(loader: GraphLoader) -> list[RecordIssue]:
+    return [
+        RecordIssue(
+            node.family,
+            key if len(key) <= 80 else key[:80] + "…",
+            f"{', '.join(names)} too large for a Neo4j index: cut, and named in {TRUNCATED}",
+        )
+        for node, key, names in loader.take_truncated()
+    ]
 
 
 def _write_sync_run(loader: GraphLoader, report: SyncReport) -> None:
