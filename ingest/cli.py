@@ -152,6 +152,11 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         )
     for family, why in sorted(report.extraction_failures.items()):
         err.print(f"[yellow]warning:[/yellow] {family}: {why}")
+    for family, why in sorted(report.write_failures.items()):
+        err.print(
+            f"[red]error:[/red] {family} could not be written, nothing of it deleted: {why}",
+            soft_wrap=True,
+        )
     if report.issues:
         err.print(f"[yellow]warning:[/yellow] {len(report.issues)} record(s) read with problems:")
         for issue in report.issues[:20]:

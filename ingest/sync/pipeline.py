@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
 from ingest.extract import (
     AdminExtractor,
     Credentials,
@@ -68,6 +70,8 @@ ACCESS_CHUNK = 10_000
 
 # Failures that stop the whole run rather than one family.
 FATAL = (DeadlineExceeded, OrganizationMismatchError)
+# Write failures that are Neo4j's, not a family's: every family would fail alike.
+STOPS_THE_RUN = (DriverError, AuthError)
 
 
 class Skipped(Exception):
@@ -236,14 +240,25 @@ class Writer:
         self._prepare = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-prepare")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
         self._running: asyncio.Future[None] | None = None
+        # family -> why it could not be written (one line)
+        self.failed: dict[str, str] = {}
 
     async def write(self, family: str, rows: GraphRows) -> None:
-        """Returns once the rows are prepared and their turn to run has come: a failure to
-        write them is raised by a later write, flush or call."""
+        """Returns once the rows are prepared and their turn to run has come. A failure to
+        prepare or write them fails the family (`failed`: its later rows are dropped, and it
+        is not cleaned up); only losing Neo4j itself is raised, by a later write, flush or call."""
+        if family in self.failed:
+            return
         loop = asyncio.get_running_loop()
-        prepared = await loop.run_in_executor(self._prepare, self._prepared, rows)
+        try:
+            prepared = await loop.run_in_executor(self._prepare, self._prepared, rows)
+        except STOPS_THE_RUN:
+            raise
+        except Exception as exc:
+            self.failed.setdefault(family, one_line(exc))
+            return
         await self.flush()
-        self._running = loop.run_in_executor(self._pool, self._execute, prepared)
+        self._running = loop.run_in_executor(self._pool, self._execute, family, prepared)
         done = self.report.families.setdefault(family, FamilyReport(family=family))
         done.nodes += rows.node_count()
         done.rels += rows.rel_count()
@@ -263,10 +278,19 @@ class Writer:
         rels = [self.loader.prepare_rels(t, r, self.ctx) for t, r in rows.iter_rels()]
         return nodes, rels
 
-    def _execute(self, prepared: tuple[list[Prepared], list[Prepared]]) -> None:
+    def _execute(self, family: str, prepared: tuple[list[Prepared], list[Prepared]]) -> None:
+        if family in self.failed:
+            return  # prepared before the family failed
         nodes, rels = prepared
-        self.report.nodes_written += sum(map(self.loader.execute, nodes))
-        self.report.rels_written += sum(map(self.loader.execute, rels))
+        try:
+            for statements in nodes:
+                self.report.nodes_written += self.loader.execute(statements)
+            for statements in rels:
+                self.report.rels_written += self.loader.execute(statements)
+        except STOPS_THE_RUN:
+            raise
+        except Exception as exc:
+            self.failed.setdefault(family, one_line(exc))
 
     async def close(self) -> None:
         """After a failure too: waits for the write in progress, whose own failure (if any)
@@ -564,7 +588,7 @@ def _organization_rows(
 
 
 async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: Progress) -> None:
-    cleanable = complete_families(set(reads.results))
+    cleanable = complete_families(set(reads.results), writer.failed)
     for family in cleanable:
         progress(f"cleaning up {family}")
         result = await writer.call(lambda f=family: writer.loader.cleanup(f, writer.ctx))
@@ -574,6 +598,17 @@ async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: 
             report.removed_member_ids = sorted(result.removed_ids)
     report.families_complete = cleanable
     report.families_incomplete = [f for f in SOURCES if f not in cleanable]
+    report.write_failures = dict(writer.failed)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """An error as one line of at most `limit` characters (Neo4j's own messages span lines)."""
+    if isinstance(exc, Neo4jError):
+        text = f"{exc.code}: {exc.message}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _truncation_issues(loader: GraphLoader) -> list[RecordIssue]:
