@@ -36,6 +36,7 @@ from ingest.extract import (
     ExtractError,
     OrganizationMismatchError,
     ScimExtractor,
+    ScimRefused,
     ScimUnavailable,
 )
 from ingest.extract.concurrency import bounded_gather
@@ -428,6 +429,8 @@ def scim_status(reads: Reads, configured: bool) -> tuple[str, str | None]:
     probe = reads.failed.get("scim_probe")
     if isinstance(probe, ScimUnavailable):
         return "unavailable", str(probe)
+    if isinstance(probe, ScimRefused):
+        return probe.scim_status, str(probe)
     failures = {str(e) for f, e in reads.failed.items() if f.startswith("scim")}
     if failures:
         return "error", "; ".join(sorted(failures))
@@ -470,8 +473,12 @@ async def _load(
 
     failed = {f: e for f, e in reads.failed.items() if not isinstance(e, ScimUnavailable)}
     report.extraction_failed = sorted(failed)
+    # A refused token or URL is told once, as the SCIM status and its reason.
+    refused = (
+        failed.get("scim_probe") if isinstance(failed.get("scim_probe"), ScimRefused) else None
+    )
     report.extraction_failures = {
-        **{f: str(e) for f, e in failed.items()},
+        **{f: str(e) for f, e in failed.items() if e is not refused},
         **{f: f"skipped: {why}" for f, why in reads.skipped.items()},
     }
     return report

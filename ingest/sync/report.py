@@ -9,13 +9,13 @@ from typing import Any
 
 from ingest.extract.parsing import RecordIssue
 from ingest.extract.transport import EngineStats
-from ingest.mapping.organization import SyncRunFacts
+from ingest.mapping.organization import SyncRunFacts, lifecycle_remediation_enabled
 
 
 class ExitCode(IntEnum):
     """`idgraph sync` exit codes (also in the README)."""
 
-    OK = 0  # everything read and loaded (SCIM unavailable on the tier still counts as OK)
+    OK = 0  # everything read and loaded (SCIM not on the organization's plan still counts)
     PARTIAL = 1  # some family could not be read or written: loaded the rest, deleted nothing of it
     CONFIG = 2  # missing or wrong credentials or settings; nothing was sent or written
     NEO4J = 3  # Neo4j unreachable or refused the credentials; nothing was written
@@ -68,7 +68,7 @@ class SyncReport:
 
     @property
     def lifecycle_remediation_enabled(self) -> bool:
-        return self.scim_status == "available"
+        return lifecycle_remediation_enabled(self.scim_status)
 
     def absorb_stats(self, *stats: EngineStats | None) -> None:
         for engine in stats:
