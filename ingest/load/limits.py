@@ -28,6 +28,10 @@ def fits(value: Any) -> bool:
     return len(value.encode()) <= MAX_INDEXED_BYTES
 
 
+def _maybe_long(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > _ALWAYS_FITS
+
+
 def cut(value: str) -> str:
     """`value` when it fits an index; otherwise its longest prefix that leaves room for the mark
     and hash within MAX_INDEXED_BYTES (never splitting a character), then the mark and hash."""
@@ -39,16 +43,23 @@ def cut(value: str) -> str:
     return raw[:room].decode(errors="ignore") + suffix
 
 
-def cut_node_row(node: NodeType, row: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[str]]:
+def cut_node_row(
+    node: NodeType, row: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], tuple[str, ...]]:
     """The row with its too-large indexed values cut and the TRUNCATED flag listing them, and
     those names; the row itself (and no names) when everything fits."""
-    names = [name for name in node.indexed_names if not fits(row.get(name))]
+    for name in node.indexed_names:  # the common case, once per row: allocates nothing
+        if _maybe_long(row.get(name)):
+            break
+    else:
+        return row, ()
+    names = tuple(name for name in node.indexed_names if not fits(row.get(name)))
     if not names:
         return row, names
     shaped = dict(row)
     for name in names:
         shaped[name] = cut(shaped[name])
-    shaped[TRUNCATED] = names
+    shaped[TRUNCATED] = list(names)
     return shaped, names
 
 

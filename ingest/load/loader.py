@@ -73,7 +73,7 @@ class GraphLoader:
         self._snapshots: dict[NodeType | RelType, Snapshot | None] = {}
         self._snapshots_sync: str | None = None
         # (node type, key, names) of every node whose indexed values were cut, until taken.
-        self._truncated: list[tuple[NodeType, Any, list[str]]] = []
+        self._truncated: list[tuple[NodeType, Any, tuple[str, ...]]] = []
 
     def ensure_schema(self) -> None:
         """Create every constraint and index of the model; harmless to run again."""
@@ -147,7 +147,7 @@ class GraphLoader:
             self._rel_creates[rel], names, created, ctx, stamped=False
         ) + self._statements(self._rel_queries[rel], names, changed, ctx, stamped=False)
 
-    def take_truncated(self) -> list[tuple[NodeType, Any, list[str]]]:
+    def take_truncated(self) -> list[tuple[NodeType, Any, tuple[str, ...]]]:
         """(node type, key as written, property names) of the nodes whose indexed values were
         cut to fit an index since the last call."""
         taken, self._truncated = self._truncated, []

@@ -35,15 +35,15 @@ def test_only_indexed_properties_and_the_key_are_cut_and_flagged():
     huge = "b" * 9_000 + "@example.com"
     row = {"id": "user_1", "email": huge, "email_lower": huge, "name": "n" * 9_000}
     fitted, names = cut_node_row(g.USER, row)
-    assert names == ["email_lower"]
+    assert names == ("email_lower",)
     assert fitted[TRUNCATED] == ["email_lower"]
     assert fitted["email"] == huge and fitted["name"] == row["name"]  # not indexed: kept
     assert fits(fitted["email_lower"])
     assert cut_node_row(g.USER, {"id": "user_2", "email_lower": "a@b.c"}) == (
         {"id": "user_2", "email_lower": "a@b.c"},
-        [],
+        (),
     )
     key = "k" * 9_000
     fitted, names = cut_node_row(g.USER, {"id": key})
-    assert names == ["id"]
+    assert names == ("id",)
     assert cut_rel_row({"start": key, "end": "w"}) == {"start": fitted["id"], "end": "w"}
