@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from neo4j.exceptions import AuthError, DriverError, Neo4jError
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, TransientError
 
 from ingest.extract import (
     AdminExtractor,
@@ -71,8 +71,9 @@ ACCESS_CHUNK = 10_000
 
 # Failures that stop the whole run rather than one family.
 FATAL = (DeadlineExceeded, OrganizationMismatchError)
-# Write failures that are Neo4j's, not a family's: every family would fail alike.
-STOPS_THE_RUN = (DriverError, AuthError)
+# Write failures that are Neo4j's, not a family's (every family would fail alike): the
+# connection or credentials lost, or a transient error the driver already retried.
+STOPS_THE_RUN = (DriverError, AuthError, TransientError)
 
 
 class Skipped(Exception):
