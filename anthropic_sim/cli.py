@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
@@ -21,6 +21,9 @@ def serve(
     seed: Annotated[int, typer.Option(help="Generation seed (same seed, same org).")] = 1,
     size: Annotated[str, typer.Option(help="small|medium|large|xl, or a user count.")] = "small",
     tier: Annotated[str, typer.Option(help="enterprise (SCIM on) or standard.")] = "enterprise",
+    scim_gate: Annotated[
+        str, typer.Option(help="open | plan (403) | revoked_token (401) | no_directory (404).")
+    ] = "open",
     host: Annotated[str, typer.Option(help="Bind address; loopback unless told.")] = "127.0.0.1",
     rate: Annotated[float | None, typer.Option(help="Admin API requests/second.")] = None,
     burst: Annotated[int | None, typer.Option(help="Admin API bucket size.")] = None,
@@ -38,7 +41,7 @@ def serve(
     import uvicorn
 
     from anthropic_sim.app import create_simulator
-    from anthropic_sim.config import SimConfig
+    from anthropic_sim.config import ScimGate, SimConfig
     from anthropic_sim.control import credentials
     from anthropic_sim.server import freeze_heap, uvicorn_config
 
@@ -46,7 +49,10 @@ def serve(
         raise typer.BadParameter("size must be small, medium, large, xl or a number")
     if tier not in ("enterprise", "standard"):
         raise typer.BadParameter("tier must be enterprise or standard")
+    if scim_gate not in get_args(ScimGate):
+        raise typer.BadParameter(f"scim-gate must be one of {', '.join(get_args(ScimGate))}")
     config = SimConfig(seed=seed, size=size, tier=tier, host=host, fault_seed=fault_seed)  # type: ignore[arg-type]
+    config.scim_gate = scim_gate  # type: ignore[assignment]
     config.wall_clock = wall_clock
     config.rate_limit_enabled = not no_rate_limit
     if rate is not None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Size = Literal["small", "medium", "large", "xl"]
+ScimGate = Literal["open", "plan", "revoked_token", "no_directory"]
 
 
 @dataclass
@@ -41,6 +42,10 @@ class SimConfig:
 
     # SCIM
     scim_unavailable_status: Literal[401, 403, 404] = 403  # how a non-enterprise org answers
+    # Every SCIM call on any tier, before authentication: "open" serves; "plan" answers 403 (the
+    # plan gate), "revoked_token" 401 (every token, as after a revocation), "no_directory" 404
+    # (nothing at the base URL, as for a wrong or deleted directory URL).
+    scim_gate: ScimGate = "open"
     scim_max_results: int = 100  # advertised as filter.maxResults; also the default count
     scim_overflow: Literal["clamp", "error"] = "clamp"  # count > max: clamp, or 400 tooMany
     scim_strict_patch: bool = False  # Claude/WorkOS strict mode (scim-patch library messages)

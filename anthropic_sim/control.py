@@ -17,14 +17,14 @@ import dataclasses
 import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from anthropic_sim import mutations, render
-from anthropic_sim.config import FaultSpec, SimConfig
+from anthropic_sim.config import FaultSpec, ScimGate, SimConfig
 from anthropic_sim.faults import churn_once
 from anthropic_sim.planted import planted_truth
 from anthropic_sim.state import Simulator
@@ -81,6 +81,8 @@ def apply_config(sim: Simulator, changes: dict[str, Any]) -> None:
             value = type(current)(value)
         elif isinstance(current, str) and not isinstance(value, str):
             raise ControlError(400, f"{name}: a string")
+        if name == "scim_gate" and value not in get_args(ScimGate):
+            raise ControlError(400, f"scim_gate: one of {', '.join(get_args(ScimGate))}")
         updates[name] = value
     with sim.lock:
         for name, value in updates.items():

@@ -16,6 +16,7 @@ from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
 from ingest.load import GraphLoader
 from ingest.logs import LogFormat, configure_logging
+from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.pipeline import SyncOptions, run_sync
@@ -131,6 +132,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.to_json()))
         return
+    refused = report.scim_status in SCIM_REFUSED  # said once, as an error line below
     table = Table(title=f"Sync of {report.org_name or report.org_id} ({report.sync_id})")
     table.add_column("family")
     table.add_column("records", justify="right")
@@ -151,15 +153,27 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         f"removed: {report.nodes_deleted} nodes, {report.rels_deleted} relationships\n"
         f"API calls: {report.api_calls}, retries: {report.retries}, "
         f"throttled: {report.throttled_seconds:.1f} s, duration: {report.duration_seconds:.1f} s\n"
-        f"SCIM: {report.scim_status}" + (f" ({report.scim_reason})" if report.scim_reason else "")
+        f"SCIM: {report.scim_status}"
+        + (f" ({report.scim_reason})" if report.scim_reason and not refused else "")
     )
-    if report.scim_status != "available":
+    if refused:
+        err.print(
+            f"[red]error:[/red] SCIM was not read, its graph is as the last sync left it: "
+            f"{report.scim_reason}",
+            soft_wrap=True,
+        )
+    elif report.scim_status != "available":
         err.print(
             "[yellow]warning:[/yellow] SCIM was not read; account-lifecycle remediation is "
             "disabled for this organization."
         )
     for family, why in sorted(report.extraction_failures.items()):
         err.print(f"[yellow]warning:[/yellow] {family}: {why}")
+    for family, why in sorted(report.write_failures.items()):
+        err.print(
+            f"[red]error:[/red] {family} could not be written, nothing of it deleted: {why}",
+            soft_wrap=True,
+        )
     if report.issues:
         err.print(f"[yellow]warning:[/yellow] {len(report.issues)} record(s) read with problems:")
         for issue in report.issues[:20]:
@@ -186,8 +200,9 @@ def sync(
 ) -> None:
     """Sync the organization of ANTHROPIC_ADMIN_KEY (and SCIM when configured) into Neo4j.
 
-    Exit codes: 0 ok (also when SCIM is unavailable on the tier), 1 partial (a family could not
-    be read; nothing of it was deleted), 2 configuration or credentials, 3 Neo4j unreachable,
+    Exit codes: 0 ok (also when SCIM is not on the organization's plan), 1 partial (a family
+    could not be read or written, or the SCIM token or URL was refused; nothing of it was
+    deleted), 2 configuration or credentials, 3 Neo4j unreachable,
     4 the organization could not be read at all.
     """
     settings = settings_or_exit()

@@ -16,6 +16,7 @@ from ingest.extract import (
     ExtractConfig,
     ExtractError,
     ScimExtractor,
+    ScimRefused,
     ScimUnavailable,
 )
 from ingest.extract.credentials import redact
@@ -127,6 +128,10 @@ async def _scim_check(credentials: Credentials, config: ExtractConfig) -> Check:
                 "scim",
                 "warn",
                 f"{exc}; the sync will skip SCIM and disable lifecycle remediation",
+            )
+        except ScimRefused as exc:
+            return Check(
+                "scim", "fail", f"{exc}; until then the sync exits 1 and keeps the SCIM graph"
             )
         except (ApiError, ExtractError) as exc:
             return Check("scim", "fail", f"{exc} — check ANTHROPIC_SCIM_URL and the token")

@@ -38,18 +38,32 @@ def base_url(request: Request) -> str:
     return f"{request.url.scheme}://{request.url.netloc}{root}"
 
 
+NOT_ON_PLAN = "SCIM provisioning is not available for this organization"
+BAD_TOKEN = "A valid SCIM bearer token is required"
+# config.scim_gate -> the answer to every SCIM call (docs/simulator.md, "SCIM engine")
+GATES: dict[str, tuple[int, str]] = {
+    "plan": (403, NOT_ON_PLAN),
+    "revoked_token": (401, BAD_TOKEN),
+    "no_directory": (404, "No SCIM directory at this URL"),
+}
+
+
 def gate(sim: Simulator, request: Request) -> None:
-    """Tier first (a non-enterprise org has no SCIM at all), then the bearer token."""
+    """Tier first (a non-enterprise org has no SCIM at all), the `scim_gate` switch, then the
+    bearer token."""
     if sim.org.tier != "enterprise":
         status = int(getattr(sim.config, "scim_unavailable_status", 403))
-        raise ScimError(status, "SCIM provisioning is not available for this organization")
+        raise ScimError(status, NOT_ON_PLAN)
+    forced = GATES.get(getattr(sim.config, "scim_gate", "open"))
+    if forced is not None:
+        raise ScimError(*forced)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     expected = sim.org.scim_token
     if scheme.lower() != "bearer" or not token.strip() or not expected:
-        raise ScimError(401, "A valid SCIM bearer token is required")
+        raise ScimError(401, BAD_TOKEN)
     if not hmac.compare_digest(token.strip().encode(), expected.encode()):
-        raise ScimError(401, "A valid SCIM bearer token is required")
+        raise ScimError(401, BAD_TOKEN)
 
 
 async def read_json(request: Request) -> Any:

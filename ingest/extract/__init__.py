@@ -43,6 +43,7 @@ from ingest.extract.errors import (
     MalformedPageError,
     NetworkError,
     OrganizationMismatchError,
+    ScimRefused,
     ScimUnavailable,
     ServiceAccountPermissionError,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "ScimCredentials",
     "ScimExtractor",
     "ScimGroup",
+    "ScimRefused",
     "ScimService",
     "ScimSnapshot",
     "ScimUnavailable",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class ExtractError(Exception):
     """Base of every extraction failure."""
@@ -62,7 +64,7 @@ class MalformedPageError(ExtractError):
 
 
 class ScimUnavailable(ExtractError):
-    """SCIM is not available on this organization (401/403/404 on the first probe).
+    """403 on the first SCIM call: SCIM is not on this organization's plan.
 
     The sync skips SCIM and disables lifecycle remediation; it is not a failure.
     """
@@ -70,4 +72,34 @@ class ScimUnavailable(ExtractError):
     def __init__(self, status: int, reason: str) -> None:
         self.status = status
         self.reason = reason
-        super().__init__(f"SCIM unavailable on this organization (HTTP {status}): {reason}")
+        super().__init__(
+            f"SCIM not available on this organization's plan (HTTP {status}): {reason}"
+        )
+
+
+class ScimRefused(ExtractError):
+    """401 or 404 on the first SCIM call: this sync's SCIM token or URL is wrong.
+
+    A failure, unlike ScimUnavailable: the organization has SCIM, the sync could not read it, so
+    the SCIM graph stays as the last good sync left it and the sync exits 1 until it is fixed.
+    """
+
+    # HTTP status -> (the organization's scim_status, what to fix)
+    KINDS: ClassVar[dict[int, tuple[str, str]]] = {
+        401: (
+            "credential_rejected",
+            "the SCIM token was rejected (wrong or revoked): set ANTHROPIC_SCIM_TOKEN to the "
+            "current token from the identity-provider setup",
+        ),
+        404: (
+            "not_found",
+            "the SCIM URL is wrong (nothing answers at its base): set ANTHROPIC_SCIM_URL "
+            "exactly as the identity-provider setup shows it",
+        ),
+    }
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        self.scim_status, fix = self.KINDS[status]
+        super().__init__(f"{fix} (HTTP {status})")

@@ -34,6 +34,7 @@ from ingest.extract.errors import (
     DeadlineExceeded,
     ExtractError,
     MalformedPageError,
+    ScimRefused,
     ScimUnavailable,
 )
 from ingest.extract.http_errors import api_error, network_error
@@ -49,7 +50,9 @@ from ingest.extract.transport import EngineStats, ResilientTransport, json_body
 
 SCIM_USERS = "scim_users"
 SCIM_GROUPS = "scim_groups"
-UNAVAILABLE_STATUSES = (401, 403, 404)
+# The first call's answers that are no failure of the service: 403 is the plan's gate,
+# 401 and 404 this sync's token or URL (ScimRefused).
+PLAN_GATE_STATUS = 403
 # Where a walk hands a page's raw resources, as it reads them.
 OnPage = Callable[[list[Any]], Awaitable[None]]
 
@@ -155,7 +158,8 @@ class ScimExtractor:
         await self._client.aclose()
 
     async def probe(self) -> ScimService:
-        """GET /ServiceProviderConfig. 401/403/404 → `ScimUnavailable`; other errors fail."""
+        """GET /ServiceProviderConfig. 403 → `ScimUnavailable` (the plan), 401/404 →
+        `ScimRefused` (the token, the URL); other errors fail."""
         endpoint = "/ServiceProviderConfig"
         try:
             payload = await self._scim.query(ServiceProviderConfig, check_response_payload=False)
@@ -210,6 +214,9 @@ class ScimExtractor:
             await self.probe()
         except ScimUnavailable as exc:
             snapshot.unavailable = exc
+            return snapshot
+        except ScimRefused as exc:
+            snapshot.failed = {SCIM_USERS: exc, SCIM_GROUPS: exc}
             return snapshot
         for family, call in ((SCIM_USERS, self.users), (SCIM_GROUPS, self.groups)):
             try:
@@ -350,8 +357,8 @@ class ScimExtractor:
             return
         status = _status_of(payload.get("status"))
         detail = redact(str(payload.get("detail") or "SCIM error"), self._secrets)
-        if probing and status in UNAVAILABLE_STATUSES:
-            raise ScimUnavailable(status, detail)
+        if probing and (refusal := _refusal(status, detail)) is not None:
+            raise refusal
         scim_type = payload.get("scimType")
         raise ApiError(
             status,
@@ -363,8 +370,8 @@ class ScimExtractor:
 
     def _unavailable_or_failure(self, exc: Exception, endpoint: str) -> ExtractError:
         failure = self._failure(exc, "scim", endpoint)
-        if isinstance(failure, ApiError) and failure.status in UNAVAILABLE_STATUSES:
-            return ScimUnavailable(failure.status, failure.message)
+        if isinstance(failure, ApiError):
+            return _refusal(failure.status, failure.message) or failure
         return failure
 
     def _failure(self, exc: Exception, family: str, endpoint: str) -> ExtractError:
@@ -373,6 +380,14 @@ class ScimExtractor:
             return api_error(response, self._secrets, family=family, endpoint=endpoint)
         text = redact(f"{type(exc).__name__}: {exc}", self._secrets)
         return MalformedPageError(family, endpoint, text)
+
+
+def _refusal(status: int, detail: str) -> ExtractError | None:
+    if status == PLAN_GATE_STATUS:
+        return ScimUnavailable(status, detail)
+    if status in ScimRefused.KINDS:
+        return ScimRefused(status, detail)
+    return None
 
 
 def _as_map(value: Any) -> Mapping[str, Any]:

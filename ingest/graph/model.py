@@ -56,6 +56,13 @@ def _f(name: str, description: str) -> Prop:
     return Prop(name, "float", description)
 
 
+_SCIM_STATUSES = (
+    "available | not_configured | unavailable (403: not on the organization's plan) | "
+    "credential_rejected (401: the SCIM token is wrong or revoked; the SCIM graph is kept) | "
+    "not_found (404 at the base: the SCIM URL is wrong; the SCIM graph is kept) | "
+    "error (SCIM failed otherwise)"
+)
+
 ORGANIZATION = NodeType(
     name="organization",
     label="AnthropicOrganization",
@@ -64,12 +71,13 @@ ORGANIZATION = NodeType(
     description="The Anthropic organization: the tenant every other node belongs to.",
     properties=(
         _s("name", "Organization name."),
-        _s(
-            "scim_status",
-            "Whether SCIM could be read: available | unavailable | not_configured | error.",
-        ),
+        _s("scim_status", f"Whether SCIM could be read: {_SCIM_STATUSES}."),
         _s("scim_unavailable_reason", "Why SCIM was not read, when scim_status is not available."),
-        _b("lifecycle_remediation_enabled", "Whether lifecycle remediation is enabled."),
+        _b(
+            "lifecycle_remediation_enabled",
+            "Whether lifecycle remediation is enabled: SCIM available, or refused only this "
+            "sync's token or URL (credential_rejected, not_found).",
+        ),
         _l("main_domains", "Main email domains of the organization's members."),
         Prop(
             "last_sync_id",
@@ -246,7 +254,7 @@ SYNC_RUN = NodeType(
         _i("retries", "Retried calls."),
         _f("throttled_seconds", "Seconds spent waiting on rate limits."),
         _f("duration_seconds", "Wall-clock duration."),
-        _s("scim_status", "available | unavailable | not_configured | error."),
+        _s("scim_status", f"{_SCIM_STATUSES}."),
         _i("nodes_written", "Nodes written."),
         _i("rels_written", "Relationships written."),
         _i("nodes_deleted", "Nodes deleted by cleanup."),

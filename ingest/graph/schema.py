@@ -26,6 +26,7 @@ SYNC_ID = "sync_id"
 FIRSTSEEN = "firstseen"
 LASTUPDATED = "lastupdated"
 CONTENT_HASH = "content_hash"
+TRUNCATED = "truncated_properties"
 
 
 def require_identifier(name: str, what: str) -> str:
@@ -74,6 +75,13 @@ NODE_SYSTEM_PROPS: tuple[Prop, ...] = (
         "int",
         "Hash of the declared properties (and tenant) as last written: a sync skips nodes "
         "whose source record did not change.",
+    ),
+    Prop(
+        TRUNCATED,
+        "string_list",
+        "Indexed properties (or the key) whose value was too large for a Neo4j index: each was "
+        "cut to a prefix ending in '…sha256:' and 16 hex digits of the full value's hash "
+        "(ingest/load/limits.py); absent when nothing was cut.",
     ),
 )
 # Relationships carry no sync id or content hash: they are most of a large graph, each extra
@@ -132,6 +140,11 @@ class NodeType:
     @cached_property
     def property_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.properties)
+
+    @cached_property
+    def indexed_names(self) -> tuple[str, ...]:
+        """The key and the declared indexed properties: their values go into index entries."""
+        return (self.key, *(p.name for p in self.properties if p.indexed))
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

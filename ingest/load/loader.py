@@ -25,9 +25,10 @@ from typing import Any
 from neo4j import Driver, RoutingControl
 
 from ingest.graph import cypher
-from ingest.graph.schema import GraphModel, NodeType, RelType
+from ingest.graph.schema import TRUNCATED, GraphModel, NodeType, RelType
 from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
+from ingest.load.limits import cut_node_row, cut_rel_row
 from ingest.load.rows import Hashed, batched, check_node_rows, check_rel_rows, completed
 from ingest.load.snapshot import Snapshot, Verdict, content_hash, values_hash
 
@@ -71,6 +72,8 @@ class GraphLoader:
         # What the tenant had of each type when the sync in progress first wrote it.
         self._snapshots: dict[NodeType | RelType, Snapshot | None] = {}
         self._snapshots_sync: str | None = None
+        # (node type, key, names) of every node whose indexed values were cut, until taken.
+        self._truncated: list[tuple[NodeType, Any, tuple[str, ...]]] = []
 
     def ensure_schema(self) -> None:
         """Create every constraint and index of the model; harmless to run again."""
@@ -103,7 +106,7 @@ class GraphLoader:
         writes must be executed in the order they were prepared (the snapshot already counts
         them as written)."""
         node = self._declared_node(node_type)
-        checked = check_node_rows(node, rows)
+        checked = [self._fitted(node, row) for row in check_node_rows(node, rows)]
         salt = _salt(node, ctx)
         pending = [(content_hash(node.property_names, row, salt), row) for row in checked]
         snapshot = self._snapshot(node, ctx)
@@ -117,14 +120,15 @@ class GraphLoader:
             pending, lambda item: item[1][node.key], self._lanes_for(pending)
         )
         query = self._node_queries[node]
-        return self._statements(query, node.property_names, rounds, ctx, stamped=True)
+        names = (*node.property_names, TRUNCATED)  # a flag no longer true is removed
+        return self._statements(query, names, rounds, ctx, stamped=True)
 
     def prepare_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
     ) -> Prepared:
         """load_rels without the writing (see prepare_nodes)."""
         rel = self._declared_rel(rel_type)
-        checked = check_rel_rows(rel, rows)
+        checked = [cut_rel_row(row) for row in check_rel_rows(rel, rows)]
         snapshot = self._snapshot(rel, ctx)
         assert snapshot is not None  # relationships always start at a tenant's node
         new: list[Hashed] = []
@@ -142,6 +146,18 @@ class GraphLoader:
         return self._statements(
             self._rel_creates[rel], names, created, ctx, stamped=False
         ) + self._statements(self._rel_queries[rel], names, changed, ctx, stamped=False)
+
+    def take_truncated(self) -> list[tuple[NodeType, Any, tuple[str, ...]]]:
+        """(node type, key as written, property names) of the nodes whose indexed values were
+        cut to fit an index since the last call."""
+        taken, self._truncated = self._truncated, []
+        return taken
+
+    def _fitted(self, node: NodeType, row: Mapping[str, Any]) -> Mapping[str, Any]:
+        fitted, names = cut_node_row(node, row)
+        if names:
+            self._truncated.append((node, fitted[node.key], names))
+        return fitted
 
     def execute(self, prepared: Prepared) -> int:
         """Runs prepared statements, a round at a time (its lanes side by side); returns how

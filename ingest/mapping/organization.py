@@ -27,11 +27,21 @@ def infer_main_domains(counts: Counter[str], minimum_share: float = MAIN_DOMAIN_
     return sorted({d for d, n in counts.items() if n / total >= minimum_share} | {top})
 
 
+# SCIM refused this sync's token or URL (ScimRefused): the organization has SCIM, so lifecycle
+# remediation is not switched off by it, and the sync fails until the setting is fixed.
+SCIM_REFUSED = frozenset({"credential_rejected", "not_found"})
+
+
+def lifecycle_remediation_enabled(scim_status: str) -> bool:
+    # Deprovisioning goes through the identity provider: without SCIM there is no lever.
+    return scim_status == "available" or scim_status in SCIM_REFUSED
+
+
 @dataclass(frozen=True)
 class OrganizationFacts:
     org_id: str
     name: str | None
-    scim_status: str  # available | unavailable | not_configured | error
+    scim_status: str  # as declared on the organization node (ingest/graph/model.py)
     scim_unavailable_reason: str | None
     main_domains: list[str]
     sync_id: str
@@ -39,8 +49,7 @@ class OrganizationFacts:
 
     @property
     def lifecycle_remediation_enabled(self) -> bool:
-        # Deprovisioning goes through the identity provider: without SCIM there is no lever.
-        return self.scim_status == "available"
+        return lifecycle_remediation_enabled(self.scim_status)
 
 
 def map_organization(facts: OrganizationFacts) -> GraphRows:

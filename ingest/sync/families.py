@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ingest.graph.model import FAMILIES
+from ingest.graph.model import FAMILIES, MODEL
 
 # graph family -> the extractor families (Admin and SCIM) it is mapped from
 SOURCES: dict[str, frozenset[str]] = {
@@ -27,7 +27,27 @@ SOURCES: dict[str, frozenset[str]] = {
 }
 
 
-def complete_families(read_completely: Iterable[str]) -> list[str]:
-    """The graph families whose every source was read completely, in declaration order."""
+def complete_families(
+    read_completely: Iterable[str], write_failed: Iterable[str] = ()
+) -> list[str]:
+    """The graph families whose every source was read completely and that could be written,
+    with every family they reach through relationships, in declaration order."""
     read = set(read_completely)
-    return [family for family in FAMILIES if family in SOURCES and SOURCES[family] <= read]
+    unsafe = with_dependents(write_failed)
+    return [
+        family
+        for family in FAMILIES
+        if family in SOURCES and SOURCES[family] <= read and family not in unsafe
+    ]
+
+
+def with_dependents(failed: Iterable[str]) -> set[str]:
+    """`failed` and, transitively, the families with relationships to or from their nodes:
+    nodes that could not be written leave those families' relationships unwritten too."""
+    unsafe = set(failed)
+    grown = True
+    while grown:
+        reached = {r.family for r in MODEL.rels if {r.start.family, r.end.family} & unsafe}
+        grown = not reached <= unsafe
+        unsafe |= reached
+    return unsafe

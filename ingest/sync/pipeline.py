@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, TransientError
+
 from ingest.extract import (
     AdminExtractor,
     Credentials,
@@ -34,12 +36,14 @@ from ingest.extract import (
     ExtractError,
     OrganizationMismatchError,
     ScimExtractor,
+    ScimRefused,
     ScimUnavailable,
 )
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.extract.parsing import OnRecords, ParseResult, RecordIssue
+from ingest.graph.schema import TRUNCATED
 from ingest.load import GraphLoader, SyncContext
 from ingest.load.loader import Prepared
 from ingest.load.rows import batched
@@ -68,6 +72,9 @@ ACCESS_CHUNK = 10_000
 
 # Failures that stop the whole run rather than one family.
 FATAL = (DeadlineExceeded, OrganizationMismatchError)
+# Write failures that are Neo4j's, not a family's (every family would fail alike): the
+# connection or credentials lost, or a transient error the driver already retried.
+STOPS_THE_RUN = (DriverError, AuthError, TransientError)
 
 
 class Skipped(Exception):
@@ -251,14 +258,25 @@ class Writer:
         self._prepare = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-prepare")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-writer")
         self._running: asyncio.Future[None] | None = None
+        # family -> why it could not be written (one line)
+        self.failed: dict[str, str] = {}
 
     async def write(self, family: str, rows: GraphRows) -> None:
-        """Returns once the rows are prepared and their turn to run has come: a failure to
-        write them is raised by a later write, flush or call."""
+        """Returns once the rows are prepared and their turn to run has come. A failure to
+        prepare or write them fails the family (`failed`: its later rows are dropped, and it
+        is not cleaned up); only losing Neo4j itself is raised, by a later write, flush or call."""
+        if family in self.failed:
+            return
         loop = asyncio.get_running_loop()
-        prepared = await loop.run_in_executor(self._prepare, self._prepared, rows)
+        try:
+            prepared = await loop.run_in_executor(self._prepare, self._prepared, rows)
+        except STOPS_THE_RUN:
+            raise
+        except Exception as exc:
+            self.failed.setdefault(family, one_line(exc))
+            return
         await self.flush()
-        self._running = loop.run_in_executor(self._pool, self._execute, prepared)
+        self._running = loop.run_in_executor(self._pool, self._execute, family, prepared)
         done = self.report.families.setdefault(family, FamilyReport(family=family))
         done.nodes += rows.node_count()
         done.rels += rows.rel_count()
@@ -279,10 +297,19 @@ class Writer:
         rels = [self.loader.prepare_rels(t, r, self.ctx) for t, r in rows.iter_rels()]
         return nodes, rels
 
-    def _execute(self, prepared: tuple[list[Prepared], list[Prepared]]) -> None:
+    def _execute(self, family: str, prepared: tuple[list[Prepared], list[Prepared]]) -> None:
+        if family in self.failed:
+            return  # prepared before the family failed
         nodes, rels = prepared
-        self.report.nodes_written += sum(map(self.loader.execute, nodes))
-        self.report.rels_written += sum(map(self.loader.execute, rels))
+        try:
+            for statements in nodes:
+                self.report.nodes_written += self.loader.execute(statements)
+            for statements in rels:
+                self.report.rels_written += self.loader.execute(statements)
+        except STOPS_THE_RUN:
+            raise
+        except Exception as exc:
+            self.failed.setdefault(family, one_line(exc))
 
     async def close(self) -> None:
         """After a failure too: waits for the write in progress, whose own failure (if any)
@@ -422,6 +449,8 @@ def scim_status(reads: Reads, configured: bool) -> tuple[str, str | None]:
     probe = reads.failed.get("scim_probe")
     if isinstance(probe, ScimUnavailable):
         return "unavailable", str(probe)
+    if isinstance(probe, ScimRefused):
+        return probe.scim_status, str(probe)
     failures = {str(e) for f, e in reads.failed.items() if f.startswith("scim")}
     if failures:
         return "error", "; ".join(sorted(failures))
@@ -448,6 +477,7 @@ async def _load(
         scim_reason=None,
     )
     writer = Writer(loader, ctx, report, progress)
+    loader.take_truncated()  # left by an earlier run that stopped
     try:
         await writer.call(loader.ensure_schema)
         members = await _write_families(writer, org, reads, scim is not None, options, progress)
@@ -458,13 +488,17 @@ async def _load(
         await writer.flush()
     finally:
         await writer.close()
-    report.issues = reads.issues()
+    report.issues = reads.issues() + _truncation_issues(loader)
     report.record_counts = {f: n for f, n in reads.counts().items() if f != "scim_probe"}
 
     failed = {f: e for f, e in reads.failed.items() if not isinstance(e, ScimUnavailable)}
     report.extraction_failed = sorted(failed)
+    # A refused token or URL is told once, as the SCIM status and its reason.
+    refused = (
+        failed.get("scim_probe") if isinstance(failed.get("scim_probe"), ScimRefused) else None
+    )
     report.extraction_failures = {
-        **{f: str(e) for f, e in failed.items()},
+        **{f: str(e) for f, e in failed.items() if e is not refused},
         **{f: f"skipped: {why}" for f, why in reads.skipped.items()},
     }
     return report
@@ -581,7 +615,7 @@ def _organization_rows(
 
 
 async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: Progress) -> None:
-    cleanable = complete_families(set(reads.results))
+    cleanable = complete_families(set(reads.results), writer.failed)
     for family in cleanable:
         progress(f"cleaning up {family}")
         result = await writer.call(lambda f=family: writer.loader.cleanup(f, writer.ctx))
@@ -591,6 +625,28 @@ async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: 
             report.removed_member_ids = sorted(result.removed_ids)
     report.families_complete = cleanable
     report.families_incomplete = [f for f in SOURCES if f not in cleanable]
+    report.write_failures = dict(writer.failed)
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """An error as one line of at most `limit` characters (Neo4j's own messages span lines)."""
+    if isinstance(exc, Neo4jError):
+        text = f"{exc.code}: {exc.message}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _truncation_issues(loader: GraphLoader) -> list[RecordIssue]:
+    return [
+        RecordIssue(
+            node.family,
+            key if len(key) <= 80 else key[:80] + "…",
+            f"{', '.join(names)} too large for a Neo4j index: cut, and named in {TRUNCATED}",
+        )
+        for node, key, names in loader.take_truncated()
+    ]
 
 
 def _write_sync_run(loader: GraphLoader, report: SyncReport) -> None:

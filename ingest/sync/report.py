@@ -9,14 +9,14 @@ from typing import Any
 
 from ingest.extract.parsing import RecordIssue
 from ingest.extract.transport import EngineStats
-from ingest.mapping.organization import SyncRunFacts
+from ingest.mapping.organization import SyncRunFacts, lifecycle_remediation_enabled
 
 
 class ExitCode(IntEnum):
     """`idgraph sync` exit codes (also in the README)."""
 
-    OK = 0  # everything read and loaded (SCIM unavailable on the tier still counts as OK)
-    PARTIAL = 1  # some family could not be read: loaded the rest, deleted nothing of it
+    OK = 0  # everything read and loaded (SCIM not on the organization's plan still counts)
+    PARTIAL = 1  # some family could not be read or written: loaded the rest, deleted nothing of it
     CONFIG = 2  # missing or wrong credentials or settings; nothing was sent or written
     NEO4J = 3  # Neo4j unreachable or refused the credentials; nothing was written
     FAILED = 4  # the organization could not be read at all (auth, network, deadline)
@@ -43,6 +43,8 @@ class SyncReport:
     families_incomplete: list[str] = field(default_factory=list)
     extraction_failed: list[str] = field(default_factory=list)
     extraction_failures: dict[str, str] = field(default_factory=dict)
+    # graph family -> why it could not be written (nothing of it, or of its dependents, deleted)
+    write_failures: dict[str, str] = field(default_factory=dict)
     record_counts: dict[str, int] = field(default_factory=dict)
     finished_at: str | None = None
     duration_seconds: float = 0.0
@@ -58,15 +60,15 @@ class SyncReport:
 
     @property
     def status(self) -> str:
-        return "partial" if self.extraction_failed else "success"
+        return "partial" if self.extraction_failed or self.write_failures else "success"
 
     @property
     def exit_code(self) -> ExitCode:
-        return ExitCode.PARTIAL if self.extraction_failed else ExitCode.OK
+        return ExitCode.PARTIAL if self.status == "partial" else ExitCode.OK
 
     @property
     def lifecycle_remediation_enabled(self) -> bool:
-        return self.scim_status == "available"
+        return lifecycle_remediation_enabled(self.scim_status)
 
     def absorb_stats(self, *stats: EngineStats | None) -> None:
         for engine in stats:
@@ -126,6 +128,7 @@ class SyncReport:
             "families_cleaned": self.families_complete,
             "families_not_cleaned": self.families_incomplete,
             "extraction_failures": dict(sorted(self.extraction_failures.items())),
+            "write_failures": dict(sorted(self.write_failures.items())),
             "record_issues": [
                 {"family": i.family, "id": i.record_id, "problem": i.problem} for i in self.issues
             ],

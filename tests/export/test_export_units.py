@@ -69,12 +69,13 @@ def test_csv_headers() -> None:
     header = node_header(WORKSPACE)
     assert header[:2] == ["id:ID(AnthropicWorkspace)", ":LABEL"]
     assert "tags:string[]" in header
-    assert header[-5:] == [
+    assert header[-6:] == [
         "tenant_id:string",
         "firstseen:long",
         "lastupdated:long",
         "sync_id:string",
         "content_hash:long",
+        "truncated_properties:string[]",
     ]
     assert rel_header(MODEL.rel("MEMBER_OF", "user", "workspace")) == [
         ":START_ID(AnthropicUser)",

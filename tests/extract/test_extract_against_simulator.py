@@ -18,6 +18,7 @@ from ingest.extract import (
     ExtractConfig,
     ExtractError,
     ScimExtractor,
+    ScimRefused,
     ScimUnavailable,
     scim_credentials,
 )
@@ -153,25 +154,42 @@ async def test_wrong_admin_key_fails_cleanly_without_echo(serve: Any) -> None:
     assert_no_secret(caught.value, handle)
 
 
-@pytest.mark.parametrize(
-    ("knobs", "status"),
-    [
-        ({"tier": "standard"}, 403),
-        ({"tier": "standard", "scim_unavailable_status": 401}, 401),
-        ({"tier": "standard", "scim_unavailable_status": 404}, 404),
-    ],
-)
-async def test_scim_tier_gate(serve: Any, knobs: dict[str, Any], status: int) -> None:
-    handle = serve(seed=7, **knobs)
+async def test_scim_plan_gate_is_unavailable_not_a_failure(serve: Any) -> None:
+    handle = serve(seed=7, tier="standard")
     creds = credentials(handle)
     assert creds.scim is not None
     async with ScimExtractor(creds.scim, config(handle)) as scim:
         with pytest.raises(ScimUnavailable) as caught:
             await scim.probe()
         snapshot = await scim.extract_all()
-    assert caught.value.status == status
-    assert snapshot.unavailable is not None and snapshot.unavailable.status == status
+    assert caught.value.status == 403
+    assert snapshot.unavailable is not None and snapshot.unavailable.status == 403
     assert snapshot.results == {}
+    assert_no_secret(caught.value, handle)
+
+
+@pytest.mark.parametrize(
+    ("knobs", "status", "scim_status", "fix"),
+    [
+        ({"tier": "standard", "scim_unavailable_status": 401}, 401, "credential_rejected", "TOKEN"),
+        ({"scim_gate": "revoked_token"}, 401, "credential_rejected", "TOKEN"),
+        ({"tier": "standard", "scim_unavailable_status": 404}, 404, "not_found", "URL"),
+        ({"scim_gate": "no_directory"}, 404, "not_found", "URL"),
+    ],
+)
+async def test_scim_refusing_the_token_or_url_is_a_failure_that_says_what_to_fix(
+    serve: Any, knobs: dict[str, Any], status: int, scim_status: str, fix: str
+) -> None:
+    handle = serve(seed=7, **knobs)
+    creds = credentials(handle)
+    assert creds.scim is not None
+    async with ScimExtractor(creds.scim, config(handle)) as scim:
+        with pytest.raises(ScimRefused) as caught:
+            await scim.probe()
+        snapshot = await scim.extract_all()
+    assert (caught.value.status, caught.value.scim_status) == (status, scim_status)
+    assert f"ANTHROPIC_SCIM_{fix}" in str(caught.value)
+    assert snapshot.unavailable is None and set(snapshot.failed) == {"scim_users", "scim_groups"}
     assert_no_secret(caught.value, handle)
 
 

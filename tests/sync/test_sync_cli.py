@@ -121,7 +121,7 @@ def test_doctor_checks_everything_and_writes_nothing(neo4j, simulator):
     assert ok.exit_code == 0, ok.output
     for name in ("credentials", "admin api", "service accounts", "scim", "neo4j"):
         assert name in ok.output
-    assert "SCIM unavailable" in ok.output
+    assert "not available on this organization's plan" in ok.output
     assert bad.exit_code == 1
     assert "inference key" in bad.output
     assert neo4j.run("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]

@@ -94,3 +94,19 @@ def test_tier_flip_at_runtime(client: httpx.Client, sim: Simulator) -> None:
 def test_token_rotation_at_runtime(client: httpx.Client, sim: Simulator) -> None:
     sim.org.scim_token = "rotated"
     assert client.get("/Users?count=1").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("gate", "status"), [("plan", 403), ("revoked_token", 401), ("no_directory", 404)]
+)
+@pytest.mark.parametrize(("method", "path"), ENDPOINTS)
+def test_scim_gate_switch_on_an_enterprise_org(
+    client: httpx.Client, sim: Simulator, method: str, path: str, gate: str, status: int
+) -> None:
+    assert sim.org.tier == "enterprise"
+    sim.config.scim_gate = gate  # type: ignore[assignment]
+    response = call(client, method, path)  # with the org's own, valid token
+    assert response.status_code == status, response.text
+    assert response.json()["status"] == str(status)
+    sim.config.scim_gate = "open"
+    assert client.get("/Users?count=1").status_code == 200
