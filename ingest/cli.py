@@ -5,20 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ingest.extract import CredentialError, Credentials, ExtractConfig, ExtractError
+from anthropic_sim.config import Size as SimSize
+from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
+from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
-from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.neo4j_connection import open_driver
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.pipeline import SyncOptions, run_sync
 from ingest.sync.report import ExitCode, SyncReport
+from ingest.terminal_text import safe
 
 app = typer.Typer(
     name="idgraph",
@@ -87,11 +90,7 @@ def _credentials(settings: Settings) -> Credentials:
 
 @contextmanager
 def _loader(settings: Settings, wait_seconds: float) -> Iterator[GraphLoader]:
-    try:
-        driver = open_driver(settings, wait_seconds)
-    except Neo4jUnavailable as exc:
-        err.print(f"[red]Neo4j:[/red] {exc}")
-        raise typer.Exit(ExitCode.NEO4J) from None
+    driver = open_driver(settings, wait_seconds)
     try:
         kwargs = {"batch_size": settings.batch_size} if settings.batch_size else {}
         yield GraphLoader(driver, settings.neo4j_database, **kwargs)
@@ -105,25 +104,18 @@ def _sync(
     options = SyncOptions(
         credentials=credentials, extract=config, main_domains=settings.main_domains
     )
-    with _loader(settings, wait) as loader:
-        try:
-            if as_json:
-                return run_sync(loader, options)
-            with err.status("syncing…") as status:
-                return run_sync(loader, options, progress=lambda msg: status.update(msg + "…"))
-        except CredentialError as exc:
-            err.print(f"[red]Credentials:[/red] {exc}")
-            raise typer.Exit(ExitCode.CONFIG) from None
-        except ExtractError as exc:
-            err.print(f"[red]The sync stopped; nothing was deleted:[/red] {exc}")
-            raise typer.Exit(ExitCode.FAILED) from None
+    with reported_failures(as_json), _loader(settings, wait) as loader:
+        if as_json:
+            return run_sync(loader, options)
+        with err.status("syncing…") as status:
+            return run_sync(loader, options, progress=lambda msg: status.update(msg + "…"))
 
 
 def _print_report(report: SyncReport, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.to_json()))
         return
-    table = Table(title=f"Sync of {report.org_name or report.org_id} ({report.sync_id})")
+    table = Table(title=safe(f"Sync of {report.org_name or report.org_id} ({report.sync_id})"))
     table.add_column("family")
     table.add_column("records", justify="right")
     table.add_column("nodes", justify="right")
@@ -143,7 +135,8 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         f"removed: {report.nodes_deleted} nodes, {report.rels_deleted} relationships\n"
         f"API calls: {report.api_calls}, retries: {report.retries}, "
         f"throttled: {report.throttled_seconds:.1f} s, duration: {report.duration_seconds:.1f} s\n"
-        f"SCIM: {report.scim_status}" + (f" ({report.scim_reason})" if report.scim_reason else "")
+        f"SCIM: {report.scim_status}" + (f" ({report.scim_reason})" if report.scim_reason else ""),
+        markup=False,
     )
     if report.scim_status != "available":
         err.print(
@@ -151,14 +144,15 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
             "disabled for this organization."
         )
     for family, why in sorted(report.extraction_failures.items()):
-        err.print(f"[yellow]warning:[/yellow] {family}: {why}")
+        err.print(f"[yellow]warning:[/yellow] {family}: {safe(why)}")
     if report.issues:
         err.print(f"[yellow]warning:[/yellow] {len(report.issues)} record(s) read with problems:")
         for issue in report.issues[:20]:
-            err.print(f"  {issue.family} {issue.record_id or '?'}: {issue.problem}")
+            err.print(safe(f"  {issue.family} {issue.record_id or '?'}: {issue.problem}"))
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+DEMO_SIZES: tuple[str, ...] = get_args(SimSize)
 WaitFlag = Annotated[
     float, typer.Option("--wait-neo4j", help="Seconds to wait for Neo4j to answer.")
 ]
@@ -172,12 +166,9 @@ def sync(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 30.0) -> None:
     be read; nothing of it was deleted), 2 configuration or credentials, 3 Neo4j unreachable,
     4 the organization could not be read at all.
     """
-    settings = settings_or_exit()
-    try:
+    settings = settings_or_exit(as_json)
+    with reported_failures(as_json):
         credentials = _credentials(settings)
-    except CredentialError as exc:
-        err.print(f"[red]Credentials:[/red] {exc}")
-        raise typer.Exit(ExitCode.CONFIG) from None
     report = _sync(settings, credentials, _extract_config(settings), as_json, wait_neo4j)
     _print_report(report, as_json)
     raise typer.Exit(report.exit_code)
@@ -185,7 +176,7 @@ def sync(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 30.0) -> None:
 
 @app.command()
 def demo(
-    size: Annotated[str, typer.Option(help="small | medium | large | xl")] = "small",
+    size: Annotated[str, typer.Option(help=" | ".join(DEMO_SIZES))] = "small",
     seed: Annotated[int, typer.Option(help="Seed of the simulated organization.")] = 1,
     as_json: JsonFlag = False,
     wait_neo4j: WaitFlag = 30.0,
@@ -195,7 +186,9 @@ def demo(
     from anthropic_sim.config import SimConfig
     from anthropic_sim.server import running_simulator
 
-    settings = settings_or_exit()
+    if size not in DEMO_SIZES:
+        fail(ExitCode.CONFIG, f"--size {size!r} is not one of {', '.join(DEMO_SIZES)}", as_json)
+    settings = settings_or_exit(as_json)
     with running_simulator(SimConfig(seed=seed, size=size, tier="enterprise")) as simulated:  # type: ignore[arg-type]
         credentials = Credentials(
             admin_key=simulated.admin_key,  # type: ignore[arg-type]
@@ -209,7 +202,8 @@ def demo(
     if not as_json:
         out.print(f"\nOpen Neo4j Browser: [bold]{settings.browser_url}[/bold]\n")
         for title, query in DEMO_QUERIES:
-            out.print(f"[bold]// {title}[/bold]\n{query}\n", highlight=False)
+            out.print(f"[bold]// {title}[/bold]", highlight=False)
+            out.print(f"{query}\n", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)
 
 
@@ -227,7 +221,7 @@ def doctor() -> None:
     table.add_column("detail")
     colour = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
     for check in checks:
-        table.add_row(check.name, f"[{colour[check.status]}]{check.status}[/]", check.detail)
+        table.add_row(check.name, f"[{colour[check.status]}]{check.status}[/]", safe(check.detail))
     out.print(table)
     raise typer.Exit(1 if any(c.status == "fail" for c in checks) else 0)
 
@@ -235,7 +229,7 @@ def doctor() -> None:
 @app.command()
 def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
     """The job docker compose runs: `sync` when ANTHROPIC_ADMIN_KEY is set, else `demo`."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(as_json)
     if settings.admin_key is not None and settings.admin_key.get_secret_value().strip():
         sync(as_json=as_json, wait_neo4j=wait_neo4j)
     err.print("ANTHROPIC_ADMIN_KEY is not set: syncing the built-in demo organization.")
