@@ -6,7 +6,7 @@ from ingest.report.cells import cell_text
 from ingest.report.model import Finding, Report
 from ingest.report.text import count_text, organization_line, shown_text, sync_line, totals_line
 
-_SPECIAL = "\\`*[]<&|"
+_SPECIAL = "\\`*_~[]<&|"
 
 
 def escape(text: str) -> str:
