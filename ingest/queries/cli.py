@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ class Format(StrEnum):
     csv = "csv"
 
 
+NARROWEST_COLUMN = 8
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
 
@@ -138,7 +140,7 @@ def _print(result: QueryResult, output: Format, title: str) -> None:
     if output is Format.json:
         typer.echo(json.dumps({"columns": result.columns, "rows": result.rows}, indent=2))
     elif output is Format.csv:
-        typer.echo(_csv(result), nl=False)
+        sys.stdout.write(_csv(result))  # exact: click.echo would strip ANSI codes off the data
     else:
         _table(result, title)
 
@@ -168,10 +170,14 @@ def _table(result: QueryResult, title: str) -> None:
         if column == "id":  # ids are copied into `query run`: never broken or cut
             table.add_column(column, no_wrap=True, min_width=max(map(len, _ids(result)), default=2))
         else:
-            table.add_column(safe(column), overflow="fold")
+            table.add_column(safe(column), overflow="fold", min_width=NARROWEST_COLUMN)
     for row in result.rows:
         table.add_row(*(safe(_cell(row[c])) for c in result.columns))
-    Console().print(table)
+    console = Console()
+    needed = console.measure(table, options=console.options.update_width(10_000)).minimum
+    # Too narrow a terminal gets lines longer than itself (which it folds, and copies whole)
+    # rather than ids cut by rich or columns squeezed to nothing.
+    (console if needed <= console.width else Console(width=needed)).print(table)
 
 
 def _ids(result: QueryResult) -> list[str]:
