@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+import httpx
 import pytest
 
 from anthropic_sim.server import RunningSimulator
 from tests.report.helpers import mutate
 from tests.sync.test_sync_cli import env_for, invoke
+from tests.test_cli_failures import one_line
 
 pytestmark = pytest.mark.neo4j
 
@@ -66,3 +69,29 @@ def test_query_csv_cells_are_never_formulas(neo4j, simulator) -> None:
         else:
             assert name in names
     assert not [n for n in names if n and n[0] in "=+-@\t\r"]
+
+
+def test_export_csv_keeps_a_tag_with_a_semicolon_and_fails_without_half_written_files(
+    neo4j, simulator, tmp_path: Path
+) -> None:
+    with simulator(size="small", seed=3) as running:
+        response = httpx.post(
+            f"{running.base_url}/v1/organizations/workspaces",
+            json={"name": "Tagged", "tags": {"team": "a;b", "cost": "=1+2"}},
+            headers={"x-api-key": running.admin_key, "anthropic-version": "2023-06-01"},
+        )
+        assert response.status_code == 200, response.text
+        assert invoke("sync", "--json", env=env_for(neo4j, running)).exit_code == 0
+    exported = invoke("export", "-f", "csv", "-o", str(tmp_path), env=env_for(neo4j))
+    assert exported.exit_code == 0, exported.output
+    with (tmp_path / "nodes_AnthropicWorkspace.csv").open(encoding="utf-8", newline="") as f:
+        tags = [row["tags:string[]"] for row in csv.DictReader(f)]
+    assert "cost==1+2\x1fteam=a;b" in tags
+    assert "--array-delimiter=U+001F" in (tmp_path / "neo4j-admin-import.txt").read_text()
+
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    neo4j.run("MATCH (w:AnthropicWorkspace {name: 'Tagged'}) SET w.name = 42")
+    failed = invoke("export", "-f", "csv", "-o", str(tmp_path), env=env_for(neo4j))
+    assert failed.exit_code == 4
+    assert "AnthropicWorkspace.name" in one_line(failed)
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == before
