@@ -39,14 +39,15 @@ class Settings(BaseSettings):
     base_url: str = Field(
         "https://api.anthropic.com",
         validation_alias=_env("ANTHROPIC_BASE_URL"),
-        description="Admin API base URL.",
+        description="Admin API base URL (https://; plain http:// only to this machine).",
     )
 
     # SCIM (Enterprise organizations only)
     scim_url: str | None = Field(
         None,
         validation_alias=_env("ANTHROPIC_SCIM_URL"),
-        description="SCIM base URL exactly as shown in the identity-provider setup flow.",
+        description="SCIM base URL exactly as shown in the identity-provider setup flow "
+        "(https://; plain http:// only to this machine).",
     )
     scim_token: SecretStr | None = Field(
         None,
@@ -56,7 +57,9 @@ class Settings(BaseSettings):
 
     # Neo4j (the driver's standard names)
     neo4j_uri: str = Field(
-        "bolt://localhost:7687", validation_alias=_env("NEO4J_URI"), description="Bolt URI."
+        "bolt://localhost:7687",
+        validation_alias=_env("NEO4J_URI"),
+        description="bolt:// or neo4j:// URI (+s or +ssc for TLS).",
     )
     neo4j_username: str = Field(
         "neo4j", validation_alias=_env("NEO4J_USERNAME"), description="Neo4j user."

@@ -143,3 +143,9 @@ def test_plain_http_to_this_machine_is_allowed(monkeypatch, host: str) -> None:
     monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://{host}")
     monkeypatch.setenv("ANTHROPIC_SCIM_URL", f"http://{host}/scim/v2")
     assert load_settings().base_url == f"http://{host}"
+
+
+def test_a_parameter_name_that_looks_like_markup_is_shown_as_typed(neo4j) -> None:
+    result = invoke("query", "run", "stale-keys", "--param", "[/]=1", env=env_for(neo4j))
+    assert result.exit_code == 2
+    assert "[/]" in one_line(result)

@@ -14,7 +14,7 @@ from neo4j.exceptions import Neo4jError
 from rich.console import Console
 from rich.table import Table
 
-from ingest.failures import reported_failures
+from ingest.failures import fail, reported_failures
 from ingest.neo4j_connection import open_driver
 from ingest.queries.library import Query, UnknownQuery, get_query, load_library
 from ingest.queries.runner import QueryResult, UnknownParameter, merge_params, run_query
@@ -105,8 +105,7 @@ def _query_or_exit(query_id: str) -> Query:
         return get_query(query_id)
     except UnknownQuery:
         known = ", ".join(q.id for q in load_library())
-        err.print(f"[red]Unknown question {query_id!r}.[/red] Known: {known}")
-        raise typer.Exit(ExitCode.CONFIG) from None
+        fail(ExitCode.CONFIG, f"unknown question {query_id!r}; known: {known}")
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -128,8 +127,7 @@ def _params_or_exit(query: Query, pairs: list[str]) -> dict[str, Any]:
         params = parse_params(pairs)
         merge_params(query, params)
     except (ValueError, UnknownParameter) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(ExitCode.CONFIG) from None
+        fail(ExitCode.CONFIG, str(exc))
     return params
 
 
