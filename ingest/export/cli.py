@@ -75,7 +75,7 @@ def _print_result(result: ExportResult) -> None:
         highlight=False,
     )
     for path in result.files:
-        out.print(f"  {path}", highlight=False)
+        out.print(f"  {path}", markup=False, highlight=False)
     if result.undeclared:
         err.print(
             "[yellow]warning:[/yellow] properties in the graph but not in the declaration were "

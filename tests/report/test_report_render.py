@@ -174,3 +174,4 @@ def test_json_document_shape() -> None:
 
 def test_markdown_escapes_emphasis_and_strikethrough() -> None:
     assert escape("__init__ ~~gone~~") == "\\_\\_init\\_\\_ \\~\\~gone\\~\\~"
+    assert escape("\x1b[31mred") == "\\\\x1b\\[31mred"  # renders as \x1b[31mred, no ESC
