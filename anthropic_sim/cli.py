@@ -29,7 +29,9 @@ def serve(
     burst: Annotated[int | None, typer.Option(help="Admin API bucket size.")] = None,
     scim_rate: Annotated[float | None, typer.Option(help="SCIM requests/second.")] = None,
     scim_burst: Annotated[int | None, typer.Option(help="SCIM bucket size.")] = None,
-    no_rate_limit: Annotated[bool, typer.Option(help="Disable rate limiting.")] = False,
+    rate_limit: Annotated[
+        bool, typer.Option("--rate-limit/--no-rate-limit", help="Throttle like the real API.")
+    ] = True,
     control_token: Annotated[str | None, typer.Option(help="x-control-token value.")] = None,
     fault_seed: Annotated[int, typer.Option(help="Seed of the fault streams.")] = 0,
     wall_clock: Annotated[bool, typer.Option(help="Use wall time instead of the epoch.")] = False,
@@ -54,7 +56,7 @@ def serve(
     config = SimConfig(seed=seed, size=size, tier=tier, host=host, fault_seed=fault_seed)  # type: ignore[arg-type]
     config.scim_gate = scim_gate  # type: ignore[assignment]
     config.wall_clock = wall_clock
-    config.rate_limit_enabled = not no_rate_limit
+    config.rate_limit_enabled = rate_limit
     if rate is not None:
         config.admin_rate = rate
     if burst is not None:

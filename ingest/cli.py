@@ -5,23 +5,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from ingest.extract import CredentialError, Credentials, ExtractConfig, ExtractError
+from anthropic_sim.config import Size as SimSize
+from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
+from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
 from ingest.logs import LogFormat, configure_logging
 from ingest.mapping.organization import SCIM_REFUSED
-from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.neo4j_connection import open_driver
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.pipeline import SyncOptions, run_sync
 from ingest.sync.progress import show_progress
 from ingest.sync.report import ExitCode, SyncReport
+from ingest.terminal_text import safe
 
 app = typer.Typer(
     name="idgraph",
@@ -90,11 +93,7 @@ def _credentials(settings: Settings) -> Credentials:
 
 @contextmanager
 def _loader(settings: Settings, wait_seconds: float) -> Iterator[GraphLoader]:
-    try:
-        driver = open_driver(settings, wait_seconds)
-    except Neo4jUnavailable as exc:
-        err.print(f"[red]Neo4j:[/red] {exc}")
-        raise typer.Exit(ExitCode.NEO4J) from None
+    driver = open_driver(settings, wait_seconds)
     try:
         kwargs = {"batch_size": settings.batch_size} if settings.batch_size else {}
         yield GraphLoader(driver, settings.neo4j_database, **kwargs)
@@ -115,17 +114,13 @@ def _sync(
     )
     configure_logging(log_format)
     drawn = err.is_terminal and log_format is LogFormat.text and not as_json
-    with _loader(settings, wait) as loader:
-        try:
-            interval = settings.progress_interval
-            with show_progress(err, terminal=drawn, interval=interval) as progress:
-                return run_sync(loader, options, progress)
-        except CredentialError as exc:
-            err.print(f"[red]Credentials:[/red] {exc}")
-            raise typer.Exit(ExitCode.CONFIG) from None
-        except ExtractError as exc:
-            err.print(f"[red]The sync stopped; nothing was deleted:[/red] {exc}")
-            raise typer.Exit(ExitCode.FAILED) from None
+    interval = settings.progress_interval
+    with (
+        reported_failures(as_json),
+        _loader(settings, wait) as loader,
+        show_progress(err, terminal=drawn, interval=interval) as progress,
+    ):
+        return run_sync(loader, options, progress)
 
 
 def _print_report(report: SyncReport, as_json: bool) -> None:
@@ -133,7 +128,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         out.print_json(json.dumps(report.to_json()))
         return
     refused = report.scim_status in SCIM_REFUSED  # said once, as an error line below
-    table = Table(title=f"Sync of {report.org_name or report.org_id} ({report.sync_id})")
+    table = Table(title=safe(f"Sync of {report.org_name or report.org_id} ({report.sync_id})"))
     table.add_column("family")
     table.add_column("records", justify="right")
     table.add_column("nodes", justify="right")
@@ -154,12 +149,13 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         f"API calls: {report.api_calls}, retries: {report.retries}, "
         f"throttled: {report.throttled_seconds:.1f} s, duration: {report.duration_seconds:.1f} s\n"
         f"SCIM: {report.scim_status}"
-        + (f" ({report.scim_reason})" if report.scim_reason and not refused else "")
+        + (f" ({report.scim_reason})" if report.scim_reason and not refused else ""),
+        markup=False,
     )
     if refused:
         err.print(
             f"[red]error:[/red] SCIM was not read, its graph is as the last sync left it: "
-            f"{report.scim_reason}",
+            f"{safe(report.scim_reason or '')}",
             soft_wrap=True,
         )
     elif report.scim_status != "available":
@@ -168,19 +164,21 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
             "disabled for this organization."
         )
     for family, why in sorted(report.extraction_failures.items()):
-        err.print(f"[yellow]warning:[/yellow] {family}: {why}")
+        err.print(f"[yellow]warning:[/yellow] {family}: {safe(why)}")
     for family, why in sorted(report.write_failures.items()):
         err.print(
-            f"[red]error:[/red] {family} could not be written, nothing of it deleted: {why}",
+            f"[red]error:[/red] {family} could not be written, nothing of it deleted: "
+            f"{safe(why)}",
             soft_wrap=True,
         )
     if report.issues:
         err.print(f"[yellow]warning:[/yellow] {len(report.issues)} record(s) read with problems:")
         for issue in report.issues[:20]:
-            err.print(f"  {issue.family} {issue.record_id or '?'}: {issue.problem}")
+            err.print(safe(f"  {issue.family} {issue.record_id or '?'}: {issue.problem}"))
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]
+DEMO_SIZES: tuple[str, ...] = get_args(SimSize)
 WaitFlag = Annotated[
     float, typer.Option("--wait-neo4j", help="Seconds to wait for Neo4j to answer.")
 ]
@@ -205,12 +203,9 @@ def sync(
     deleted), 2 configuration or credentials, 3 Neo4j unreachable,
     4 the organization could not be read at all.
     """
-    settings = settings_or_exit()
-    try:
+    settings = settings_or_exit(as_json)
+    with reported_failures(as_json):
         credentials = _credentials(settings)
-    except CredentialError as exc:
-        err.print(f"[red]Credentials:[/red] {exc}")
-        raise typer.Exit(ExitCode.CONFIG) from None
     config = _extract_config(settings)
     report = _sync(settings, credentials, config, as_json, wait_neo4j, log_format)
     _print_report(report, as_json)
@@ -219,7 +214,7 @@ def sync(
 
 @app.command()
 def demo(
-    size: Annotated[str, typer.Option(help="small | medium | large | xl")] = "small",
+    size: Annotated[str, typer.Option(help=" | ".join(DEMO_SIZES))] = "small",
     seed: Annotated[int, typer.Option(help="Seed of the simulated organization.")] = 1,
     as_json: JsonFlag = False,
     wait_neo4j: WaitFlag = 30.0,
@@ -230,7 +225,9 @@ def demo(
     from anthropic_sim.config import SimConfig
     from anthropic_sim.server import running_simulator
 
-    settings = settings_or_exit()
+    if size not in DEMO_SIZES:
+        fail(ExitCode.CONFIG, f"--size {size!r} is not one of {', '.join(DEMO_SIZES)}", as_json)
+    settings = settings_or_exit(as_json)
     with running_simulator(SimConfig(seed=seed, size=size, tier="enterprise")) as simulated:  # type: ignore[arg-type]
         credentials = Credentials(
             admin_key=simulated.admin_key,  # type: ignore[arg-type]
@@ -244,7 +241,8 @@ def demo(
     if not as_json:
         out.print(f"\nOpen Neo4j Browser: [bold]{settings.browser_url}[/bold]\n")
         for title, query in DEMO_QUERIES:
-            out.print(f"[bold]// {title}[/bold]\n{query}\n", highlight=False)
+            out.print(f"[bold]// {title}[/bold]", highlight=False)
+            out.print(f"{query}\n", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(report.exit_code)
 
 
@@ -262,7 +260,7 @@ def doctor() -> None:
     table.add_column("detail")
     colour = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "dim"}
     for check in checks:
-        table.add_row(check.name, f"[{colour[check.status]}]{check.status}[/]", check.detail)
+        table.add_row(check.name, f"[{colour[check.status]}]{check.status}[/]", safe(check.detail))
     out.print(table)
     raise typer.Exit(1 if any(c.status == "fail" for c in checks) else 0)
 
@@ -274,7 +272,7 @@ def run(
     log_format: LogFormatFlag = LogFormat.text,
 ) -> None:
     """The job docker compose runs: `sync` when ANTHROPIC_ADMIN_KEY is set, else `demo`."""
-    settings = settings_or_exit()
+    settings = settings_or_exit(as_json)
     if settings.admin_key is not None and settings.admin_key.get_secret_value().strip():
         sync(as_json=as_json, wait_neo4j=wait_neo4j, log_format=log_format)
     err.print("ANTHROPIC_ADMIN_KEY is not set: syncing the built-in demo organization.")

@@ -5,8 +5,17 @@ Every field here is one row of the README's configuration table.
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import json
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+from ingest.failures import Failure, fail
+from ingest.sync.report import ExitCode
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def _env(name: str) -> AliasChoices:
@@ -30,14 +39,15 @@ class Settings(BaseSettings):
     base_url: str = Field(
         "https://api.anthropic.com",
         validation_alias=_env("ANTHROPIC_BASE_URL"),
-        description="Admin API base URL.",
+        description="Admin API base URL (https://; plain http:// only to this machine).",
     )
 
     # SCIM (Enterprise organizations only)
     scim_url: str | None = Field(
         None,
         validation_alias=_env("ANTHROPIC_SCIM_URL"),
-        description="SCIM base URL exactly as shown in the identity-provider setup flow.",
+        description="SCIM base URL exactly as shown in the identity-provider setup flow "
+        "(https://; plain http:// only to this machine).",
     )
     scim_token: SecretStr | None = Field(
         None,
@@ -47,7 +57,9 @@ class Settings(BaseSettings):
 
     # Neo4j (the driver's standard names)
     neo4j_uri: str = Field(
-        "bolt://localhost:7687", validation_alias=_env("NEO4J_URI"), description="Bolt URI."
+        "bolt://localhost:7687",
+        validation_alias=_env("NEO4J_URI"),
+        description="bolt:// or neo4j:// URI (+s or +ssc for TLS).",
     )
     neo4j_username: str = Field(
         "neo4j", validation_alias=_env("NEO4J_USERNAME"), description="Neo4j user."
@@ -94,10 +106,11 @@ class Settings(BaseSettings):
         validation_alias=_env("IDGRAPH_BATCH_SIZE"),
         description="Rows per Neo4j write transaction (default: the measured best).",
     )
-    main_domains: list[str] = Field(
+    main_domains: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         validation_alias=_env("IDGRAPH_MAIN_DOMAINS"),
-        description="The organization's own email domains (JSON list); inferred when empty.",
+        description="The organization's own email domains, comma-separated (`a.com,b.com`) or "
+        "a JSON list; inferred when empty.",
     )
     progress_interval: float = Field(
         10.0,
@@ -105,15 +118,51 @@ class Settings(BaseSettings):
         description="Seconds between a sync's progress log lines (when stderr is no terminal).",
     )
 
+    @field_validator("main_domains", mode="before")
+    @classmethod
+    def _domain_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value.lstrip().startswith("["):
+            return json.loads(value)
+        return [domain.strip() for domain in value.split(",") if domain.strip()]
 
-def settings_or_exit() -> Settings:
-    """The settings, or a one-line configuration error and exit code 2 (for the CLI commands)."""
-    import typer
-    from pydantic import ValidationError
-    from rich.console import Console
+    @field_validator("base_url", "scim_url")
+    @classmethod
+    def _no_credentials_in_clear(cls, value: str | None) -> str | None:
+        """Keys travel in headers: plain http only to this machine (the simulator)."""
+        url = urlsplit(value or "")
+        if url.scheme.lower() == "http" and url.hostname not in LOOPBACK_HOSTS:
+            raise ValueError("plain http:// would send the credentials in clear; use https://")
+        return value
 
+
+def load_settings() -> Settings:
+    """The settings, or a Failure (exit code 2) that names the environment variable."""
     try:
         return Settings()
     except ValidationError as exc:
-        Console(stderr=True).print(f"[red]Configuration error:[/red] {exc.errors()[0]['msg']}")
-        raise typer.Exit(2) from None
+        problems = [
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors(include_input=False)
+        ]
+        raise Failure("configuration: " + "; ".join(problems), ExitCode.CONFIG) from None
+    except SettingsError as exc:
+        raise Failure(f"configuration: {_named(str(exc))}", ExitCode.CONFIG) from None
+
+
+def _named(message: str) -> str:
+    """pydantic-settings names the field; people set the environment variable."""
+    for name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        if isinstance(alias, AliasChoices):
+            message = message.replace(f'"{name}"', str(alias.choices[0]))
+    return message
+
+
+def settings_or_exit(as_json: bool = False) -> Settings:
+    """The settings, or the one-line configuration error and exit code 2 (for the commands)."""
+    try:
+        return load_settings()
+    except Failure as exc:
+        fail(exc.exit_code, str(exc), as_json)

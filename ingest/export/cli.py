@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,8 @@ from rich.console import Console
 
 from ingest.export.columns import ExportError
 from ingest.export.exporter import ExportFormat, ExportResult, export_graph
-from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.failures import Failure, reported_failures
+from ingest.neo4j_connection import open_driver
 from ingest.settings import settings_or_exit
 from ingest.sync.report import ExitCode
 
@@ -37,22 +39,33 @@ def export_command(
 ) -> None:
     """Export the graph of the configured Neo4j, streaming, for BI and graph tools.
 
-    Exit codes: 0 ok, 2 configuration, 3 Neo4j unreachable, 4 the graph could not be exported.
+    Exit codes: 0 ok, 2 configuration (also an --out that cannot be written), 3 Neo4j
+    unreachable, 4 the graph could not be exported.
     """
     settings = settings_or_exit()
-    try:
+    with reported_failures():
+        _writable_directory(out_dir)
         driver = open_driver(settings, wait_neo4j)
-    except Neo4jUnavailable as exc:
-        err.print(f"[red]Neo4j:[/red] {exc}")
-        raise typer.Exit(ExitCode.NEO4J) from None
-    try:
-        result = export_graph(driver, settings.neo4j_database, format, out_dir)
-    except (ExportError, OSError) as exc:
-        err.print(f"[red]Export failed:[/red] {exc}")
-        raise typer.Exit(ExitCode.FAILED) from None
-    finally:
-        driver.close()
+        try:
+            result = export_graph(driver, settings.neo4j_database, format, out_dir)
+        except (ExportError, OSError) as exc:
+            raise Failure(f"the export failed: {exc}", ExitCode.FAILED) from None
+        finally:
+            driver.close()
     _print_result(result)
+
+
+def _writable_directory(out_dir: Path) -> None:
+    """--out is checked before anything is read, so a typo costs no export."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise Failure(
+            f"--out {out_dir}: not a directory that can be written: {exc.strerror}",
+            ExitCode.CONFIG,
+        ) from None
 
 
 def _print_result(result: ExportResult) -> None:
@@ -62,7 +75,7 @@ def _print_result(result: ExportResult) -> None:
         highlight=False,
     )
     for path in result.files:
-        out.print(f"  {path}", highlight=False)
+        out.print(f"  {path}", markup=False, highlight=False)
     if result.undeclared:
         err.print(
             "[yellow]warning:[/yellow] properties in the graph but not in the declaration were "

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import shutil
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -47,28 +53,48 @@ def export_graph(
     model: GraphModel = MODEL,
     fetch_size: int = FETCH_SIZE,
 ) -> ExportResult:
-    """Streams the declared graph of `database` into files under `out_dir` (created)."""
+    """Streams the declared graph of `database` into files under `out_dir` (created). Files are
+    written aside and moved in only once all are complete: a failure changes nothing there."""
     format = ExportFormat(format)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     csv_files = None
-    with read_graph(driver, database, fetch_size) as reader:
+    with read_graph(driver, database, fetch_size) as reader, _staging(out_dir) as staging:
         if format is ExportFormat.graphml:
-            files = [out_dir / GRAPHML_FILE]
+            files = [staging / GRAPHML_FILE]
             nodes, rels = write_graphml(reader, model, files[0])
         elif format is ExportFormat.opengraph:
-            files = [out_dir / OPENGRAPH_FILE]
+            files = [staging / OPENGRAPH_FILE]
             nodes, rels = write_opengraph(reader, model, files[0])
         else:
-            csv_files, nodes, rels = write_csv(reader, model, out_dir)
+            csv_files, nodes, rels = write_csv(reader, model, staging)
             files = [*csv_files.nodes, *csv_files.rels, csv_files.empty_lists]
-            files.append(out_dir / IMPORT_COMMAND_FILE)
+            files.append(staging / IMPORT_COMMAND_FILE)
+        for path in files:
+            os.replace(path, out_dir / path.name)
+    if csv_files is not None:
+        csv_files = dataclasses.replace(
+            csv_files,
+            nodes=tuple(out_dir / p.name for p in csv_files.nodes),
+            rels=tuple(out_dir / p.name for p in csv_files.rels),
+            empty_lists=out_dir / csv_files.empty_lists.name,
+        )
     return ExportResult(
         format=format,
-        files=files,
+        files=[out_dir / path.name for path in files],
         nodes=nodes,
         rels=rels,
         seconds=time.perf_counter() - started,
         undeclared=sorted(reader.undeclared),
         csv=csv_files,
     )
+
+
+@contextmanager
+def _staging(out_dir: Path) -> Iterator[Path]:
+    """A fresh directory beside the export's files (same file system, so moves are renames)."""
+    staging = Path(tempfile.mkdtemp(prefix=".idgraph-export-", dir=out_dir))
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -7,7 +7,8 @@ Node files: `id:ID(<Label>)`, `:LABEL`, then typed property columns (`name:strin
 label is its own id space, so ids only need to be unique per label, as in the graph.
 
 Strings are always quoted and absent values are empty unquoted fields, so the importer tells
-null from "" apart. Lists are joined with ARRAY_DELIMITER; an element containing it is an error.
+null from "" apart. Lists are joined with a delimiter no element contains (ASCII's unit separator
+unless the data holds one; see Arrays), and the import command names it.
 The importer cannot store an empty list, so those go to EMPTY_LISTS_FILE, a Cypher script to run
 after the import; IMPORT_COMMAND_FILE spells out both steps.
 """
@@ -25,7 +26,8 @@ from ingest.export.columns import Column, ExportError, float_text, node_columns,
 from ingest.export.source import GraphReader
 from ingest.graph.schema import GraphModel, NodeType, PropType, RelType, quote
 
-ARRAY_DELIMITER = ";"
+# ASCII's unit separator, made for this; then characters text practically never holds.
+DELIMITERS = "\x1f\x1e\x1d\x1c" + "".join(map(chr, range(0xE000, 0xF900)))
 CSV_TYPES: dict[PropType, str] = {
     "string": "string",
     "datetime_string": "string",
@@ -34,11 +36,7 @@ CSV_TYPES: dict[PropType, str] = {
     "int": "long",
     "float": "double",
 }
-IMPORT_OPTIONS: tuple[str, ...] = (
-    f"--array-delimiter={ARRAY_DELIMITER}",
-    "--multiline-fields=true",
-    "--id-type=string",
-)
+IMPORT_OPTIONS: tuple[str, ...] = ("--multiline-fields=true", "--id-type=string")
 IMPORT_COMMAND_FILE = "neo4j-admin-import.txt"
 EMPTY_LISTS_FILE = "empty-lists.cypher"
 
@@ -48,6 +46,7 @@ class CsvFiles:
     nodes: tuple[Path, ...]
     rels: tuple[Path, ...]
     empty_lists: Path  # Cypher to run after the import (see EmptyLists)
+    array_delimiter: str = DELIMITERS[0]
 
     def import_arguments(self, database: str = "neo4j") -> list[str]:
         """Arguments of `neo4j-admin` that import these files into an empty `database`."""
@@ -58,6 +57,7 @@ class CsvFiles:
             database,
             *(f"--nodes={path}" for path in self.nodes),
             *(f"--relationships={path}" for path in self.rels),
+            f"--array-delimiter=U+{ord(self.array_delimiter):04X}",
             *IMPORT_OPTIONS,
         ]
 
@@ -90,6 +90,20 @@ def _typed(column: Column) -> str:
 
 def write_csv(reader: GraphReader, model: GraphModel, out_dir: Path) -> tuple[CsvFiles, int, int]:
     """Writes every file into `out_dir`; returns the files and (nodes, relationships) counts."""
+    arrays = Arrays(DELIMITERS[0])
+    written = _write_files(reader, model, out_dir, arrays)
+    if arrays.collided:  # rare: a list element holds the delimiter; write again with another
+        arrays = Arrays(arrays.unused())
+        written = _write_files(reader, model, out_dir, arrays)
+        if arrays.collided:
+            raise ExportError("list values changed during the export; export again")
+    _write_import_command(out_dir, written[0])
+    return written
+
+
+def _write_files(
+    reader: GraphReader, model: GraphModel, out_dir: Path, arrays: Arrays
+) -> tuple[CsvFiles, int, int]:
     nodes = rels = 0
     node_paths, rel_paths = [], []
     fixups_path = out_dir / EMPTY_LISTS_FILE
@@ -97,15 +111,39 @@ def write_csv(reader: GraphReader, model: GraphModel, out_dir: Path) -> tuple[Cs
         fixups = EmptyLists(fixups_stream)
         for node in model.nodes:
             path = out_dir / node_file_name(node)
-            nodes += _write_file(path, node_header(node), _node_lines(reader, node, fixups))
+            lines = _node_lines(reader, node, fixups, arrays)
+            nodes += _write_file(path, node_header(node), lines)
             node_paths.append(path)
         for rel in model.rels:
             path = out_dir / rel_file_name(rel)
-            rels += _write_file(path, rel_header(rel), _rel_lines(reader, rel, fixups))
+            rels += _write_file(path, rel_header(rel), _rel_lines(reader, rel, fixups, arrays))
             rel_paths.append(path)
-    files = CsvFiles(tuple(node_paths), tuple(rel_paths), fixups_path)
-    _write_import_command(out_dir, files)
-    return files, nodes, rels
+    return CsvFiles(tuple(node_paths), tuple(rel_paths), fixups_path, arrays.delimiter), nodes, rels
+
+
+class Arrays:
+    """Joins lists with `delimiter`, noting every character of their elements: when an element
+    holds the delimiter, `unused()` is a delimiter that none does, for a second pass. The importer
+    has no escape inside arrays, so a delimiter the data lacks is the only exact encoding."""
+
+    def __init__(self, delimiter: str) -> None:
+        self.delimiter = delimiter
+        self.characters: set[str] = set()
+
+    @property
+    def collided(self) -> bool:
+        return self.delimiter in self.characters
+
+    def join(self, items: list[str]) -> str:
+        for item in items:
+            self.characters.update(item)
+        return self.delimiter.join(items)
+
+    def unused(self) -> str:
+        for delimiter in DELIMITERS:
+            if delimiter not in self.characters:
+                return delimiter
+        raise ExportError("every candidate array delimiter occurs in the lists of the graph")
 
 
 class EmptyLists:
@@ -159,30 +197,34 @@ def _write_line(stream: TextIO, fields: list[str]) -> None:
     stream.write("\n")
 
 
-def _node_lines(reader: GraphReader, node: NodeType, fixups: EmptyLists) -> Iterator[list[str]]:
+def _node_lines(
+    reader: GraphReader, node: NodeType, fixups: EmptyLists, arrays: Arrays
+) -> Iterator[list[str]]:
     key, *props = node_columns(node)
     for row in reader.nodes(node):
         key_value = row.values[key.name]
         for prop in _empty_lists(row.values, props):
             fixups.node(node, key_value, prop)
-        labels = _quoted(_joined(row.labels, f"{node.label} labels"))
-        yield [_quoted(key_value), labels, *(_field(row.values, c) for c in props)]
+        labels = _quoted(arrays.join(row.labels))
+        yield [_quoted(key_value), labels, *(_field(row.values, c, arrays) for c in props)]
 
 
-def _rel_lines(reader: GraphReader, rel: RelType, fixups: EmptyLists) -> Iterator[list[str]]:
+def _rel_lines(
+    reader: GraphReader, rel: RelType, fixups: EmptyLists, arrays: Arrays
+) -> Iterator[list[str]]:
     columns = rel_columns(rel)
     for row in reader.rels(rel):
         for prop in _empty_lists(row.values, columns):
             fixups.rel(rel, row.start, row.end, prop)
         ends = [_quoted(row.start), _quoted(row.end), _quoted(rel.type)]
-        yield [*ends, *(_field(row.values, c) for c in columns)]
+        yield [*ends, *(_field(row.values, c, arrays) for c in columns)]
 
 
 def _empty_lists(values: dict[str, Any], columns: Iterable[Column]) -> list[str]:
     return [c.name for c in columns if c.type == "string_list" and values[c.name] == []]
 
 
-def _field(values: dict[str, Any], column: Column) -> str:
+def _field(values: dict[str, Any], column: Column, arrays: Arrays) -> str:
     value = values[column.name]
     if value is None:
         return ""
@@ -193,17 +235,8 @@ def _field(values: dict[str, Any], column: Column) -> str:
     if column.type == "float":
         return float_text(value)
     if column.type == "string_list":
-        return _quoted(_joined(value, column.name))
+        return _quoted(arrays.join(value))
     return _quoted(value)
-
-
-def _joined(items: list[str], what: str) -> str:
-    for item in items:
-        if ARRAY_DELIMITER in item:
-            raise ExportError(
-                f"{what}: {item!r} contains the CSV array delimiter {ARRAY_DELIMITER!r}"
-            )
-    return ARRAY_DELIMITER.join(items)
 
 
 def _quoted(text: str) -> str:
@@ -215,6 +248,7 @@ def _write_import_command(out_dir: Path, files: CsvFiles) -> None:
         tuple(Path(p.name) for p in files.nodes),
         tuple(Path(p.name) for p in files.rels),
         Path(files.empty_lists.name),
+        files.array_delimiter,
     )
     arguments = relative.import_arguments()
     quoted = [shlex.quote(argument) for argument in arguments]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -13,11 +14,13 @@ from neo4j.exceptions import Neo4jError
 from rich.console import Console
 from rich.table import Table
 
-from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.failures import fail, reported_failures
+from ingest.neo4j_connection import open_driver
 from ingest.queries.library import Query, UnknownQuery, get_query, load_library
 from ingest.queries.runner import QueryResult, UnknownParameter, merge_params, run_query
 from ingest.settings import settings_or_exit
 from ingest.sync.report import ExitCode
+from ingest.terminal_text import safe
 
 query_app = typer.Typer(
     help="Ask the graph the library's security questions (cypher/queries).",
@@ -32,6 +35,8 @@ class Format(StrEnum):
     csv = "csv"
 
 
+NARROWEST_COLUMN = 8
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
 
 
@@ -68,16 +73,13 @@ def run(
     """Run one question against the configured Neo4j, in a read-only transaction."""
     query = _query_or_exit(query_id)
     params = _params_or_exit(query, param or [])
-    settings = settings_or_exit()
-    try:
+    settings = settings_or_exit(output is Format.json)
+    with reported_failures(output is Format.json):
         driver = open_driver(settings)
-    except Neo4jUnavailable as exc:
-        err.print(f"[red]Neo4j:[/red] {exc}")
-        raise typer.Exit(ExitCode.NEO4J) from None
     try:
         result = run_query(driver, settings.neo4j_database, query, params)
     except Neo4jError as exc:
-        err.print(f"[red]{query.id} failed:[/red] {exc.message or exc}")
+        err.print(f"[red]{query.id} failed:[/red] {safe(exc.message or exc)}", soft_wrap=True)
         raise typer.Exit(ExitCode.PARTIAL) from None
     finally:
         driver.close()
@@ -103,8 +105,7 @@ def _query_or_exit(query_id: str) -> Query:
         return get_query(query_id)
     except UnknownQuery:
         known = ", ".join(q.id for q in load_library())
-        err.print(f"[red]Unknown question {query_id!r}.[/red] Known: {known}")
-        raise typer.Exit(ExitCode.CONFIG) from None
+        fail(ExitCode.CONFIG, f"unknown question {query_id!r}; known: {known}")
 
 
 def parse_params(pairs: list[str]) -> dict[str, Any]:
@@ -126,8 +127,7 @@ def _params_or_exit(query: Query, pairs: list[str]) -> dict[str, Any]:
         params = parse_params(pairs)
         merge_params(query, params)
     except (ValueError, UnknownParameter) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(ExitCode.CONFIG) from None
+        fail(ExitCode.CONFIG, str(exc))
     return params
 
 
@@ -138,7 +138,7 @@ def _print(result: QueryResult, output: Format, title: str) -> None:
     if output is Format.json:
         typer.echo(json.dumps({"columns": result.columns, "rows": result.rows}, indent=2))
     elif output is Format.csv:
-        typer.echo(_csv(result), nl=False)
+        sys.stdout.write(_csv(result))  # exact: click.echo would strip ANSI codes off the data
     else:
         _table(result, title)
 
@@ -146,19 +146,40 @@ def _print(result: QueryResult, output: Format, title: str) -> None:
 def _csv(result: QueryResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(result.columns)
+    writer.writerow(map(_inert_cell, result.columns))
     for row in result.rows:
-        writer.writerow([_flat(row[c]) for c in result.columns])
+        writer.writerow([_csv_cell(row[c]) for c in result.columns])
     return buffer.getvalue()
 
 
+def _csv_cell(value: Any) -> str:
+    # Numbers stay numbers (-1 is not a formula); only text can smuggle one.
+    return _inert_cell(value) if isinstance(value, str) else _flat(value)
+
+
+def _inert_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def _table(result: QueryResult, title: str) -> None:
-    table = Table(title=title)
+    table = Table(title=safe(title))
     for column in result.columns:
-        table.add_column(column, overflow="fold")
+        if column == "id":  # ids are copied into `query run`: never broken or cut
+            table.add_column(column, no_wrap=True, min_width=max(map(len, _ids(result)), default=2))
+        else:
+            table.add_column(safe(column), overflow="fold", min_width=NARROWEST_COLUMN)
     for row in result.rows:
-        table.add_row(*(_cell(row[c]) for c in result.columns))
-    Console().print(table)
+        table.add_row(*(safe(_cell(row[c])) for c in result.columns))
+    console = Console()
+    needed = console.measure(table, options=console.options.update_width(10_000)).minimum
+    # Too narrow a terminal gets lines longer than itself (which it folds, and copies whole)
+    # rather than ids cut by rich or columns squeezed to nothing.
+    (console if needed <= console.width else Console(width=needed)).print(table)
+
+
+def _ids(result: QueryResult) -> list[str]:
+    return [str(row["id"]) for row in result.rows]
 
 
 def _flat(value: Any) -> str:

@@ -8,16 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.failures import Failure, fail, reported_failures
+from ingest.neo4j_connection import open_driver
 from ingest.report.collect import DEFAULT_TOP, build_report
 from ingest.report.model import Report
 from ingest.report.render import FORMATS, render
 from ingest.settings import Settings, settings_or_exit
-
-# Exit codes, the same as `idgraph sync`'s where they overlap.
-EXIT_QUESTION_FAILED = 1
-EXIT_CONFIG = 2
-EXIT_NEO4J = 3
+from ingest.sync.report import ExitCode
+from ingest.terminal_text import safe
 
 err = Console(stderr=True)
 
@@ -41,25 +39,23 @@ def report_command(
 ) -> None:
     """Run every question of the library against the graph and report the answers.
 
-    Exit codes: 0 ok, 1 a question failed (the report says which), 2 configuration,
-    3 Neo4j unreachable.
+    Exit codes: 0 ok, 1 a question failed (the report says which), 2 configuration (also an
+    --out that cannot be written), 3 Neo4j unreachable.
     """
     if fmt not in FORMATS:
-        err.print(f"[red]--format:[/red] {fmt!r} is not one of {', '.join(FORMATS)}")
-        raise typer.Exit(EXIT_CONFIG)
-    report = _build(settings_or_exit(), top, wait_neo4j)
-    _write(render(report, fmt), out)
+        fail(ExitCode.CONFIG, f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+    as_json = fmt == "json"
+    settings = settings_or_exit(as_json)
+    with reported_failures(as_json):
+        report = _build(settings, top, wait_neo4j)
+        _write(render(report, fmt), out)
     for finding in report.failed:
-        err.print(f"[yellow]warning:[/yellow] {finding.id} failed: {finding.error}")
-    raise typer.Exit(EXIT_QUESTION_FAILED if report.failed else 0)
+        err.print(f"[yellow]warning:[/yellow] {finding.id} failed: {safe(finding.error)}")
+    raise typer.Exit(ExitCode.PARTIAL if report.failed else ExitCode.OK)
 
 
 def _build(settings: Settings, top: int, wait_neo4j: float) -> Report:
-    try:
-        driver = open_driver(settings, wait_neo4j)
-    except Neo4jUnavailable as exc:
-        err.print(f"[red]Neo4j:[/red] {exc}")
-        raise typer.Exit(EXIT_NEO4J) from None
+    driver = open_driver(settings, wait_neo4j)
     try:
         return build_report(
             driver, settings.neo4j_database, browser_url=settings.browser_url, top=top
@@ -72,6 +68,10 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    err.print(f"report written to {out}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        message = f"--out {out}: cannot write the report: {exc.strerror}"
+        raise Failure(message, ExitCode.CONFIG) from None
+    err.print(f"report written to {out}", markup=False, highlight=False)

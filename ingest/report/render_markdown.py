@@ -5,13 +5,14 @@ from __future__ import annotations
 from ingest.report.cells import cell_text
 from ingest.report.model import Finding, Report
 from ingest.report.text import count_text, organization_line, shown_text, sync_line, totals_line
+from ingest.terminal_text import visible
 
-_SPECIAL = "\\`*[]<&|"
+_SPECIAL = "\\`*_~[]<&|"
 
 
 def escape(text: str) -> str:
     """Text that Markdown shows literally, on one line."""
-    text = " ".join(text.split())
+    text = visible(" ".join(text.split()))
     return "".join("\\" + c if c in _SPECIAL else c for c in text)
 
 

@@ -14,7 +14,7 @@ from tests.simulated import options_for
 
 SEED = 7
 TRICKY_TEXT = 'Zoë "Q" O\'Brien, Jr.; 🚀\nsecond line\r\nthird\\back\ttab <&> ]]>'
-TRICKY_LIST = ["team=platform", "owner=ü/ß", 'quote="x"', "comma=a,b", "", "🚀"]
+TRICKY_LIST = ["team=platform", "owner=ü/ß", 'quote="x"', "comma=a,b", "", "🚀", "a;b", "us=\x1f"]
 TRICKY_REL_TEXT = 'member "quoted",\nnext'
 
 

@@ -42,6 +42,12 @@ def test_neo4j_admin_import_gives_the_same_fingerprint(
     assert imported == source
 
 
+def test_a_tag_holding_the_unit_separator_moves_the_delimiter(exported: ExportResult) -> None:
+    assert exported.csv is not None
+    assert exported.csv.array_delimiter == "\x1e"  # TRICKY_LIST holds \x1f (and ;)
+    assert "--array-delimiter=U+001E" in exported.csv.import_arguments()
+
+
 def test_one_file_per_node_type_and_per_relationship_type(exported: ExportResult) -> None:
     assert exported.csv is not None
     names = {path.name for path in (*exported.csv.nodes, *exported.csv.rels)}

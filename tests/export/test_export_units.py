@@ -9,7 +9,14 @@ import pytest
 
 from ingest.export.columns import Column, ExportError, typed_value
 from ingest.export.graphml import graphml_keys, xml_escape
-from ingest.export.neo4j_csv import EmptyLists, _node_lines, node_header, rel_header
+from ingest.export.neo4j_csv import (
+    DELIMITERS,
+    Arrays,
+    EmptyLists,
+    _node_lines,
+    node_header,
+    rel_header,
+)
 from ingest.export.opengraph import exported_rels, node_kinds
 from ingest.export.source import GraphReader
 from ingest.graph.model import MODEL, USER, WORKSPACE
@@ -91,27 +98,29 @@ def test_csv_headers() -> None:
 def test_csv_quotes_strings_and_leaves_nulls_empty() -> None:
     reader = GraphReader(FakeTx([_user_record({"name": 'say "hi"', "email": ""})]))
     fixups = io.StringIO()
-    [line] = list(_node_lines(reader, USER, EmptyLists(fixups)))
+    [line] = list(_node_lines(reader, USER, EmptyLists(fixups), Arrays(DELIMITERS[0])))
     fields = dict(zip(node_header(USER), line, strict=True))
     assert fields["id:ID(AnthropicUser)"] == '"u1"'
-    assert fields[":LABEL"] == '"AnthropicUser;UserAccount"'
+    assert fields[":LABEL"] == '"AnthropicUser\x1fUserAccount"'
     assert fields["name:string"] == '"say ""hi"""'
     assert fields["email:string"] == '""'  # an empty string, not null
     assert fields["role:string"] == ""  # null
     assert fields["firstseen:long"] == "5"
 
 
-def test_csv_refuses_a_list_element_with_the_array_delimiter() -> None:
-    record = {"labels": ["AnthropicWorkspace"], "props": {"id": "w", "tags": ["a;b"]}}
-    reader = GraphReader(FakeTx([record]))
-    with pytest.raises(ExportError, match="array delimiter"):
-        list(_node_lines(reader, WORKSPACE, EmptyLists(io.StringIO())))
+def test_a_list_element_holding_the_delimiter_picks_one_no_element_holds() -> None:
+    arrays = Arrays(DELIMITERS[0])
+    assert arrays.join(["a;b", "c"]) == "a;b\x1fc" and not arrays.collided
+    arrays.join(["x\x1fy", "\x1e"])
+    assert arrays.collided
+    assert arrays.unused() == "\x1d"
 
 
 def test_empty_lists_become_post_import_statements() -> None:
     record = {"labels": ["AnthropicWorkspace"], "props": {"id": 'w"1', "tags": []}}
     fixups = io.StringIO()
-    list(_node_lines(GraphReader(FakeTx([record])), WORKSPACE, EmptyLists(fixups)))
+    reader = GraphReader(FakeTx([record]))
+    list(_node_lines(reader, WORKSPACE, EmptyLists(fixups), Arrays(DELIMITERS[0])))
     statements = [s for s in fixups.getvalue().splitlines() if not s.startswith("//")]
     assert statements == ['MATCH (n:`AnthropicWorkspace` {id: "w\\"1"}) SET n.`tags` = [];']
 

@@ -130,7 +130,7 @@ def test_cli_run_with_params(cli_env) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["query", "run", "no-such-question"], "Unknown question"),
+        (["query", "run", "no-such-question"], "unknown question"),
         (["query", "run", "stale-keys", "--param", "nonsense"], "name=value"),
         (["query", "run", "stale-keys", "--param", "=3"], "name=value"),
         (["query", "run", "stale-keys", "--param", "days=3"], "no parameter days"),

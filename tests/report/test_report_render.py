@@ -12,6 +12,7 @@ from ingest.report import Finding, OrganizationInfo, Report, SyncInfo, render
 from ingest.report.browser import browser_link
 from ingest.report.cells import cell_text
 from ingest.report.paths import as_path, path_column
+from ingest.report.render_markdown import escape
 from ingest.report.svg import path_svg
 from tests.report.conftest import BROWSER_URL
 from tests.report.helpers import assert_self_contained, parse_page
@@ -169,3 +170,8 @@ def test_json_document_shape() -> None:
             "rels": ["OWNED_BY", "HAS_ROLE"],
         }
     ]
+
+
+def test_markdown_escapes_emphasis_and_strikethrough() -> None:
+    assert escape("__init__ ~~gone~~") == "\\_\\_init\\_\\_ \\~\\~gone\\~\\~"
+    assert escape("\x1b[31mred") == "\\\\x1b\\[31mred"  # renders as \x1b[31mred, no ESC

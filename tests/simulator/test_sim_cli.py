@@ -25,6 +25,7 @@ def test_serve_medium_is_ready_quickly() -> None:
             "medium",
             "--seed",
             "3",
+            "--no-rate-limit",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -53,6 +54,21 @@ def test_serve_medium_is_ready_quickly() -> None:
         assert time.monotonic() - started < 10  # ready in < 5 s on a normal machine
         assert info["base_url"].startswith("http://127.0.0.1:")
         assert info["scim_url"].endswith("/scim/v2")
+        knobs = httpx.get(
+            f"{info['base_url']}/_control/config",
+            headers={"x-control-token": info["control_token"]},
+        ).json()
+        assert knobs["rate_limit_enabled"] is False
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_rate_limit_flag_pair_reads_naturally() -> None:
+    from typer.testing import CliRunner
+
+    from anthropic_sim.cli import simulator_app
+
+    help_text = CliRunner().invoke(simulator_app, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert "--rate-limit" in help_text.output and "--no-rate-limit" in help_text.output
+    assert "--no-no-rate-limit" not in help_text.output

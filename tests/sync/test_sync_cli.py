@@ -99,7 +99,7 @@ def test_secrets_appear_in_no_output_log_graph_or_error(neo4j, simulator, caplog
         wrong = invoke("sync", env={**env, "ANTHROPIC_ADMIN_KEY": CANARY_ADMIN})
         secrets.append(CANARY_ADMIN)
     assert ok.exit_code == 0, ok.output
-    assert wrong.exit_code == 4  # the server refuses the unknown admin key
+    assert wrong.exit_code == 2  # the server refuses the unknown admin key: a credentials problem
     texts = [ok.output, wrong.output, caplog.text]
     graph = neo4j.run(
         "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p"

@@ -1,0 +1,63 @@
+"""One way for every command to fail: one line on stderr (or, with `--json`, a JSON object on
+stdout) and the documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from ingest.extract import ApiError, CredentialError, ExtractError
+from ingest.sync.report import ExitCode
+from ingest.terminal_text import visible
+
+# The Admin API's answers to a key it does not accept: a credentials problem, like a missing key.
+REJECTED_CREDENTIAL = (401, 403)
+
+
+class Failure(Exception):
+    """A failure a person fixes from its one-line text; `exit_code` is the documented code."""
+
+    exit_code: ExitCode = ExitCode.FAILED
+
+    def __init__(self, message: str, exit_code: ExitCode | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+def fail(exit_code: ExitCode, message: str, as_json: bool = False) -> NoReturn:
+    if as_json:
+        document = {"status": "error", "exit_code": int(exit_code), "message": message}
+        typer.echo(json.dumps(document))
+    else:
+        Console(stderr=True).print(
+            f"error: {visible(message)}", markup=False, highlight=False, soft_wrap=True
+        )
+    raise typer.Exit(exit_code)
+
+
+@contextmanager
+def reported_failures(as_json: bool = False) -> Iterator[None]:
+    """Turns the failures of a command into `fail(...)`; anything else is a bug and propagates."""
+    try:
+        yield
+    except Failure as exc:
+        fail(exc.exit_code, str(exc), as_json)
+    except CredentialError as exc:
+        fail(ExitCode.CONFIG, f"credentials: {exc}", as_json)
+    except ApiError as exc:
+        if exc.status in REJECTED_CREDENTIAL:
+            fail(
+                ExitCode.CONFIG,
+                f"the Admin API refused the credentials ({exc}): check ANTHROPIC_ADMIN_KEY "
+                "(and ANTHROPIC_OAUTH_TOKEN, ANTHROPIC_SCIM_TOKEN)",
+                as_json,
+            )
+        fail(ExitCode.FAILED, f"the sync stopped; nothing was deleted: {exc}", as_json)
+    except ExtractError as exc:
+        fail(ExitCode.FAILED, f"the sync stopped; nothing was deleted: {exc}", as_json)

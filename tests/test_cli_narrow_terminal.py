@@ -1,0 +1,60 @@
+"""On a narrow terminal, what people copy (question ids, the demo's Cypher) stays whole, and a
+first sync into an empty database prints no driver notification."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ingest.cli import DEMO_QUERIES
+from ingest.neo4j_connection import open_driver
+from ingest.queries.library import load_library
+from ingest.settings import load_settings
+from tests.sync.test_sync_cli import env_for, invoke
+
+pytestmark = pytest.mark.neo4j
+
+
+def test_query_list_ids_are_never_wrapped() -> None:
+    result = invoke("query", "list", env={"COLUMNS": "40"})
+    assert result.exit_code == 0
+    first_cells = [line.split("│")[1].strip() for line in result.output.splitlines() if "│" in line]
+    for query in load_library():
+        assert query.id in first_cells
+    assert "critical" in result.output and "attack path" in result.output  # no column squeezed
+
+
+def test_the_driver_asks_the_server_for_no_notifications(neo4j, monkeypatch, caplog) -> None:
+    for name, value in env_for(neo4j).items():
+        monkeypatch.setenv(name, value)
+    driver = open_driver(load_settings())
+    try:
+        _, summary, _ = driver.execute_query(
+            "MATCH (n) WHERE n.a_property_key_never_written = 1 RETURN n",
+            database_=neo4j.database,
+        )
+    finally:
+        driver.close()
+    assert not [status for status in summary.gql_status_objects if status.is_notification]
+    assert not [r for r in caplog.records if r.name.startswith("neo4j.notifications")]
+
+
+def test_demo_cypher_is_never_wrapped_and_no_notification_is_printed(neo4j) -> None:
+    env = {**os.environ, **env_for(neo4j), "COLUMNS": "40", "PYTHONPATH": os.getcwd()}
+    demo = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "demo", "--size", "small"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert demo.returncode == 0, demo.stderr
+    lines = demo.stdout.splitlines()
+    for _, query in DEMO_QUERIES:
+        for line in query.splitlines():
+            assert line in lines
+    assert "notification" not in demo.stderr.lower()
+    assert "property key" not in demo.stderr.lower()
