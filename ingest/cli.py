@@ -167,8 +167,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         err.print(f"[yellow]warning:[/yellow] {family}: {safe(why)}")
     for family, why in sorted(report.write_failures.items()):
         err.print(
-            f"[red]error:[/red] {family} could not be written, nothing of it deleted: "
-            f"{safe(why)}",
+            f"[red]error:[/red] {family} could not be written, nothing of it deleted: {safe(why)}",
             soft_wrap=True,
         )
     if report.issues:
