@@ -75,8 +75,8 @@ ORGANIZATION = NodeType(
         _s("scim_unavailable_reason", "Why SCIM was not read, when scim_status is not available."),
         _b(
             "lifecycle_remediation_enabled",
-            "Whether lifecycle remediation is enabled: SCIM available, or refused only this "
-            "sync's token or URL (credential_rejected, not_found).",
+            "Whether lifecycle remediation is enabled: only when SCIM was read (available); "
+            "scim_status says why not (the plan, or a token or URL to fix).",
         ),
         _l("main_domains", "Main email domains of the organization's members."),
         Prop(

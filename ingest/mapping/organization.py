@@ -27,14 +27,14 @@ def infer_main_domains(counts: Counter[str], minimum_share: float = MAIN_DOMAIN_
     return sorted({d for d, n in counts.items() if n / total >= minimum_share} | {top})
 
 
-# SCIM refused this sync's token or URL (ScimRefused): the organization has SCIM, so lifecycle
-# remediation is not switched off by it, and the sync fails until the setting is fixed.
+# SCIM refused this sync's token or URL (ScimRefused): a setting to fix, not the plan, so the
+# sync fails until it is fixed; remediation has no working lever meanwhile and stays off.
 SCIM_REFUSED = frozenset({"credential_rejected", "not_found"})
 
 
 def lifecycle_remediation_enabled(scim_status: str) -> bool:
-    # Deprovisioning goes through the identity provider: without SCIM there is no lever.
-    return scim_status == "available" or scim_status in SCIM_REFUSED
+    # Deprovisioning goes through the identity provider: without a readable SCIM, no lever.
+    return scim_status == "available"
 
 
 @dataclass(frozen=True)

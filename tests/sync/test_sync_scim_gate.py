@@ -96,7 +96,7 @@ def test_a_refused_token_or_url_keeps_every_scim_node_and_relationship_and_exits
     [row] = neo4j.run(ORG, id=org.id)
     assert row["status"] == scim_status
     assert f"ANTHROPIC_SCIM_{fix}" in row["reason"]
-    assert row["remediation"] is True  # a credential error, not the plan
+    assert row["remediation"] is False  # no lever with a refused token; the status says why
 
 
 def test_sync_and_doctor_say_in_one_line_what_to_fix(neo4j, simulator):
