@@ -35,3 +35,93 @@ def test_readme_configuration_table_is_current():
 
     current = README.read_text()
     assert render(current) == current, "run `python -m ingest.settings_docs`"
+
+
+def _base_requirements() -> list[str]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+
+
+def _installed_closure(requirements: list[str]) -> set[str]:
+    """The distributions a plain `pip install .` brings in: the base dependencies and, recursively,
+    theirs (without extras), as installed here."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: set[str] = set()
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in seen or (req.marker is not None and not req.marker.evaluate({"extra": ""})):
+            continue
+        seen.add(name)
+        try:
+            todo.extend(Requirement(r) for r in requires(req.name) or ())
+        except PackageNotFoundError:
+            continue
+    return seen
+
+
+def _third_party_imports() -> dict[str, set[str]]:
+    """Top-level module -> files importing it, for every absolute import (module level or lazy)
+    in the two shipped packages, outside `if TYPE_CHECKING:` blocks."""
+    import ast
+    import sys
+
+    own = {"ingest", "anthropic_sim"}
+    found: dict[str, set[str]] = {}
+    for package in sorted(own):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text())
+            typing_only = {
+                id(n)
+                for block in ast.walk(tree)
+                if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+                for stmt in block.body
+                for n in ast.walk(stmt)
+            }
+            for node in ast.walk(tree):
+                if id(node) in typing_only:
+                    continue
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in own:
+                        found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_dockerfile_installs_without_extras() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    installs = re.findall(r"pip install[^\n&]*", dockerfile)
+    assert installs, "the Dockerfile no longer installs the project with pip"
+    for line in installs:
+        assert re.search(r"\s\.(\s|$)", line), f"not `pip install .`: {line}"
+        assert "[" not in line, f"the image must install no extras: {line}"
+
+
+def test_every_runtime_import_is_a_base_dependency() -> None:
+    """What `pip install .` (the Dockerfile, the README) installs runs every command."""
+    from importlib.metadata import packages_distributions
+
+    from packaging.utils import canonicalize_name
+
+    closure = _installed_closure(_base_requirements())
+    distributions = packages_distributions()
+    imports = _third_party_imports()
+    assert "neo4j" in imports and "typer" in imports  # the walk sees the imports
+    missing = {
+        module: sorted(files)
+        for module, files in imports.items()
+        if not {canonicalize_name(d) for d in distributions.get(module, [module])} & closure
+    }
+    assert not missing, f"imported at runtime but not a base dependency: {missing}"
