@@ -49,8 +49,18 @@ DEMO_QUERIES = (
 )
 
 
+def _print_version(requested: bool) -> None:
+    if requested:
+        version()
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print it.")
+    ] = False,
+) -> None:
     """The Claude identity graph."""
 
 
@@ -194,8 +204,10 @@ def demo(
     to look."""
     from anthropic_sim.config import SimConfig
     from anthropic_sim.server import running_simulator
+    from ingest.local_neo4j.autostart import start_if_nothing_answers
 
     settings = settings_or_exit()
+    start_if_nothing_answers(settings, err)
     with running_simulator(SimConfig(seed=seed, size=size, tier="enterprise")) as simulated:  # type: ignore[arg-type]
         credentials = Credentials(
             admin_key=simulated.admin_key,  # type: ignore[arg-type]
@@ -245,11 +257,13 @@ def run(as_json: JsonFlag = False, wait_neo4j: WaitFlag = 120.0) -> None:
 def _register_subcommands() -> None:
     from anthropic_sim.cli import simulator_app
     from ingest.export.cli import export_command
+    from ingest.local_neo4j.cli import neo4j_app
     from ingest.queries.cli import query_app
     from ingest.report.cli import report_command
 
     app.add_typer(simulator_app, name="simulator")
     app.add_typer(query_app, name="query")
+    app.add_typer(neo4j_app, name="neo4j")
     app.command("report")(report_command)
     app.command("export")(export_command)
 

@@ -10,7 +10,7 @@ PIN = "5.26.30"
 
 
 def test_neo4j_version_is_pinned_identically_everywhere():
-    launcher = (ROOT / "scripts/neo4j-local").read_text()
+    launcher = (ROOT / "ingest/local_neo4j/neo4j-local.sh").read_text()
     compose = (ROOT / "docker-compose.yml").read_text()
     conftest = (ROOT / "tests/conftest.py").read_text()
     assert re.search(r'NEO4J_VERSION="\$\{NEO4J_VERSION:-' + re.escape(PIN) + r'\}"', launcher)
@@ -125,3 +125,14 @@ def test_every_runtime_import_is_a_base_dependency() -> None:
         if not {canonicalize_name(d) for d in distributions.get(module, [module])} & closure
     }
     assert not missing, f"imported at runtime but not a base dependency: {missing}"
+
+
+def test_version_is_a_flag_and_a_command() -> None:
+    from typer.testing import CliRunner
+
+    from ingest import __version__
+    from ingest.cli import app
+
+    for args in (["--version"], ["version"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0 and result.output.strip() == __version__, args
