@@ -18,16 +18,52 @@ def test_neo4j_version_is_pinned_identically_everywhere():
     assert f'NEO4J_IMAGE = "neo4j:{PIN}-community"' in conftest
 
 
-def test_compose_file_validates():
+def _docker_compose() -> str:
     tool = shutil.which("docker-compose")
     if tool is None:
         import pytest
 
         pytest.skip("docker-compose (Debian's package) is not installed")
+    return tool
+
+
+def test_compose_file_validates():
     result = subprocess.run(
-        [tool, "config", "-q"], cwd=ROOT, capture_output=True, text=True, check=False
+        [_docker_compose(), "config", "-q"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+# The job must reach the compose service `neo4j`, whatever the host's own values are.
+SET_BY_COMPOSE = frozenset({"NEO4J_URI", "NEO4J_USERNAME", "NEO4J_BROWSER_URL"})
+
+
+def _setting_names() -> list[str]:
+    from ingest.settings import Settings
+
+    return [f.validation_alias.choices[0] for f in Settings.model_fields.values()]  # type: ignore[union-attr]
+
+
+def _compose_job_environment(host: dict[str, str]) -> str:
+    """The `idgraph` service of `docker-compose config` as the host environment resolves it."""
+    import os
+
+    names = set(_setting_names())
+    env = {k: v for k, v in os.environ.items() if k not in names} | host
+    done = subprocess.run(
+        [_docker_compose(), "config"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("\n  idgraph:\n", 1)[1].split("\n  neo4j:\n", 1)[0]
+
+
+def test_compose_passes_every_setting_through_to_the_job():
+    passed = [name for name in _setting_names() if name not in SET_BY_COMPOSE]
+    job = _compose_job_environment({name: f"host-{name.lower()}" for name in passed})
+    missing = [name for name in passed if f"{name}: host-{name.lower()}" not in job]
+    assert not missing, f"docker-compose.yml does not pass these to the job: {missing}"
+    unset = _compose_job_environment({})
+    assert not re.search(r"IDGRAPH_\w+: ''", unset), "unset settings must keep their defaults"
 
 
 def test_readme_configuration_table_is_current():
