@@ -55,8 +55,21 @@ DEMO_QUERIES = (
 )
 
 
+def _print_version(requested: bool) -> None:
+    if requested:
+        version()
+        raise typer.Exit()
+
+
 @app.callback()
-def main() -> None:
+def main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """The Claude identity graph."""
 
 
@@ -223,10 +236,13 @@ def demo(
     to look."""
     from anthropic_sim.config import SimConfig
     from anthropic_sim.server import running_simulator
+    from ingest.local_neo4j.autostart import start_if_nothing_answers
 
     if size not in DEMO_SIZES:
         fail(ExitCode.CONFIG, f"--size {size!r} is not one of {', '.join(DEMO_SIZES)}", as_json)
     settings = settings_or_exit(as_json)
+    with reported_failures(as_json):
+        start_if_nothing_answers(settings, err)
     with running_simulator(SimConfig(seed=seed, size=size, tier="enterprise")) as simulated:  # type: ignore[arg-type]
         credentials = Credentials(
             admin_key=simulated.admin_key,  # type: ignore[arg-type]
@@ -281,11 +297,13 @@ def run(
 def _register_subcommands() -> None:
     from anthropic_sim.cli import simulator_app
     from ingest.export.cli import export_command
+    from ingest.local_neo4j.cli import neo4j_app
     from ingest.queries.cli import query_app
     from ingest.report.cli import report_command
 
     app.add_typer(simulator_app, name="simulator")
     app.add_typer(query_app, name="query")
+    app.add_typer(neo4j_app, name="neo4j")
     app.command("report")(report_command)
     app.command("export")(export_command)
 

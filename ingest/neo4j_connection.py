@@ -12,6 +12,7 @@ from ingest.failures import Failure
 from ingest.settings import Settings
 from ingest.sync.report import ExitCode
 
+DEFAULT_BOLT_PORT = 7687
 ACCEPTED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 HOW_TO_START = "Start it with `docker compose up -d neo4j` or `scripts/neo4j-local start`"
@@ -56,19 +57,28 @@ def open_driver(settings: Settings, wait_seconds: float = 0.0) -> Driver:
             _wait_or_raise(driver, settings, deadline, exc)
 
 
-def _driver(settings: Settings) -> Driver:
-    uri = settings.neo4j_uri
-    misconfigured = Neo4jMisconfigured(
+def bolt_address(settings: Settings) -> tuple[str, int]:
+    """NEO4J_URI's host and port; `Neo4jMisconfigured` when it is not a Neo4j address."""
+    try:
+        url = urlsplit(settings.neo4j_uri)
+        port = url.port or DEFAULT_BOLT_PORT
+    except ValueError:  # a port that is not a number
+        raise _not_an_address(settings.neo4j_uri) from None
+    if url.scheme.lower() not in ACCEPTED_SCHEMES or not url.hostname:
+        raise _not_an_address(settings.neo4j_uri)
+    return url.hostname, port
+
+
+def _not_an_address(uri: str) -> Neo4jMisconfigured:
+    return Neo4jMisconfigured(
         f"NEO4J_URI {uri!r} is not a Neo4j address: use one of the schemes "
         f"{', '.join(s + '://' for s in ACCEPTED_SCHEMES)}, e.g. bolt://localhost:7687."
     )
-    try:
-        url = urlsplit(uri)
-        url.port  # noqa: B018 (raises ValueError on a port that is not a number)
-    except ValueError:
-        raise misconfigured from None
-    if url.scheme.lower() not in ACCEPTED_SCHEMES or not url.hostname:
-        raise misconfigured
+
+
+def _driver(settings: Settings) -> Driver:
+    uri = settings.neo4j_uri
+    bolt_address(settings)
     auth = (settings.neo4j_username, settings.neo4j_password.get_secret_value())
     try:
         # Server notifications (e.g. "property key does not exist" before a first sync) are
@@ -77,7 +87,7 @@ def _driver(settings: Settings) -> Driver:
             uri, auth=auth, notifications_min_severity=NotificationMinimumSeverity.OFF
         )
     except (ConfigurationError, ValueError):
-        raise misconfigured from None
+        raise _not_an_address(uri) from None
 
 
 def _wait_or_raise(driver: Driver, settings: Settings, deadline: float, exc: Exception) -> None:

@@ -5,6 +5,7 @@ Every field here is one row of the README's configuration table.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -15,7 +16,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 from ingest.failures import Failure, fail
 from ingest.sync.report import ExitCode
 
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1): traffic that never leaves the host."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _env(name: str) -> AliasChoices:
@@ -132,7 +141,7 @@ class Settings(BaseSettings):
     def _no_credentials_in_clear(cls, value: str | None) -> str | None:
         """Keys travel in headers: plain http only to this machine (the simulator)."""
         url = urlsplit(value or "")
-        if url.scheme.lower() == "http" and url.hostname not in LOOPBACK_HOSTS:
+        if url.scheme.lower() == "http" and not is_loopback(url.hostname or ""):
             raise ValueError("plain http:// would send the credentials in clear; use https://")
         return value
 
