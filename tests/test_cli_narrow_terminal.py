@@ -3,13 +3,18 @@ first sync into an empty database prints no driver notification."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
 
 from ingest.cli import DEMO_QUERIES
+from ingest.graph.schema import GraphModel, NodeType, Prop
+from ingest.load import GraphLoader
+from ingest.load.context import SyncContext
 from ingest.neo4j_connection import open_driver
 from ingest.queries.library import load_library
 from ingest.settings import load_settings
@@ -58,3 +63,30 @@ def test_demo_cypher_is_never_wrapped_and_no_notification_is_printed(neo4j) -> N
             assert line in lines
     assert "notification" not in demo.stderr.lower()
     assert "property key" not in demo.stderr.lower()
+
+
+def test_a_first_sync_reading_types_new_to_the_database_logs_no_notification(
+    neo4j, monkeypatch, caplog
+) -> None:
+    # Property keys, labels and types persist in a database once used, so a first sync's
+    # "does not exist" warnings are reproduced with a type this database has never seen.
+    suffix = uuid.uuid4().hex[:12]
+    node = NodeType(
+        name=f"probe_{suffix}",
+        label=f"Probe{suffix}",
+        family=f"probe_{suffix}",
+        description="A type no sync ever wrote.",
+        properties=(Prop(f"never_{suffix}", "string", "A property no sync ever wrote."),),
+    )
+    model = GraphModel(nodes=(node,), rels=(), families=(node.family,))
+    for name, value in env_for(neo4j).items():
+        monkeypatch.setenv(name, value)
+    driver = open_driver(load_settings())
+    caplog.set_level(logging.DEBUG, logger="neo4j")
+    try:
+        loader = GraphLoader(driver, neo4j.database, model=model)
+        ctx = SyncContext(tenant_id=f"tenant-{suffix}", sync_id=f"sync-{suffix}", now_ms=0)
+        loader.prepare_nodes(node, [{"id": "x", f"never_{suffix}": "v"}], ctx)
+    finally:
+        driver.close()
+    assert not [r for r in caplog.records if r.name.startswith("neo4j.notifications")]

@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from typing import Any
 
-from neo4j import Driver, RoutingControl
+from neo4j import Driver, NotificationMinimumSeverity, RoutingControl
 
 from ingest.graph import cypher
 from ingest.graph.schema import TRUNCATED, GraphModel, NodeType, RelType
@@ -195,9 +195,11 @@ class GraphLoader:
             database=self.database,
             default_access_mode="READ",
             fetch_size=1,  # one chunk in the client at a time
-            # id() is deprecated in favour of elementId(), whose strings would cost a large
-            # organization tens of megabytes here; the warning is not the user's business.
-            notifications_disabled_classifications=["DEPRECATION"],
+            # A session's filter replaces the driver's, so it says OFF again: id() is deprecated
+            # in favour of elementId(), whose strings would cost a large organization tens of
+            # megabytes here, and a first sync reads types that do not exist yet. Neither
+            # warning is the user's business.
+            notifications_min_severity=NotificationMinimumSeverity.OFF,
         ) as session:
             chunks = session.run(query, {"tenant_id": ctx.tenant_id, "chunk": SNAPSHOT_CHUNK})
             if isinstance(element, NodeType):
