@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, get_args
@@ -17,7 +18,7 @@ from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
 from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
-from ingest.logs import LogFormat, configure_logging
+from ingest.logs import LogFormat, configure_logging, logs_as_json
 from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import open_driver
 from ingest.settings import Settings, settings_or_exit
@@ -166,27 +167,33 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         markup=False,
     )
     if refused:
-        err.print(
-            f"[red]error:[/red] SCIM was not read, its graph is as the last sync left it: "
-            f"{safe(report.scim_reason or '')}",
-            soft_wrap=True,
+        _say(
+            logging.ERROR,
+            f"SCIM was not read, its graph is as the last sync left it: {report.scim_reason}",
         )
     elif report.scim_status != "available":
-        err.print(
-            "[yellow]warning:[/yellow] SCIM was not read; account-lifecycle remediation is "
-            "disabled for this organization."
+        _say(
+            logging.WARNING,
+            "SCIM was not read; account-lifecycle remediation is disabled for this organization.",
         )
     for family, why in sorted(report.extraction_failures.items()):
-        err.print(f"[yellow]warning:[/yellow] {family}: {safe(why)}")
+        _say(logging.WARNING, f"{family}: {why}")
     for family, why in sorted(report.write_failures.items()):
-        err.print(
-            f"[red]error:[/red] {family} could not be written, nothing of it deleted: {safe(why)}",
-            soft_wrap=True,
-        )
+        _say(logging.ERROR, f"{family} could not be written, nothing of it deleted: {why}")
     if report.issues:
-        err.print(f"[yellow]warning:[/yellow] {len(report.issues)} record(s) read with problems:")
+        _say(logging.WARNING, f"{len(report.issues)} record(s) read with problems:")
         for issue in report.issues[:20]:
-            err.print(safe(f"  {issue.family} {issue.record_id or '?'}: {issue.problem}"))
+            _say(logging.WARNING, f"  {issue.family} {issue.record_id or '?'}: {issue.problem}")
+
+
+def _say(level: int, text: str) -> None:
+    """A line of the summary on stderr: a log record when the logs are JSON lines, so a
+    scheduler's parser never meets plain text there."""
+    if logs_as_json():
+        logging.getLogger("ingest.cli").log(level, "%s", text.strip(), extra={"event": "summary"})
+        return
+    tag = "[red]error:[/red]" if level >= logging.ERROR else "[yellow]warning:[/yellow]"
+    err.print(f"{tag} {safe(text)}", soft_wrap=True)
 
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")]

@@ -4,6 +4,7 @@ stdout) and the documented exit code, never a traceback."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 
 from ingest.extract import ApiError, CredentialError, ExtractError
+from ingest.logs import logs_as_json
 from ingest.sync.report import ExitCode
 from ingest.terminal_text import visible
 
@@ -34,6 +36,9 @@ def fail(exit_code: ExitCode, message: str, as_json: bool = False) -> NoReturn:
     if as_json:
         document = {"status": "error", "exit_code": int(exit_code), "message": message}
         typer.echo(json.dumps(document))
+    elif logs_as_json():
+        extra = {"event": "failed", "status": "error", "exit_code": int(exit_code)}
+        logging.getLogger("ingest.failures").error("%s", message, extra=extra)
     else:
         Console(stderr=True).print(
             f"error: {visible(message)}", markup=False, highlight=False, soft_wrap=True

@@ -10,7 +10,8 @@ import sys
 from datetime import UTC, datetime
 from enum import StrEnum
 
-FIELDS = ("family", "engine", "status", "counts")
+FIELDS = ("family", "engine", "status", "counts", "exit_code")
+HANDLER = "idgraph"
 
 
 class LogFormat(StrEnum):
@@ -36,7 +37,7 @@ def configure_logging(fmt: LogFormat) -> None:
     """idgraph's own INFO lines and everyone's warnings, on stderr, in `fmt`. Replaces what
     an earlier call set up (the tests run the CLI many times in one process)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.set_name("idgraph")
+    handler.set_name(HANDLER)
     if fmt is LogFormat.json:
         handler.setFormatter(JsonLines())
     else:
@@ -44,7 +45,15 @@ def configure_logging(fmt: LogFormat) -> None:
     # Other libraries' chatter (httpx logs every request at INFO) only from WARNING up.
     handler.addFilter(lambda r: r.levelno >= logging.WARNING or r.name.startswith("ingest."))
     root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == "idgraph"]:
+    for old in [h for h in root.handlers if h.get_name() == HANDLER]:
         root.removeHandler(old)
     root.addHandler(handler)
     logging.getLogger("ingest").setLevel(logging.INFO)
+
+
+def logs_as_json() -> bool:
+    """Whether `configure_logging` set JSON lines up (so stderr must carry nothing else)."""
+    return any(
+        h.get_name() == HANDLER and isinstance(h.formatter, JsonLines)
+        for h in logging.getLogger().handlers
+    )

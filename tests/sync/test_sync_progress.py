@@ -15,6 +15,7 @@ from rich.console import Console
 from ingest.extract.transport import EngineStats
 from ingest.sync.progress import RichProgress, SyncProgress
 from ingest.sync.report import FamilyReport
+from tests.sync.test_sync_cli import env_for
 
 FAST = {
     "IDGRAPH_ADMIN_RATE": "2000",
@@ -109,3 +110,27 @@ def test_on_a_terminal_each_family_gets_a_line_brought_up_to_date() -> None:
     assert "read 40, wrote 0 nodes" in first
     later = screen.getvalue()[len(first) :]
     assert "read 120 (all), wrote 120 nodes, 3 relationships" in later
+
+
+@pytest.mark.neo4j
+def test_json_logs_stay_json_lines_when_a_sync_is_partial_or_fails(neo4j, simulator) -> None:
+    def sync(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "ingest.cli", "sync", "--log-format", "json"]
+        child_env = {**os.environ, **env, "PYTHONPATH": os.getcwd()}
+        return subprocess.run(
+            [*command, "--wait-neo4j", "0"], env=child_env, capture_output=True, text=True
+        )
+
+    with simulator(size="small", scim_gate="revoked_token") as running:
+        partial = sync(env_for(neo4j, running))
+    unreachable = sync({**env_for(neo4j, running), "NEO4J_URI": "bolt://127.0.0.1:9"})
+
+    assert partial.returncode == 1, partial.stderr
+    said = [json.loads(line) for line in partial.stderr.splitlines()]  # every line is JSON
+    assert any(
+        line["level"] == "error" and "ANTHROPIC_SCIM_TOKEN" in line["message"] for line in said
+    )
+    assert unreachable.returncode == 3, unreachable.stderr
+    [failed] = [json.loads(line) for line in unreachable.stderr.splitlines()]
+    assert failed["event"] == "failed" and failed["exit_code"] == 3
+    assert "Neo4j" in failed["message"]
