@@ -17,25 +17,9 @@ from ingest.sync.progress import RichProgress, SyncProgress
 from ingest.sync.report import FamilyReport
 from tests.sync.test_sync_cli import env_for
 
-FAST = {
-    "IDGRAPH_ADMIN_RATE": "2000",
-    "IDGRAPH_ADMIN_BURST": "2000",
-    "IDGRAPH_SCIM_RATE": "2000",
-    "IDGRAPH_SCIM_BURST": "2000",
-}
-
-
 def demo(neo4j, *args: str) -> tuple[dict, str]:
     """`idgraph demo --json` in a child whose stderr is a pipe, not a terminal."""
-    env = {
-        **os.environ,
-        **FAST,
-        "NEO4J_URI": neo4j.uri,
-        "NEO4J_USERNAME": neo4j.auth[0],
-        "NEO4J_PASSWORD": neo4j.auth[1],
-        "NEO4J_DATABASE": neo4j.database,
-        "IDGRAPH_PROGRESS_INTERVAL": "0.2",
-    }
+    env = {**os.environ, **env_for(neo4j), "IDGRAPH_PROGRESS_INTERVAL": "0.2"}
     done = subprocess.run(
         [sys.executable, "-m", "ingest.cli", "demo", "--json", *args],
         env=env,
