@@ -17,6 +17,7 @@ from ingest.sync.progress import RichProgress, SyncProgress
 from ingest.sync.report import FamilyReport
 from tests.sync.test_sync_cli import env_for
 
+
 def demo(neo4j, *args: str) -> tuple[dict, str]:
     """`idgraph demo --json` in a child whose stderr is a pipe, not a terminal."""
     env = {**os.environ, **env_for(neo4j), "IDGRAPH_PROGRESS_INTERVAL": "0.2"}
