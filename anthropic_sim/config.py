@@ -21,6 +21,7 @@ class FaultSpec:
     drop_rate: float = 0.0  # share of requests whose connection is closed without an answer
     truncate_rate: float = 0.0  # share of answers cut short (body shorter than Content-Length)
     churn_rate: float = 0.0  # share of list pages after which records are added and removed
+    churn_pages: int | None = None  # churn only after the first this many list pages (None: all)
     malformed_rate: float = 0.0  # share of successful answers replaced by a well-formed JSON
     # object of the wrong shape (no `data` / `Resources`): a page a client must not trust
 

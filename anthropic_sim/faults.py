@@ -56,6 +56,7 @@ class FaultInjector:
             self.patterns = [re.compile(spec.route) for spec in self.specs]
             self.rng = random.Random(seed)
             self.churn_rng = random.Random(f"churn-{seed}")
+            self.churn_pages_seen = [0] * len(self.specs)
 
     def matching(self, path: str) -> list[FaultSpec]:
         return [s for s, p in zip(self.specs, self.patterns, strict=True) if p.search(path)]
@@ -86,9 +87,15 @@ class FaultInjector:
     def churn_draws(self, path: str) -> int:
         """How many churn events to apply after a page of `path`."""
         with self.lock:
-            return sum(
-                1 for spec in self.matching(path) if self.churn_rng.random() < spec.churn_rate
-            )
+            events = 0
+            for index, (spec, pattern) in enumerate(zip(self.specs, self.patterns, strict=True)):
+                if not pattern.search(path):
+                    continue
+                seen = self.churn_pages_seen[index] = self.churn_pages_seen[index] + 1
+                if spec.churn_pages is not None and seen > spec.churn_pages:
+                    continue
+                events += self.churn_rng.random() < spec.churn_rate
+            return events
 
 
 def _close_connection(scope: Scope) -> bool:

@@ -178,6 +178,8 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         )
     for family, why in sorted(report.extraction_failures.items()):
         _say(logging.WARNING, f"{family}: {why}")
+    for family, why in sorted(report.read_incompletely.items()):
+        _say(logging.WARNING, f"{family}: not cleaned up: {why}")
     for family, why in sorted(report.write_failures.items()):
         _say(logging.ERROR, f"{family} could not be written, nothing of it deleted: {why}")
     if report.issues:
@@ -218,8 +220,8 @@ def sync(
     """Sync the organization of ANTHROPIC_ADMIN_KEY (and SCIM when configured) into Neo4j.
 
     Exit codes: 0 ok (also when SCIM is not on the organization's plan), 1 partial (a family
-    could not be read or written, or the SCIM token or URL was refused; nothing of it was
-    deleted), 2 configuration or credentials, 3 Neo4j unreachable,
+    could not be read completely or written, or the SCIM token or URL was refused; nothing of
+    it was deleted), 2 configuration or credentials, 3 Neo4j unreachable,
     4 the organization could not be read at all.
     """
     settings = settings_or_exit(as_json)

@@ -23,6 +23,21 @@ class RecordIssue:
     problem: str
 
 
+@dataclass(frozen=True)
+class Unsettled:
+    """A listing that kept changing under its cursor through every walk of it: what was read
+    is kept, but a record that moved each time may be missing, so the family was not read
+    completely (nothing of it may be cleaned up on this reading)."""
+
+    walks: int
+
+    def __str__(self) -> str:
+        return (
+            f"the listing kept changing through {self.walks} walks of it; "
+            "a record that moved each time may be missing"
+        )
+
+
 @dataclass
 class ParseResult(Generic[R]):
     """The records of a family that could be read, and what was wrong with the rest."""
@@ -32,6 +47,8 @@ class ParseResult(Generic[R]):
     issues: list[RecordIssue] = field(default_factory=list)
     # Records handed to their consumer instead of kept in `records`: how many distinct ones.
     streamed: int | None = None
+    # Set when the listing never held still while it was read: the family is incomplete.
+    unsettled: Unsettled | None = None
 
     def count(self) -> int:
         return self.streamed if self.streamed is not None else len(self.records)

@@ -39,7 +39,7 @@ from ingest.extract.errors import (
 )
 from ingest.extract.http_errors import api_error, network_error
 from ingest.extract.models import Record, ScimGroup, ScimUser
-from ingest.extract.parsing import HandOver, OnRecords, ParseResult, RecordIssue
+from ingest.extract.parsing import HandOver, OnRecords, ParseResult, RecordIssue, Unsettled
 from ingest.extract.scim_records import (
     ScimGroupModel,
     ScimUserModel,
@@ -195,8 +195,8 @@ class ScimExtractor:
         on_records: OnRecords | None,
     ) -> ParseResult[Any]:
         if on_records is None:
-            resources, notes = await self._walk(family, model, endpoint)
-            return _with_notes(read(resources, family), notes)
+            resources, walks, settled = await self._walk(family, model, endpoint)
+            return _walked(read(resources, family), walks, settled)
         hand_over = HandOver(family, on_records)
 
         async def on_page(resources: list[Any]) -> None:
@@ -204,8 +204,8 @@ class ScimExtractor:
             resources.clear()  # the raw page is not kept while the records wait
             await hand_over(part)
 
-        _, notes = await self._walk(family, model, endpoint, on_page)
-        return _with_notes(hand_over.result(), notes)
+        _, walks, settled = await self._walk(family, model, endpoint, on_page)
+        return _walked(hand_over.result(), walks, settled)
 
     async def extract_all(self) -> ScimSnapshot:
         """Probe, then Users and Groups. SCIM being off is reported in the snapshot."""
@@ -231,7 +231,7 @@ class ScimExtractor:
 
     async def _walk(
         self, family: str, model: Any, endpoint: str, on_page: OnPage | None = None
-    ) -> tuple[list[Any], list[str]]:
+    ) -> tuple[list[Any], int, bool]:
         """startIndex/count paging, stateless-safe (RFC 7644 §3.4.2.4): dedupe by id,
         advance by items received, stop on an empty page or past the latest totalResults.
 
@@ -251,15 +251,8 @@ class ScimExtractor:
             found, settled = await self._walk_once(family, model, endpoint, on_page)
             merged.update(found)
             if settled:
-                notes = (
-                    [] if attempt == 1 else [f"rows moved while paging; merged {attempt} passes"]
-                )
-                return list(merged.values()), notes
-        note = (
-            f"rows kept moving during {MAX_PASSES} passes; merged them, but a record that "
-            "moved every time may be missing: do not clean up on this listing alone"
-        )
-        return list(merged.values()), [note]
+                return list(merged.values()), attempt, True
+        return list(merged.values()), MAX_PASSES, False
 
     async def _walk_once(
         self, family: str, model: Any, endpoint: str, on_page: OnPage | None
@@ -407,8 +400,14 @@ def _quietly(future: asyncio.Future[Any]) -> None:
         future.exception()  # retrieved: a failed page nobody needs is not an error
 
 
-def _with_notes(result: ParseResult[Any], notes: list[str]) -> ParseResult[Any]:
-    result.issues.extend(RecordIssue(result.family, None, note) for note in notes)
+def _walked(result: ParseResult[Any], walks: int, settled: bool) -> ParseResult[Any]:
+    """The listing's result with how its walks went: unsettled, or a note when it settled
+    only after a re-walk."""
+    if not settled:
+        result.unsettled = Unsettled(walks)
+    elif walks > 1:
+        note = f"rows moved while paging; merged {walks} passes"
+        result.issues.append(RecordIssue(result.family, None, note))
     return result
 
 

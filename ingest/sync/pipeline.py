@@ -92,7 +92,8 @@ class Reads:
     """Every family's extraction as a task; `records(family)` waits for it.
 
     A family that failed or was skipped yields no records and is not read completely, so
-    nothing of it is cleaned up."""
+    nothing of it is cleaned up; nor is one whose listing never settled (`unsettled`), though
+    it yields what was read of it."""
 
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress or SyncProgress()
@@ -116,7 +117,7 @@ class Reads:
             self.progress.read_ended(
                 family,
                 result.count() if result is not None else None,
-                str(problem) if problem is not None else self.skipped.get(family),
+                str(problem) if problem is not None else self.incomplete().get(family),
             )
 
         self._tasks[family] = asyncio.create_task(run(), name=f"read {family}")
@@ -193,6 +194,16 @@ class Reads:
     def cancel(self) -> None:
         for task in self._tasks.values():
             task.cancel()
+
+    def read_completely(self) -> set[str]:
+        return {f for f, result in self.results.items() if result.unsettled is None}
+
+    def unsettled(self) -> dict[str, str]:
+        """The families read, but not completely: why, in one line each."""
+        return {f: str(r.unsettled) for f, r in self.results.items() if r.unsettled is not None}
+
+    def incomplete(self) -> dict[str, str]:
+        return {**self.skipped, **self.unsettled()}
 
     def issues(self) -> list[RecordIssue]:
         return [issue for result in self.results.values() for issue in result.issues]
@@ -493,6 +504,7 @@ async def _load(
 
     failed = {f: e for f, e in reads.failed.items() if not isinstance(e, ScimUnavailable)}
     report.extraction_failed = sorted(failed)
+    report.read_incompletely = reads.unsettled()
     # A refused token or URL is told once, as the SCIM status and its reason.
     refused = (
         failed.get("scim_probe") if isinstance(failed.get("scim_probe"), ScimRefused) else None
@@ -615,7 +627,7 @@ def _organization_rows(
 
 
 async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: Progress) -> None:
-    cleanable = complete_families(set(reads.results), writer.failed)
+    cleanable = complete_families(reads.read_completely(), writer.failed)
     for family in cleanable:
         progress(f"cleaning up {family}")
         result = await writer.call(lambda f=family: writer.loader.cleanup(f, writer.ctx))

@@ -16,7 +16,8 @@ class ExitCode(IntEnum):
     """`idgraph sync` exit codes (also in the README)."""
 
     OK = 0  # everything read and loaded (SCIM not on the organization's plan still counts)
-    PARTIAL = 1  # some family could not be read or written: loaded the rest, deleted nothing of it
+    # some family could not be read (completely) or written: loaded the rest, deleted nothing of it
+    PARTIAL = 1
     CONFIG = 2  # missing or wrong credentials or settings; nothing was sent or written
     NEO4J = 3  # Neo4j unreachable or refused the credentials; nothing was written
     FAILED = 4  # the organization could not be read at all (auth, network, deadline)
@@ -43,6 +44,8 @@ class SyncReport:
     families_incomplete: list[str] = field(default_factory=list)
     extraction_failed: list[str] = field(default_factory=list)
     extraction_failures: dict[str, str] = field(default_factory=dict)
+    # extractor family -> why it was read but not completely (nothing of it is cleaned up)
+    read_incompletely: dict[str, str] = field(default_factory=dict)
     # graph family -> why it could not be written (nothing of it, or of its dependents, deleted)
     write_failures: dict[str, str] = field(default_factory=dict)
     record_counts: dict[str, int] = field(default_factory=dict)
@@ -60,7 +63,8 @@ class SyncReport:
 
     @property
     def status(self) -> str:
-        return "partial" if self.extraction_failed or self.write_failures else "success"
+        failed = self.extraction_failed or self.read_incompletely or self.write_failures
+        return "partial" if failed else "success"
 
     @property
     def exit_code(self) -> ExitCode:
@@ -128,6 +132,7 @@ class SyncReport:
             "families_cleaned": self.families_complete,
             "families_not_cleaned": self.families_incomplete,
             "extraction_failures": dict(sorted(self.extraction_failures.items())),
+            "read_incompletely": dict(sorted(self.read_incompletely.items())),
             "write_failures": dict(sorted(self.write_failures.items())),
             "record_issues": [
                 {"family": i.family, "id": i.record_id, "problem": i.problem} for i in self.issues

@@ -94,3 +94,16 @@ def test_churn_between_pages(make_api: Any) -> None:
     assert nxt.status_code == 200
     churn = api.control.get("/_control/stats").json()["churn"]
     assert churn["admin_added"] >= 1 and churn["admin_removed"] >= 1
+
+
+def test_churn_stops_after_churn_pages(make_api: Any) -> None:
+    spec = FaultSpec(route=f"^{USERS}$", churn_rate=1.0, churn_pages=2)
+    api = make_api(seed=1, size="small", faults=[spec])
+    for _ in range(2):
+        api.admin.get(USERS, params={"limit": 5})
+    churned = set(api.org.users)
+    for _ in range(3):
+        api.admin.get(USERS, params={"limit": 5})
+    assert set(api.org.users) == churned  # the pages after the second left the org as it was
+    churn = api.control.get("/_control/stats").json()["churn"]
+    assert churn == {"admin_added": 2, "admin_removed": 2}
