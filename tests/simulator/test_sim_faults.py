@@ -94,3 +94,19 @@ def test_churn_between_pages(make_api: Any) -> None:
     assert nxt.status_code == 200
     churn = api.control.get("/_control/stats").json()["churn"]
     assert churn["admin_added"] >= 1 and churn["admin_removed"] >= 1
+
+
+def test_foreign_org_switch_flips_the_organization_header_after_n_answers(make_api: Any) -> None:
+    api = make_api(seed=1, size="small")
+    own = api.org.id
+    assert api.admin.get(USERS).headers["anthropic-organization-id"] == own  # before the switch
+    flip = api.control.put("/_control/config", json={"foreign_org_after": 2})
+    assert flip.status_code == 200
+    headers = [api.admin.get(USERS).headers.get("anthropic-organization-id") for _ in range(4)]
+    foreign = headers[-1]
+    assert headers == [own, own, foreign, foreign]
+    assert foreign and foreign != own
+    assert "anthropic-organization-id" not in api.anon.get(USERS).headers  # not authenticated
+    assert api.admin.get(USERS).json()["data"]  # bodies are the org's own, unchanged
+    api.control.put("/_control/config", json={"foreign_org_after": 0})
+    assert api.admin.get(USERS).headers["anthropic-organization-id"] == own
