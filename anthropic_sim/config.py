@@ -23,6 +23,7 @@ class FaultSpec:
     churn_rate: float = 0.0  # share of list pages after which records are added and removed
     malformed_rate: float = 0.0  # share of successful answers replaced by a well-formed JSON
     # object of the wrong shape (no `data` / `Resources`): a page a client must not trust
+    echo_credentials: bool = False  # error answers quote the credential the request presented
 
 
 @dataclass
