@@ -53,6 +53,7 @@ def reset_simulator(sim: Simulator, config: SimConfig) -> Simulator:
         sim.request_ids = None
         sim.__post_init__()
         sim.tombstones = set()
+        sim.org_header_answers = 0
         sim.stats.reset()
         sim.faults.configure(config.faults, config.fault_seed)
         sim.rate_limiter.reset()

@@ -24,6 +24,7 @@ class FaultSpec:
     churn_pages: int | None = None  # churn only after the first this many list pages (None: all)
     malformed_rate: float = 0.0  # share of successful answers replaced by a well-formed JSON
     # object of the wrong shape (no `data` / `Resources`): a page a client must not trust
+    echo_credentials: bool = False  # error answers quote the credential the request presented
 
 
 @dataclass
@@ -69,6 +70,10 @@ class SimConfig:
     protected_user_status: Literal[400, 403] = 400
     workspace_limit: int = 100  # active (non-archived, non-default) workspaces; create fails over
     scim_deprovision: bool = True  # SCIM active=false removes the org member (after the delay)
+    # Test switch, not Anthropic behaviour: 0 is off; N > 0 lets N authenticated Admin API
+    # answers (counted from when it is set) name this org in `anthropic-organization-id`, and
+    # every later one name another organization, as if the key moved mid-sync.
+    foreign_org_after: int = 0
 
     faults: list[FaultSpec] = field(default_factory=list)
     fault_seed: int = 0

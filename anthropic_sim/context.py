@@ -38,7 +38,8 @@ class RequestContextMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((b"request-id", request_id.encode()))
                 if engine == "admin" and st.get("authenticated"):
-                    headers.append((b"anthropic-organization-id", self.sim.org.id.encode()))
+                    org_id = self.sim.organization_header()
+                    headers.append((b"anthropic-organization-id", org_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)
 

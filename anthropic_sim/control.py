@@ -93,6 +93,8 @@ def apply_config(sim: Simulator, changes: dict[str, Any]) -> None:
             sim.faults.configure(config.faults, config.fault_seed)
         if any(name in updates for name in RATE_KNOBS):
             sim.rate_limiter.reset()
+        if "foreign_org_after" in updates:
+            sim.org_header_answers = 0
 
 
 def _time(value: Any, name: str) -> datetime | None:

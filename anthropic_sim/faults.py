@@ -26,6 +26,7 @@ from anthropic_sim.state import Simulator
 
 FAULT_ENGINES = ("admin", "scim")
 ERROR_MESSAGES = {
+    400: "Invalid request",
     500: "Internal server error",
     502: "Bad gateway",
     503: "Service unavailable",
@@ -40,6 +41,7 @@ class Decision:
     error_status: int | None = None
     truncate: bool = False
     malformed: bool = False
+    echo_credentials: bool = False
     slow_seconds: float = 0.0
 
 
@@ -78,6 +80,7 @@ class FaultInjector:
                     decision.drop = True
                 elif r_err < spec.error_rate and spec.error_statuses:
                     decision.error_status = int(spec.error_statuses[pick])
+                    decision.echo_credentials = spec.echo_credentials
                 elif r_trunc < spec.truncate_rate:
                     decision.truncate = True
                 elif r_malformed < spec.malformed_rate:
@@ -96,6 +99,12 @@ class FaultInjector:
                     continue
                 events += self.churn_rng.random() < spec.churn_rate
             return events
+
+
+def _presented_credential(scope: Scope) -> str:
+    headers = dict(scope.get("headers", []))
+    value = headers.get(b"x-api-key") or headers.get(b"authorization") or b"none"
+    return value.decode("latin-1")
 
 
 def _close_connection(scope: Scope) -> bool:
@@ -136,7 +145,10 @@ class FaultMiddleware:
             status = decision.error_status
             stats.record_fault(f"error_{status}")
             state(scope)["fault"] = f"error_{status}"
-            await send_error(scope, send, status, ERROR_MESSAGES.get(status, "Server error"))
+            message = ERROR_MESSAGES.get(status, "Server error")
+            if decision.echo_credentials:
+                message += f"; credential presented: {_presented_credential(scope)}"
+            await send_error(scope, send, status, message)
             return
         if decision.truncate:
             stats.record_fault("truncate")

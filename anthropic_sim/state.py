@@ -41,6 +41,8 @@ WORKSPACE_ROLES = (
 )
 API_KEY_STATUSES = ("active", "inactive", "archived", "expired")
 INVITE_STATUSES = ("accepted", "deleted", "expired", "pending")
+# The organization `config.foreign_org_after` answers for once it flips.
+FOREIGN_ORG_ID = "0f0e1900-0000-4000-8000-00000000f0e1"
 
 
 @dataclass
@@ -188,6 +190,8 @@ class Simulator:
     rate_limiter: Any = None  # anthropic_sim.ratelimit.RateLimiter (set by create_simulator)
     # anthropic_sim.scim.resources.GroupsIndexCache: users' derived `groups`, kept between pages.
     scim_groups_index: Any = None
+    # Authenticated Admin API answers since `config.foreign_org_after` was last set.
+    org_header_answers: int = 0
 
     def __post_init__(self) -> None:
         if self.ids is None:
@@ -202,6 +206,15 @@ class Simulator:
     def new_request_id(self) -> str:
         assert self.request_ids is not None
         return self.request_ids.request()
+
+    def organization_header(self) -> str:
+        """The `anthropic-organization-id` of the next authenticated Admin API answer."""
+        with self.lock:
+            self.org_header_answers += 1
+            after = getattr(self.config, "foreign_org_after", 0)
+            if after and self.org_header_answers > after:
+                return FOREIGN_ORG_ID
+            return self.org.id
 
     def now(self) -> datetime:
         """The simulator's clock: the org's epoch (deterministic), or wall time if configured."""

@@ -107,3 +107,34 @@ def test_churn_stops_after_churn_pages(make_api: Any) -> None:
     assert set(api.org.users) == churned  # the pages after the second left the org as it was
     churn = api.control.get("/_control/stats").json()["churn"]
     assert churn == {"admin_added": 2, "admin_removed": 2}
+
+
+def test_foreign_org_switch_flips_the_organization_header_after_n_answers(make_api: Any) -> None:
+    api = make_api(seed=1, size="small")
+    own = api.org.id
+    assert api.admin.get(USERS).headers["anthropic-organization-id"] == own  # before the switch
+    flip = api.control.put("/_control/config", json={"foreign_org_after": 2})
+    assert flip.status_code == 200
+    headers = [api.admin.get(USERS).headers.get("anthropic-organization-id") for _ in range(4)]
+    foreign = headers[-1]
+    assert headers == [own, own, foreign, foreign]
+    assert foreign and foreign != own
+    assert "anthropic-organization-id" not in api.anon.get(USERS).headers  # not authenticated
+    assert api.admin.get(USERS).json()["data"]  # bodies are the org's own, unchanged
+    api.control.put("/_control/config", json={"foreign_org_after": 0})
+    assert api.admin.get(USERS).headers["anthropic-organization-id"] == own
+
+
+def test_echoed_credentials_quote_what_the_request_presented(make_api: Any) -> None:
+    spec = FaultSpec(error_rate=1.0, error_statuses=(400,), echo_credentials=True)
+    api = make_api(seed=1, size="small", faults=[spec])
+    admin = assert_error(api.admin.get(USERS), 400, "invalid_request_error")
+    assert api.rs.admin_key in admin["error"]["message"]
+    oauth = assert_error(
+        api.oauth.get("/v1/organizations/service_accounts"), 400, "invalid_request_error"
+    )
+    assert f"Bearer {api.rs.oauth_token}" in oauth["error"]["message"]
+    scim = api.anon.get(
+        f"{api.rs.scim_url}/Users", headers={"authorization": f"Bearer {api.rs.scim_token}"}
+    )
+    assert scim.status_code == 400 and api.rs.scim_token in scim.json()["detail"]
