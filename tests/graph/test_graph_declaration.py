@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from ingest.graph import cypher, docs
 from ingest.graph.model import FAMILIES, MODEL, NEVER_CLEANED
 from ingest.graph.schema import GraphModel, NodeType, Prop, RelType
+from tests.fresh_processes import outputs_under_hash_seeds
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -167,17 +165,7 @@ GENERATED_DIGEST = (
 
 def test_generation_does_not_depend_on_the_hash_seed() -> None:
     """Set or dict-of-set iteration order would make the committed files flap between runs."""
-    digests = {
-        subprocess.run(
-            [sys.executable, "-c", GENERATED_DIGEST],
-            env={**os.environ, "PYTHONHASHSEED": seed},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in ("1", "2", "3")
-    }
-    assert len(digests) == 1
+    assert len(outputs_under_hash_seeds(GENERATED_DIGEST)) == 1
 
 
 @pytest.mark.parametrize("path", sorted(docs.generated_files(), key=str), ids=lambda p: p.name)
