@@ -4,7 +4,8 @@
 (`EPOCH`, stored in `org.epoch`), and every random draw comes from `random.Random(seed)`,
 so the same arguments give a byte-for-byte identical organization (see `org_to_dict`).
 The risky situations are planted on purpose (a few are forced so even a small org has each)
-and then *measured* by `planted_truth`, not bookkept here.
+and then *measured* by `planted_truth`; independently, the generator writes each planted case
+into `org.ledger` as it plants it, so tests can hold the measurement and the questions to it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from anthropic_sim.names import (
     ascii_local,
     case_variant,
 )
-from anthropic_sim.planted import planted_truth
+from anthropic_sim.planted import OLD_KEY_AGE, planted_truth
 from anthropic_sim.state import (
     ApiKey,
     Invite,
@@ -37,6 +38,7 @@ from anthropic_sim.state import (
     Workspace,
     WorkspaceMember,
 )
+from anthropic_sim.status import PRIVILEGED_ROLES
 
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 ORG_AGE = timedelta(days=3 * 365)
@@ -56,6 +58,30 @@ MEMBER_ROLES = (
 MEMBER_ROLE_WEIGHTS = (35, 35, 15, 15)
 OTHER_ROLES = ("user", "developer", "claude_code_user")
 OTHER_ROLE_WEIGHTS = (34, 38, 28)
+# Ledger cases the generator records for every member it creates: on a freshly generated
+# organization, `org.ledger.ids(case)` is the whole planted set. Other cases (the unowned
+# workspace, the boundary cases) name the deliberate plant only.
+FULLY_RECORDED = (
+    "departed_users",
+    "external_domain_users",
+    "archived_workspaces",
+    "default_workspace",
+    "keys_of_departed_users",
+    "active_keys_without_owner",
+    "never_expiring_active_keys_older_than_90d",
+    "stale_keys",
+    "active_keys_in_archived_workspaces",
+    "keys_in_default_workspace",
+    "org_scoped_keys",
+    "pending_privileged_invites",
+    "expired_invites",
+    "users_without_scim",
+    "scim_deactivated_still_member",
+    "scim_users_without_account",
+    "scim_case_mismatch_users",
+)
+# Boundary cases, planted at the simulator's clock (the epoch): due exactly now is expired.
+LATER_TODAY = timedelta(hours=18)
 
 
 def rfc3339(dt: datetime) -> str:
@@ -111,6 +137,8 @@ class _Plan:
 class _Generator:
     def __init__(self, seed: int, n_users: int, tier: str) -> None:
         self.rng = random.Random(seed)
+        # Draws for the boundary plants only, so adding them leaves every other draw unchanged.
+        self.boundary_rng = random.Random(f"boundary-{seed}")
         self.plan = _Plan.for_users(n_users)
         creds = Credentials(self.rng)
         self.ids = IdFactory(random.Random(f"ids-{seed}"))
@@ -130,6 +158,7 @@ class _Generator:
             main_domains=list(self.main_domains),
             seed=seed,
         )
+        self.record = self.org.ledger.record
 
     # ------------------------------------------------------------------ workspaces
     def workspaces(self) -> None:
@@ -142,6 +171,7 @@ class _Generator:
             compartment_id=self._compartment(),
         )
         org.workspaces[default.id] = default
+        self.record("default_workspace", default.id, "the Default Workspace")
         total = self.plan.workspaces + self.plan.archived_workspaces
         created = sorted(_between(rng, self.org_created + DAY, EPOCH - DAY) for _ in range(total))
         archived_idx = set(rng.sample(range(total), self.plan.archived_workspaces))
@@ -157,6 +187,7 @@ class _Generator:
             )
             if i in archived_idx:
                 ws.archived_at = _between(rng, at, EPOCH)
+                self.record("archived_workspaces", ws.id, "archived")
             if rng.random() < 0.3:
                 ws.tags = {"team": ascii_local(base).replace(".", "-") or "team"}
                 if rng.random() < 0.5:
@@ -198,13 +229,17 @@ class _Generator:
             user = User(id=self.ids.user(), email=email, name=name, role=role, added_at=at)
             if position in departed_idx:
                 org.departed_users[user.id] = user
+                self.record("departed_users", user.id, "left the organization")
             else:
                 org.users[user.id] = user
+                if external:
+                    self.record("external_domain_users", user.id, "joined with an external address")
         # Plant external-domain members even in a small org.
         plain = [u for u in org.users.values() if u.role in OTHER_ROLES]
         for user in plain[-2:]:
             if user.email.rpartition("@")[2] in self.main_domains:
                 _, user.email = self.people.person(external=True)
+                self.record("external_domain_users", user.id, "forced: external address")
 
     # ------------------------------------------------------------------ memberships
     def members(self) -> None:
@@ -283,6 +318,7 @@ class _Generator:
             return sum(1 for w, m in direct if w == ws.id and m.workspace_role == "workspace_admin")
 
         target = min(reversed(active), key=admins)
+        self.record("unowned_workspace", target.id, "direct workspace admins demoted")
         for ws_id, membership in direct:
             if ws_id == target.id and membership.workspace_role == "workspace_admin":
                 membership.workspace_role = "workspace_developer"
@@ -339,10 +375,59 @@ class _Generator:
                 lo = hi - DAY
             spec["ws"] = ws
             spec["created_at"] = _between(rng, lo, hi)
+        specs += self._boundary_key_specs(default)
         specs.sort(key=lambda s: s["created_at"])
         for spec in specs:
             key = self._make_key(spec)
             org.api_keys[key.id] = key
+            self._record_key(key, spec["owner"], spec["ws"])
+
+    def _boundary_key_specs(self, default: Workspace) -> list[dict[str, Any]]:
+        """Two keys of the primary owner in the Default Workspace: one due exactly at the
+        simulator's now (expired), one due later the same day (still active)."""
+        owner = next(u for u in self.org.users.values() if u.role == "primary_owner")
+        return [
+            {
+                "owner": "boundary",
+                "where": "default",
+                "expiry": expiry,
+                "status": "active",
+                "creator": {"id": owner.id, "type": "user"},
+                "principal": None,
+                "name": name,
+                "ws": default,
+                "created_at": EPOCH - age,
+                "hint": partial_hint(self.boundary_rng),
+            }
+            for expiry, name, age in (
+                ("at-now", "rotation-due-now", 30 * DAY),
+                ("later-today", "rotation-due-today", 29 * DAY),
+            )
+        ]
+
+    def _record_key(self, key: ApiKey, owner: str, ws: Workspace | None) -> None:
+        record = self.record
+        if ws is None:
+            record("org_scoped_keys", key.id, "organization-scoped")
+        elif ws.is_default:
+            record("keys_in_default_workspace", key.id, "in the Default Workspace")
+        if key.status != "active":
+            record("stale_keys", key.id, f"created {key.status}")
+        elif owner == "boundary":
+            if key.expires_at == EPOCH:
+                record("key_expiring_at_now", key.id, "expires_at is exactly now")
+                record("stale_keys", key.id, "due exactly now: expired")
+            else:
+                record("key_expiring_later_today", key.id, "expires later today")
+        else:
+            if owner == "departed":
+                record("keys_of_departed_users", key.id, "created by a departed user")
+            if owner == "none":
+                record("active_keys_without_owner", key.id, "no created_by")
+            if ws is not None and ws.archived_at is not None:
+                record("active_keys_in_archived_workspaces", key.id, "workspace archived")
+            if key.expires_at is None and key.created_at < EPOCH - OLD_KEY_AGE:
+                record("never_expiring_active_keys_older_than_90d", key.id, "old, never expires")
 
     def _key_spec(
         self,
@@ -411,6 +496,10 @@ class _Generator:
             expires_at = _between(rng, EPOCH + DAY, EPOCH + 365 * DAY)
         elif expiry == "random":
             expires_at = created_at + timedelta(days=rng.choice((30, 90, 180, 365)))
+        elif expiry == "at-now":
+            expires_at = EPOCH
+        elif expiry == "later-today":
+            expires_at = EPOCH + LATER_TODAY
         status = spec["status"]
         if expires_at is not None and expires_at < EPOCH:
             status = "expired"
@@ -427,7 +516,7 @@ class _Generator:
             status=status,
             created_by=spec["creator"],
             expires_at=expires_at,
-            partial_key_hint=partial_hint(rng),
+            partial_key_hint=spec.get("hint") or partial_hint(rng),
             principal=spec["principal"],
         )
 
@@ -491,10 +580,43 @@ class _Generator:
                     accepted_at=accepted_at,
                 )
             )
+        drafts += self._boundary_invites()
         drafts.sort(key=lambda inv: inv.invited_at)
         for inv in drafts:
             inv.id = self.ids.invite()
             org.invites[inv.id] = inv
+            self._record_invite(inv)
+
+    def _boundary_invites(self) -> list[Invite]:
+        """Two pending admin invites: one due exactly at the simulator's now (expired), one
+        due later the same day (still pending)."""
+        domain = self.main_domains[0]
+        return [
+            Invite(
+                id="",
+                email=f"{local}@{domain}",
+                role="admin",
+                status="pending",
+                invited_at=EPOCH + due_in - INVITE_TTL,
+                expires_at=EPOCH + due_in,
+            )
+            for local, due_in in (
+                ("invite.due.now", timedelta(0)),
+                ("invite.due.today", LATER_TODAY),
+            )
+        ]
+
+    def _record_invite(self, invite: Invite) -> None:
+        record = self.record
+        if invite.status == "expired":
+            record("expired_invites", invite.id, "created expired")
+        elif invite.expires_at == EPOCH:
+            record("invite_expiring_at_now", invite.id, "expires_at is exactly now")
+            record("expired_invites", invite.id, "due exactly now: expired")
+        elif invite.status == "pending" and invite.role in PRIVILEGED_ROLES:
+            record("pending_privileged_invites", invite.id, f"pending {invite.role} invite")
+        if invite.expires_at == EPOCH + LATER_TODAY:
+            record("invite_expiring_later_today", invite.id, "expires later today")
 
     # ------------------------------------------------------------------ SCIM
     def scim(self) -> None:
@@ -523,7 +645,12 @@ class _Generator:
                     else "same"
                 )
             if kind == "none":
+                self.record("users_without_scim", user.id, "no directory record")
                 continue
+            if kind == "inactive":
+                self.record("scim_deactivated_still_member", user.id, "directory record inactive")
+            if kind == "case":
+                self.record("scim_case_mismatch_users", user.id, "userName in another case")
             created = max(self.org_created, user.added_at - timedelta(hours=rng.uniform(0, 48)))
             email = case_variant(user.email) if kind == "case" else user.email
             active = kind != "inactive"
@@ -534,13 +661,18 @@ class _Generator:
                 drafts.append(
                     (created, user.name, user.email, False, _between(rng, created, EPOCH))
                 )
+        directory_only: set[str] = set()  # emails of active records with no account
         for j in range(plan.scim_only + plan.scim_only_inactive):
             name, email = self.people.person()
+            if j < plan.scim_only:
+                directory_only.add(email)
             created = _days_ago(rng, 1, 400)
             drafts.append((created, name, email, j < plan.scim_only, _between(rng, created, EPOCH)))
         drafts.sort(key=lambda d: d[0])
         for created, name, email, active, modified in drafts:
             sid = self.ids.scim_user()
+            if email in directory_only:
+                self.record("scim_users_without_account", sid, "directory record, no account")
             given, _, family = name.partition(" ")
             org.scim_users[sid] = {
                 "schemas": [SCIM_USER_SCHEMA],

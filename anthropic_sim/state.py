@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from anthropic_sim.ids import IdFactory
+from anthropic_sim.ledger import Ledger
 from anthropic_sim.stats import Stats
 
 Tier = Literal["enterprise", "standard"]
@@ -157,6 +158,8 @@ class Org:
     departed_users: dict[str, User] = field(default_factory=dict)
     # Named sets of ids of the risky situations the generator planted (see generator).
     planted: dict[str, list[str]] = field(default_factory=dict)
+    # The generator's own record of each case it planted, as it planted it (see ledger).
+    ledger: Ledger = field(default_factory=Ledger)
     # The organization's own email domains (everything else is an external domain).
     main_domains: list[str] = field(default_factory=list)
     # The id factory's counter after generation; ids made at run time continue from it.

@@ -82,7 +82,7 @@ def test_keys_are_declared_with_types_from_the_declaration(exported: Path) -> No
 def test_element_ids_are_unique_across_labels(exported: Path) -> None:
     root = ET.parse(exported).getroot()
     ids = [node.get("id") for node in root.iter(f"{NS}node")]
-    assert len(ids) == len(set(ids))
+    assert ids and len(ids) == len(set(ids))
     assert all(":" in node_id for node_id in ids)
 
 

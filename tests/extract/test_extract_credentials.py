@@ -30,6 +30,8 @@ def test_inference_key_refused_with_guidance_and_without_the_key() -> None:
     with pytest.raises(CredentialError) as caught:
         admin_key(INFERENCE)
     text = str(caught.value)
+    # The general help below also says "inference keys", so the refusal is matched on its own.
+    assert "ANTHROPIC_ADMIN_KEY holds an inference key, refused" in text
     assert "needs an Admin API key (sk-ant-admin…)" in text
     assert "Claude Console under Settings > Admin keys" in text
     assert "inference keys (sk-ant-api…) are never used" in text
@@ -93,7 +95,7 @@ def test_credentials_from_env() -> None:
 
 
 def test_credentials_checked_however_built() -> None:
-    with pytest.raises(CredentialError, match="inference key"):
+    with pytest.raises(CredentialError, match="holds an inference key, refused"):
         Credentials(admin_key=SecretStr(INFERENCE))
     with pytest.raises(CredentialError):
         Credentials(admin_key=ADMIN, scim=ScimCredentials("ftp://x", SecretStr("t")))  # type: ignore[arg-type]

@@ -1,4 +1,6 @@
-"""On the simulator's MEDIUM organization, every question answers exactly the planted truth."""
+"""On the simulator's MEDIUM organization, every question answers exactly the planted truth:
+what the generator recorded as it planted (its ledger) where it records every case, otherwise
+the truth measured from the simulator's state."""
 
 from __future__ import annotations
 
@@ -6,13 +8,14 @@ from collections import Counter
 
 import pytest
 
+from anthropic_sim.generator import FULLY_RECORDED
 from anthropic_sim.planted import principals_with_ability, workspace_roles
 from tests.queries.conftest import SyncedOrg
 
 pytestmark = pytest.mark.neo4j
 
 # question id -> (planted set, the column holding the planted ids)
-SIMPLE = {
+PLANTED = {
     "effective-org-admins": ("effective_org_admins", "id"),
     "keys-of-departed-users": ("keys_of_departed_users", "id"),
     "keys-without-owner": ("active_keys_without_owner", "id"),
@@ -36,13 +39,43 @@ def test_the_sync_read_everything(medium: SyncedOrg) -> None:
     assert medium.report.scim_status == "available"
 
 
-@pytest.mark.parametrize("query_id", sorted(SIMPLE))
-def test_question_answers_the_planted_truth(medium: SyncedOrg, query_id: str) -> None:
-    planted, column = SIMPLE[query_id]
-    result = medium.ask(query_id)
-    found = [row[column] for row in result.rows]
+def _found(medium: SyncedOrg, query_id: str, column: str) -> list[str]:
+    found = [row[column] for row in medium.ask(query_id).rows]
     assert len(found) == len(set(found)), f"{query_id} lists an id twice"
-    assert sorted(found) == medium.planted[planted]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("query_id", sorted(PLANTED))
+def test_question_answers_the_planted_truth(medium: SyncedOrg, query_id: str) -> None:
+    planted, column = PLANTED[query_id]
+    assert _found(medium, query_id, column) == medium.planted[planted]
+
+
+@pytest.mark.parametrize(
+    "query_id", sorted(q for q, (case, _) in PLANTED.items() if case in FULLY_RECORDED)
+)
+def test_question_answers_what_the_generator_planted(medium: SyncedOrg, query_id: str) -> None:
+    case, column = PLANTED[query_id]
+    planted = medium.org.ledger.ids(case)
+    assert planted, f"the generator planted no {case}"
+    assert _found(medium, query_id, column) == planted
+
+
+def test_a_deadline_reached_exactly_now_is_expired_and_one_later_today_is_not(
+    medium: SyncedOrg,
+) -> None:
+    ledger = medium.org.ledger
+    (invite_now,) = ledger.ids("invite_expiring_at_now")
+    (invite_today,) = ledger.ids("invite_expiring_later_today")
+    expired = _found(medium, "expired-invites", "id")
+    pending = _found(medium, "pending-privileged-invites", "id")
+    assert invite_now in expired and invite_now not in pending
+    assert invite_today in pending and invite_today not in expired
+    (key_now,) = ledger.ids("key_expiring_at_now")
+    (key_today,) = ledger.ids("key_expiring_later_today")
+    stale = {row["id"]: row["status"] for row in medium.ask("stale-keys").rows}
+    assert stale.get(key_now) == "expired"
+    assert key_today not in stale
 
 
 def test_main_domains_are_inferred_right(medium: SyncedOrg) -> None:
@@ -111,7 +144,9 @@ def test_blast_radius(medium: SyncedOrg) -> None:
 
 def test_service_accounts_list_their_workspaces_and_keys(medium: SyncedOrg) -> None:
     roles = workspace_roles(medium.org)
-    for row in medium.ask("service-accounts").rows:
+    rows = medium.ask("service-accounts").rows
+    assert sorted(r["id"] for r in rows) == sorted(medium.org.service_accounts)
+    for row in rows:
         expected = sorted(ws for (p, ws) in roles if p == row["id"])
         assert sorted(row["workspace_ids"]) == expected, row["name"]
         owned = [
@@ -122,11 +157,15 @@ def test_service_accounts_list_their_workspaces_and_keys(medium: SyncedOrg) -> N
 
 def test_scim_questions_report_no_notice_when_scim_was_read(medium: SyncedOrg) -> None:
     for query_id in ("scim-deactivated-still-member", "unmanaged-accounts"):
-        assert all(row["id"] is not None for row in medium.ask(query_id).rows)
+        rows = medium.ask(query_id).rows
+        assert rows, query_id
+        assert all(row["id"] is not None for row in rows), query_id
+        assert not any("not available" in row["finding"] for row in rows), query_id
 
 
 def test_old_keys_threshold_is_a_parameter(medium: SyncedOrg) -> None:
     default = {r["id"] for r in medium.ask("old-never-expiring-keys").rows}
-    older = {r["id"] for r in medium.ask("old-never-expiring-keys", days=365).rows}
-    assert older < default
-    assert all(r["age_days"] > 365 for r in medium.ask("old-never-expiring-keys", days=365).rows)
+    rows = medium.ask("old-never-expiring-keys", days=365).rows
+    older = {r["id"] for r in rows}
+    assert older and older < default
+    assert all(r["age_days"] > 365 for r in rows)

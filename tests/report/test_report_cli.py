@@ -62,4 +62,5 @@ def test_empty_graph_still_reports(neo4j_env: dict[str, str], neo4j: Any) -> Non
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["organizations"] == []
+    assert {f["id"] for f in doc["findings"]} == {query.id for query in load_library()}
     assert all(f["count"] == 0 for f in doc["findings"])

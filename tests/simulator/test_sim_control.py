@@ -6,6 +6,8 @@ from typing import Any
 
 from sim_helpers import Api
 
+from anthropic_sim.generator import FULLY_RECORDED
+
 
 def test_control_token_is_required(ro: Api) -> None:
     for path in (
@@ -30,9 +32,28 @@ def test_credentials(ro: Api) -> None:
     assert creds["oauth_token"] and creds["scim_token"]
 
 
-def test_planted_matches_generation(ro: Api) -> None:
+def test_planted_endpoint_answers_what_the_generator_planted(ro: Api) -> None:
     planted = ro.control.get("/_control/planted").json()
-    assert planted == ro.org.planted
+    for case in FULLY_RECORDED:
+        assert planted[case] == ro.org.ledger.ids(case), case
+    assert set(ro.org.ledger.ids("unowned_workspace")) <= set(
+        planted["workspaces_only_inherited_admins"]
+    )
+
+
+def test_boundary_plants_are_served_at_the_clock(ro: Api) -> None:
+    """Due exactly at the simulator's now is expired; due later the same day is not yet."""
+    ledger = ro.org.ledger
+    served = {
+        f"/v1/organizations/invites/{ledger.ids('invite_expiring_at_now')[0]}": "expired",
+        f"/v1/organizations/invites/{ledger.ids('invite_expiring_later_today')[0]}": "pending",
+        f"/v1/organizations/api_keys/{ledger.ids('key_expiring_at_now')[0]}": "expired",
+        f"/v1/organizations/api_keys/{ledger.ids('key_expiring_later_today')[0]}": "active",
+    }
+    for path, status in served.items():
+        response = ro.admin.get(path)
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == status, path
 
 
 def test_config_roundtrip_and_validation(api: Api) -> None:

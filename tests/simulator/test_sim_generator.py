@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from datetime import timedelta
 
 import pytest
 
-from anthropic_sim.generator import EPOCH, generate, org_to_dict
+from anthropic_sim.generator import EPOCH, FULLY_RECORDED, generate, org_to_dict
 from anthropic_sim.ids import is_admin_id
 from anthropic_sim.planted import planted_truth
+from anthropic_sim.status import invite_status, key_status
+from tests.fresh_processes import outputs_under_hash_seeds
 
 ADMIN_ROLES = {"admin", "owner", "primary_owner"}
 
@@ -19,8 +22,18 @@ def _dump(seed: int, size: str = "small", tier: str = "enterprise") -> str:
     return json.dumps(org_to_dict(generate(seed, size, tier)), sort_keys=True)
 
 
+SMALL_5_DIGEST = (
+    "import hashlib, json; from anthropic_sim.generator import generate, org_to_dict; "
+    "print(hashlib.sha256(json.dumps(org_to_dict(generate(5)), sort_keys=True).encode())"
+    ".hexdigest())"
+)
+
+
 def test_same_seed_same_org_byte_for_byte() -> None:
-    assert _dump(5) == _dump(5)
+    # In fresh interpreters with other hash seeds too: one process alone cannot show a draw
+    # that depends on set order.
+    (digest,) = outputs_under_hash_seeds(SMALL_5_DIGEST)
+    assert digest.strip() == hashlib.sha256(_dump(5).encode()).hexdigest()
     assert _dump(5) != _dump(6)
     assert _dump(5, "small", "standard") != _dump(5)
 
@@ -102,9 +115,60 @@ def test_standard_tier_still_has_scim_data() -> None:
     assert org.tier == "standard" and org.scim_users and org.scim_groups
 
 
-def test_planted_truth_is_consistent(org) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("seed", "size"), [(1, "small"), (4, "small"), (21, "medium")])
+def test_planted_truth_is_what_the_generator_recorded_as_it_planted(seed: int, size: str) -> None:
+    org = generate(seed, size)
+    measured = planted_truth(org)
+    for case in FULLY_RECORDED:
+        assert measured[case] == org.ledger.ids(case), case
+        assert measured[case], f"{case} is empty"
+    assert org.planted == measured
+    assert set(org.ledger.ids("unowned_workspace")) <= set(
+        measured["workspaces_only_inherited_admins"]
+    )
+
+
+# Counts stated from the generator's parameters (_Plan.for_users), not read back from the org.
+PLANTED_COUNTS = {
+    "small": {"departed_users": 3, "archived_workspaces": 1, "scim_users_without_account": 3},
+    "medium": {"departed_users": 66, "archived_workspaces": 10, "scim_users_without_account": 80},
+}
+# users, keys (+2 boundary plants), invites (+2 boundary plants), workspaces (+archived, +default)
+TOTALS = {"small": (50, 42, 18, 4 + 1 + 1), "medium": (2000, 1602, 252, 50 + 10 + 1)}
+
+
+@pytest.mark.parametrize("size", ["small", "medium"])
+def test_planted_counts_follow_from_the_size(size: str) -> None:
+    org = generate(7, size)
+    for case, count in PLANTED_COUNTS[size].items():
+        assert len(org.ledger.ids(case)) == len(planted_truth(org)[case]) == count, case
+    users, keys, invites, workspaces = TOTALS[size]
+    assert (len(org.users), len(org.api_keys), len(org.invites)) == (users, keys, invites)
+    assert len(org.workspaces) == workspaces
+    assert len(org.ledger.ids("default_workspace")) == len(org.ledger.ids("unowned_workspace")) == 1
+
+
+def test_boundary_cases_are_planted_and_classified_at_the_clock(org) -> None:  # type: ignore[no-untyped-def]
+    planted = planted_truth(org)
+    (due_now,) = org.ledger.ids("invite_expiring_at_now")
+    (due_today,) = org.ledger.ids("invite_expiring_later_today")
+    assert org.invites[due_now].expires_at == EPOCH
+    assert EPOCH < org.invites[due_today].expires_at < EPOCH + timedelta(days=1)
+    assert invite_status(org.invites[due_now], EPOCH - timedelta(microseconds=1)) == "pending"
+    assert due_now in planted["expired_invites"]
+    assert due_now not in planted["pending_privileged_invites"]
+    assert due_today in planted["pending_privileged_invites"]
+    assert due_today not in planted["expired_invites"]
+    (key_now,) = org.ledger.ids("key_expiring_at_now")
+    (key_today,) = org.ledger.ids("key_expiring_later_today")
+    assert org.api_keys[key_now].expires_at == EPOCH
+    assert EPOCH < org.api_keys[key_today].expires_at < EPOCH + timedelta(days=1)
+    assert key_status(org.api_keys[key_now], EPOCH - timedelta(microseconds=1)) == "active"
+    assert key_now in planted["stale_keys"] and key_today not in planted["stale_keys"]
+
+
+def test_planted_sets_hold_what_they_name(org) -> None:  # type: ignore[no-untyped-def]
     planted = org.planted
-    assert planted == planted_truth(org)
     for name, ids in planted.items():
         assert ids == sorted(ids), name
         assert ids, f"{name} is empty"
@@ -116,7 +180,8 @@ def test_planted_truth_is_consistent(org) -> None:  # type: ignore[no-untyped-de
     assert all(keys[k].created_by is None for k in planted["active_keys_without_owner"])
     for key_id in planted["active_keys_in_archived_workspaces"]:
         assert org.workspaces[keys[key_id].workspace_id].archived_at is not None
-    assert all(keys[k].status != "active" for k in planted["stale_keys"])
+    assert planted["stale_keys"]
+    assert all(key_status(keys[k], EPOCH) != "active" for k in planted["stale_keys"])
     for key_id in planted["never_expiring_active_keys_older_than_90d"]:
         assert keys[key_id].expires_at is None
         assert EPOCH - keys[key_id].created_at > timedelta(days=90)

@@ -54,6 +54,7 @@ def test_an_inference_key_is_refused_before_any_request(neo4j, simulator):
         )
         requests = sum(running.sim.stats.requests.values())
     assert result.exit_code == 2
+    assert "holds an inference key, refused" in result.output
     assert "Admin API key (sk-ant-admin" in result.output
     assert "Settings > Admin keys" in result.output
     assert running.inference_key not in result.output
@@ -116,12 +117,15 @@ def test_doctor_checks_everything_and_writes_nothing(neo4j, simulator):
         ok = invoke("doctor", env={**env_for(neo4j, running), "COLUMNS": "200"})
         bad = invoke(
             "doctor",
-            env={**env_for(neo4j, running, ANTHROPIC_ADMIN_KEY=running.inference_key)},
+            env={
+                **env_for(neo4j, running, ANTHROPIC_ADMIN_KEY=running.inference_key),
+                "COLUMNS": "200",
+            },
         )
     assert ok.exit_code == 0, ok.output
     for name in ("credentials", "admin api", "service accounts", "scim", "neo4j"):
         assert name in ok.output
     assert "not available on this organization's plan" in ok.output
     assert bad.exit_code == 1
-    assert "inference key" in bad.output
+    assert "holds an inference key, refused" in bad.output
     assert neo4j.run("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]

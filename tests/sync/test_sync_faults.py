@@ -27,11 +27,11 @@ def test_a_429_storm_is_waited_out(neo4j, simulator, sync):
     with simulator(size="small", admin_rate=5.0, admin_burst=1, scim_rate=5.0, scim_burst=1) as r:
         report = sync(r, admin=PATIENT, scim=PATIENT)
         org = r.sim.org
-        throttled = r.sim.stats
+        throttled = sum(r.sim.stats.rate_limited.values())
     assert report.status == "success", report.extraction_failures
     assert report.retries > 0
     assert_graph_matches(neo4j, org)
-    assert throttled is not None
+    assert throttled > 0  # the storm happened: the simulator answered 429s
 
 
 def test_5xx_bursts_dropped_connections_and_cut_bodies_still_give_the_exact_graph(
