@@ -23,7 +23,7 @@ PATIENT = EngineLimits(rate=2000.0, burst=2000, backoff_base=0.01, backoff_cap=0
 
 def test_a_429_storm_is_waited_out(neo4j, simulator, sync):
     # The server's bucket is far smaller than the client's: most bursts get 429 + retry-after.
-    with simulator(size="small", admin_rate=40.0, admin_burst=3, scim_rate=40.0, scim_burst=3) as r:
+    with simulator(size="small", admin_rate=40.0, admin_burst=1, scim_rate=40.0, scim_burst=1) as r:
         report = sync(r, admin=PATIENT, scim=PATIENT)
         org = r.sim.org
         throttled = r.sim.stats
