@@ -7,6 +7,7 @@ a graph family built from the failed listing may be deleted; every other family 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -15,12 +16,12 @@ from anthropic_sim import mutations
 from anthropic_sim.config import FaultSpec
 from anthropic_sim.server import RunningSimulator
 from ingest.graph import model as g
+from ingest.mapping.members import Members
 from ingest.mapping.roles import organization_role_id, workspace_role_id
 from ingest.sync.families import EXTRACTIONS, SOURCES
+from ingest.sync.pipeline import Reads, StepReads, UndeclaredRead
 from tests.simulated import reconfigure
 from tests.sync.test_sync_faults import PATIENT
-
-pytestmark = pytest.mark.neo4j
 
 # The listing each extraction family is read from (simulator paths).
 LISTING = {
@@ -140,6 +141,24 @@ def test_every_extraction_family_gates_something_and_every_cleaned_family_is_tes
     assert set(SOURCES) == set(g.FAMILIES) - g.NEVER_CLEANED
 
 
+def test_a_mapping_step_is_refused_every_read_its_family_does_not_declare() -> None:
+    async def ask(families: tuple[str, ...], extraction: str) -> None:
+        view = StepReads(Reads(), Members(), *families)
+        if extraction == "users":
+            view.members()
+        await view.records(extraction)
+
+    for families in [(f,) for f in SOURCES] + [("role_grants", "workspace_members")]:
+        declared = frozenset.intersection(*(SOURCES[f] for f in families))
+        for extraction in EXTRACTIONS:
+            if extraction in declared:
+                asyncio.run(ask(families, extraction))
+            else:
+                with pytest.raises(UndeclaredRead):
+                    asyncio.run(ask(families, extraction))
+
+
+@pytest.mark.neo4j
 @pytest.mark.parametrize("failing", EXTRACTIONS)
 def test_a_listing_that_fails_for_good_deletes_nothing_built_from_it(
     neo4j, simulator, sync, failing
