@@ -1,30 +1,71 @@
-"""Which extractions a graph family is built from.
+"""Which extractions each graph family is built from: THE declaration, one row per mapping step.
 
 A graph family is cleaned up after a sync only when every extraction it is built from was read
 completely; otherwise its old graph stays untouched (a failed or partial read deletes nothing).
+The pipeline hands each mapping step only the reads its row declares (`StepReads` in
+ingest/sync/pipeline.py), so a mapper cannot consume a read that does not gate its cleanup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from ingest.graph.model import FAMILIES, MODEL
+from ingest.mapping import admin as m
+from ingest.mapping.organization import map_organization
+from ingest.mapping.scim import map_scim_groups, map_scim_users
 
-# graph family -> the extractor families (Admin and SCIM) it is mapped from
-SOURCES: dict[str, frozenset[str]] = {
-    "organization": frozenset(),
-    "users": frozenset({"users"}),
-    "roles": frozenset({"users", "workspaces", "invites"}),
-    "role_grants": frozenset({"users", "workspaces", "workspace_members"}),
-    "workspaces": frozenset({"workspaces"}),
-    "workspace_members": frozenset({"users", "workspaces", "workspace_members"}),
-    "invites": frozenset({"invites"}),
-    "api_keys": frozenset({"api_keys", "workspaces"}),
-    "service_accounts": frozenset({"service_accounts"}),
-    "service_account_members": frozenset({"service_accounts", "service_account_memberships"}),
-    "scim_users": frozenset({"users", "scim_users"}),
-    "scim_groups": frozenset({"scim_users", "scim_groups"}),
-}
+
+@dataclass(frozen=True)
+class MappingStep:
+    family: str  # the graph family written
+    mappers: tuple[Callable[..., Any], ...]
+    reads: frozenset[str]  # the extraction families whose records the mappers consume
+
+
+def _step(family: str, mappers: tuple[Callable[..., Any], ...], *reads: str) -> MappingStep:
+    return MappingStep(family, mappers, frozenset(reads))
+
+
+# Members (ingest/mapping/members.py) are what is kept of the `users` read.
+STEPS: tuple[MappingStep, ...] = (
+    _step("organization", (map_organization,), "users"),
+    _step("users", (m.map_users, m.map_user_resources), "users"),
+    _step("roles", (m.map_roles,), "users", "workspaces", "invites", "service_accounts"),
+    _step(
+        "role_grants",
+        (m.map_user_role_grants, m.map_access),
+        "users",
+        "workspaces",
+        "workspace_members",
+    ),
+    _step("workspaces", (m.map_workspaces,), "workspaces"),
+    _step("workspace_members", (m.map_access,), "users", "workspaces", "workspace_members"),
+    _step("invites", (m.map_invites,), "invites"),
+    _step("api_keys", (m.map_api_keys,), "api_keys", "workspaces"),
+    _step("service_accounts", (m.map_service_accounts,), "service_accounts"),
+    _step(
+        "service_account_members",
+        (m.map_service_account_members,),
+        "service_accounts",
+        "service_account_memberships",
+    ),
+    _step("scim_users", (map_scim_users,), "users", "scim_users"),
+    _step("scim_groups", (map_scim_groups,), "scim_groups"),
+)
+
+# graph family -> the extraction families (Admin and SCIM) it is built from
+SOURCES: dict[str, frozenset[str]] = {step.family: step.reads for step in STEPS}
+
+# Every extraction family some graph family is built from.
+EXTRACTIONS: tuple[str, ...] = tuple(sorted(frozenset().union(*SOURCES.values())))
+
+
+def reads_of(*families: str) -> frozenset[str]:
+    """What a step writing all of `families` may consume: only what each of them declares."""
+    return frozenset.intersection(*(SOURCES[family] for family in families))
 
 
 def complete_families(

@@ -57,7 +57,7 @@ from ingest.mapping.organization import (
 )
 from ingest.mapping.rows import GraphRows, text
 from ingest.mapping.scim import map_scim_groups, map_scim_users
-from ingest.sync.families import SOURCES, complete_families
+from ingest.sync.families import SOURCES, complete_families, reads_of
 from ingest.sync.progress import SyncProgress
 from ingest.sync.report import FamilyReport, SyncReport
 
@@ -516,6 +516,43 @@ async def _load(
     return report
 
 
+class UndeclaredRead(LookupError):
+    """A mapping step asked for a read its declaration (ingest/sync/families.py) does not list."""
+
+
+class StepReads:
+    """The reads a mapping step declared, and nothing else: the records of an undeclared
+    extraction (or the members, which are the `users` read) are refused, so what a graph
+    family is built from, and so what gates its cleanup, cannot drift from its declaration."""
+
+    def __init__(self, reads: Reads, members: Members, *families: str) -> None:
+        self._reads = reads
+        self._members = members
+        self._declared = reads_of(*families)
+        self._families = families
+
+    def _check(self, extraction: str) -> str:
+        if extraction not in self._declared:
+            raise UndeclaredRead(
+                f"{' and '.join(self._families)} would consume {extraction!r}, which "
+                "ingest/sync/families.py does not declare it is built from"
+            )
+        return extraction
+
+    async def records(self, extraction: str) -> list[Any]:
+        return await self._reads.records(self._check(extraction))
+
+    async def take(self, extraction: str) -> list[Any]:
+        return await self._reads.take(self._check(extraction))
+
+    def parts(self, extraction: str) -> AsyncIterator[list[Any]]:
+        return self._reads.parts(self._check(extraction))
+
+    def members(self) -> Members:
+        self._check("users")
+        return self._members
+
+
 async def _write_families(
     writer: Writer,
     org: Organization,
@@ -526,73 +563,99 @@ async def _write_families(
 ) -> Members:
     """The nodes every relationship needs first (users, organization, workspaces, service
     accounts, roles); then everything else side by side, each family as soon as its reads
-    are in, so writing keeps up with the slowest listings. Returns what it kept of the
-    members."""
+    are in, so writing keeps up with the slowest listings. Each step sees only the reads its
+    family declares (`StepReads`). Returns what it kept of the members."""
     org_id = org.id
-    members = Members()
+    kept = Members()
+
+    def step(*families: str) -> StepReads:
+        return StepReads(reads, kept, *families)
+
     progress("loading users")
-    async for users in reads.parts("users"):
-        members.add(users)
-        await writer.write("users", m.map_users(users))
+    users = step("users")
+    async for page in users.parts("users"):
+        users.members().add(page)
+        await writer.write("users", m.map_users(page))
     await reads.records("scim_probe")
     report = writer.report
     report.scim_status, report.scim_reason = scim_status(reads, scim_configured)
     # The organization node once the members' domains are known, before any edge from it;
     # written again at the end, when a later SCIM failure may have changed its status.
+    members = step("organization").members()
     await writer.write("organization", _organization_rows(org, members, report, options))
-    for user_ids in batched(members.ids(), ACCESS_CHUNK):
+    for user_ids in batched(users.members().ids(), ACCESS_CHUNK):
         await writer.write("users", m.map_user_resources(org_id, user_ids))
 
-    workspaces = await reads.records("workspaces")
     progress("loading workspaces")
-    await writer.write("workspaces", m.map_workspaces(org_id, workspaces))
-    inherited = m.InheritedAccess(members.roles, workspaces)
-
-    accounts = await reads.records("service_accounts")
-    await writer.write("service_accounts", m.map_service_accounts(org_id, accounts))
-
-    invites = await reads.take("invites")
-    seen_roles = (
-        members.organization_roles()
-        | {r for invite in invites if (r := text(invite.role)) is not None}
-        | {r for sa in accounts if (r := text(sa.organization_role)) is not None}
+    workspaces = step("workspaces")
+    await writer.write(
+        "workspaces", m.map_workspaces(org_id, await workspaces.records("workspaces"))
     )
-    await writer.write("roles", m.map_roles(org_id, workspaces, seen_roles))
+
+    accounts = step("service_accounts")
+    rows = m.map_service_accounts(org_id, await accounts.records("service_accounts"))
+    await writer.write("service_accounts", rows)
+
+    roles = step("roles")
+    seen_roles = (
+        roles.members().organization_roles()
+        | {r for invite in await roles.records("invites") if (r := text(invite.role)) is not None}
+        | {
+            r
+            for sa in await roles.records("service_accounts")
+            if (r := text(sa.organization_role)) is not None
+        }
+    )
+    await writer.write("roles", m.map_roles(org_id, await roles.records("workspaces"), seen_roles))
     turn = Turns(writer)
+    access = step("role_grants", "workspace_members")
+    inherited = m.InheritedAccess(access.members().roles, await access.records("workspaces"))
+    # Not a read: without an OAuth token the service accounts are never listed, so the owners
+    # of keys become stubs.
+    accounts_listed = "service_accounts" not in reads.skipped
 
     async def roles_and_inherited_access() -> None:
         progress("loading roles and inherited access")
-        for roles in batched(members.roles.items(), ACCESS_CHUNK):
-            await turn.write(("role_grants", m.map_user_role_grants(org_id, roles)))
+        grants = step("role_grants")
+        for chunk in batched(grants.members().roles.items(), ACCESS_CHUNK):
+            await turn.write(("role_grants", m.map_user_role_grants(org_id, chunk)))
         await _write_access(turn, inherited.items())
-        await turn.write(("invites", m.map_invites(org_id, invites)))
+        invites = step("invites")
+        await turn.write(("invites", m.map_invites(org_id, await invites.take("invites"))))
 
     async def api_keys() -> None:
         progress("loading API keys")
-        accounts_read = "service_accounts" in reads.results
+        keys_step = step("api_keys")
+        in_workspaces = await keys_step.records("workspaces")
         stubs: set[str] = set()
-        async for keys in reads.parts("api_keys"):
+        async for keys in keys_step.parts("api_keys"):
             rows = m.map_api_keys(
-                org_id, keys, workspaces, service_accounts_read=accounts_read, stubs=stubs
+                org_id, keys, in_workspaces, service_accounts_read=accounts_listed, stubs=stubs
             )
             await turn.write(("api_keys", rows))
 
     async def scim() -> None:
         progress("loading SCIM users and groups")
-        async for scim_users in reads.parts("scim_users"):
-            await turn.write(("scim_users", map_scim_users(org_id, scim_users, members.emails)))
+        scim_users = step("scim_users")
+        emails = scim_users.members().emails
+        async for page in scim_users.parts("scim_users"):
+            await turn.write(("scim_users", map_scim_users(org_id, page, emails)))
         # Group memberships start at SCIM user nodes: after the last page of users.
-        async for groups in reads.parts("scim_groups"):
+        async for groups in step("scim_groups").parts("scim_groups"):
             await turn.write(("scim_groups", map_scim_groups(org_id, groups)))
 
     async def workspace_members() -> None:
         progress("loading workspace members")
-        async for listed in reads.parts("workspace_members"):
+        async for listed in access.parts("workspace_members"):
             await _write_access(turn, m.explicit_access(listed, inherited).items())
 
     async def service_account_members() -> None:
-        memberships = await reads.take("service_account_memberships")
-        rows = m.map_service_account_members(org_id, accounts, memberships)
+        sa_members = step("service_account_members")
+        rows = m.map_service_account_members(
+            org_id,
+            await sa_members.records("service_accounts"),
+            await sa_members.take("service_account_memberships"),
+        )
         await turn.write(("service_account_members", rows))
 
     rest = [roles_and_inherited_access, api_keys, workspace_members, service_account_members]

@@ -1,0 +1,203 @@
+"""Cleanup gating, generated from its declaration (ingest/sync/families.py `SOURCES`).
+
+For every extraction family in turn: sync a small organization, remove at the source one
+element of every graph family, make that one listing fail for good, and sync again. Nothing of
+a graph family built from the failed listing may be deleted; every other family is cleaned up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from anthropic_sim import mutations
+from anthropic_sim.config import FaultSpec
+from anthropic_sim.server import RunningSimulator
+from ingest.graph import model as g
+from ingest.mapping.members import Members
+from ingest.mapping.roles import organization_role_id, workspace_role_id
+from ingest.sync.families import EXTRACTIONS, SOURCES
+from ingest.sync.pipeline import Reads, StepReads, UndeclaredRead
+from tests.simulated import reconfigure
+from tests.sync.test_sync_faults import PATIENT
+
+# The listing each extraction family is read from (simulator paths).
+LISTING = {
+    "users": r"^/v1/organizations/users$",
+    "workspaces": r"^/v1/organizations/workspaces$",
+    "workspace_members": r"^/v1/organizations/workspaces/[^/]+/members$",
+    "invites": r"^/v1/organizations/invites$",
+    "api_keys": r"^/v1/organizations/api_keys$",
+    "service_accounts": r"^/v1/organizations/service_accounts$",
+    "service_account_memberships": r"^/v1/organizations/service_accounts/[^/]+/workspaces$",
+    "scim_users": r"^/scim/v2/Users$",
+    "scim_groups": r"^/scim/v2/Groups$",
+}
+
+Element = tuple[str, ...]  # ("node", label, key) or ("rel", type, start key, end key, ...)
+
+
+def node(node_type: g.NodeType, key: str) -> Element:
+    return ("node", node_type.label, key)
+
+
+def rel(rel_type: g.RelType, start: str, end: str) -> Element:
+    return ("rel", rel_type.type, rel_type.start.label, start, rel_type.end.label, end)
+
+
+def elements(neo4j: Any, tenant: str) -> dict[str, set[Element]]:
+    """Every graph family's nodes and relationships of the tenant, by identity."""
+    found: dict[str, set[Element]] = {}
+    for family in SOURCES:
+        here = found.setdefault(family, set())
+        for n in g.MODEL.nodes_in(family):
+            rows = neo4j.run(
+                f"MATCH (n:{n.label}) WHERE n.tenant_id = $t RETURN n.{n.key} AS key", t=tenant
+            )
+            here |= {node(n, row["key"]) for row in rows}
+        for r in g.MODEL.rels_in(family):
+            rows = neo4j.run(
+                f"MATCH (a:{r.start.label})-[:{r.type}]->(b:{r.end.label}) "
+                f"WHERE a.tenant_id = $t RETURN a.{r.start.key} AS a, b.{r.end.key} AS b",
+                t=tenant,
+            )
+            here |= {rel(r, row["a"], row["b"]) for row in rows}
+    return found
+
+
+def remove_one_of_each(running: RunningSimulator) -> dict[str, Element]:
+    """Removes at the source one element of every graph family that can lose one; returns it
+    as the graph would hold it."""
+    sim, org = running.sim, running.sim.org
+    tenant = org.id
+    owners = {str((k.created_by or {}).get("id")) for k in org.api_keys.values()}
+    plain = [u.id for u in org.users.values() if u.role == "user" and u.id not in owners]
+    leaver, promoted = plain[0], plain[1]
+    mutations.remove_user(sim, leaver)
+    mutations.change_role(sim, promoted, "developer")
+
+    closed = next(
+        ws.id
+        for ws in org.workspaces.values()
+        if not ws.is_default and not any(w == ws.id for _, w in org.sa_memberships)
+    )
+    del org.workspaces[closed]
+    for pair in [p for p in org.members if p[0] == closed]:
+        del org.members[pair]
+    for key_id in [k.id for k in org.api_keys.values() if k.workspace_id == closed]:
+        del org.api_keys[key_id]
+    left_ws, left_user = next(p for p in org.members if p[1] not in (leaver, promoted))
+    del org.members[(left_ws, left_user)]
+
+    invite = next(iter(org.invites))
+    del org.invites[invite]
+    key = next(iter(org.api_keys))
+    del org.api_keys[key]
+
+    sa_owners = {o for o in owners if o.startswith("svac_")}
+    retired = next(sa for sa in org.service_accounts if sa not in sa_owners)
+    del org.service_accounts[retired]
+    for pair in [p for p in org.sa_memberships if p[0] == retired]:
+        del org.sa_memberships[pair]
+    sa, sa_ws = next(iter(org.sa_memberships))
+    del org.sa_memberships[(sa, sa_ws)]
+
+    def people(group: dict[str, Any]) -> list[str]:
+        return [m["value"] for m in group.get("members") or [] if m.get("type") == "User"]
+
+    group = next(gr for gr in org.scim_groups.values() if len(people(gr)) >= 2)
+    dropped, parted = people(group)[:2]
+    mutations.remove_scim_user(sim, dropped)
+    group["members"] = [m for m in group["members"] if m["value"] != parted]
+
+    scim = f"{tenant}/"
+    return {
+        "users": node(g.USER, leaver),
+        "role_grants": rel(
+            g.MODEL.rel("HAS_ROLE", "user", "role"), promoted, organization_role_id(tenant, "user")
+        ),
+        "workspaces": node(g.WORKSPACE, closed),
+        "roles": node(g.ROLE, workspace_role_id(closed, "workspace_user")),
+        "workspace_members": rel(g.MODEL.rel("MEMBER_OF", "user", "workspace"), left_user, left_ws),
+        "invites": node(g.INVITE, invite),
+        "api_keys": node(g.API_KEY, key),
+        "service_accounts": node(g.SERVICE_ACCOUNT, retired),
+        "service_account_members": rel(
+            g.MODEL.rel("MEMBER_OF", "service_account", "workspace"), sa, sa_ws
+        ),
+        "scim_users": node(g.SCIM_USER, scim + dropped),
+        "scim_groups": rel(
+            g.MODEL.rel("MEMBER_OF", "scim_user", "scim_group"),
+            scim + parted,
+            scim + str(group["id"]),
+        ),
+    }
+
+
+def test_every_extraction_family_gates_something_and_every_cleaned_family_is_tested() -> None:
+    assert set(EXTRACTIONS) == set(LISTING)
+    assert set(SOURCES) == set(g.FAMILIES) - g.NEVER_CLEANED
+
+
+def test_a_mapping_step_is_refused_every_read_its_family_does_not_declare() -> None:
+    async def ask(families: tuple[str, ...], extraction: str) -> None:
+        view = StepReads(Reads(), Members(), *families)
+        if extraction == "users":
+            view.members()
+        await view.records(extraction)
+
+    for families in [(f,) for f in SOURCES] + [("role_grants", "workspace_members")]:
+        declared = frozenset.intersection(*(SOURCES[f] for f in families))
+        for extraction in EXTRACTIONS:
+            if extraction in declared:
+                asyncio.run(ask(families, extraction))
+            else:
+                with pytest.raises(UndeclaredRead):
+                    asyncio.run(ask(families, extraction))
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("failing", EXTRACTIONS)
+def test_a_listing_that_fails_for_good_deletes_nothing_built_from_it(
+    neo4j, simulator, sync, failing
+):
+    with simulator(size="small", seed=6) as running:
+        first = sync(running)
+        assert first.status == "success", first.extraction_failures
+        tenant = running.sim.org.id
+        before = elements(neo4j, tenant)
+        removed = remove_one_of_each(running)
+        reconfigure(running, faults=[FaultSpec(route=LISTING[failing], error_rate=1.0)])
+        report = sync(running, admin=PATIENT, scim=PATIENT)
+    after = elements(neo4j, tenant)
+
+    failed = set(report.extraction_failed)
+    assert failing in failed
+    kept = {family for family, reads in SOURCES.items() if reads & failed}
+
+    for family, element in removed.items():
+        assert element in before[family], f"{family}: {element} was never in the graph"
+    # Relationships go with a node that a family not built from the failed read deleted.
+    gone_nodes = {e for f in set(SOURCES) - kept for e in before[f] - after[f] if e[0] == "node"}
+    deleted = {
+        family: f"{len(lost)} of {len(before[family])} deleted, e.g. {sorted(lost)[:1]}"
+        for family in sorted(kept)
+        if (
+            lost := {
+                e
+                for e in before[family] - after[family]
+                if not (e[0] == "rel" and {(e[2], e[3]), (e[4], e[5])} & _keys(gone_nodes))
+            }
+        )
+    }
+    assert not deleted, f"built from {failing}, yet: {deleted}"
+    for family in set(removed) - kept:
+        assert removed[family] not in after[family], f"{family} was not cleaned up"
+    assert report.status == "partial"
+    assert set(report.families_complete) == set(SOURCES) - kept
+
+
+def _keys(nodes: set[Element]) -> set[tuple[str, str]]:
+    return {(label, key) for _, label, key in nodes}
