@@ -22,6 +22,7 @@ from ingest.logs import LogFormat, configure_logging, logs_as_json
 from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import open_driver
 from ingest.settings import Settings, settings_or_exit
+from ingest.sync.families import SOURCES
 from ingest.sync.pipeline import SyncOptions, run_sync
 from ingest.sync.progress import show_progress
 from ingest.sync.report import ExitCode, SyncReport
@@ -154,7 +155,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
             str(report.record_counts.get(family, "")),
             str(fam.nodes),
             str(fam.rels),
-            "yes" if family in report.families_complete else "no (not read completely)",
+            _cleaned_up(report, family),
         )
     out.print(table)
     out.print(
@@ -186,6 +187,17 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
         _say(logging.WARNING, f"{len(report.issues)} record(s) read with problems:")
         for issue in report.issues[:20]:
             _say(logging.WARNING, f"  {issue.family} {issue.record_id or '?'}: {issue.problem}")
+
+
+def _cleaned_up(report: SyncReport, family: str) -> str:
+    """Whether the family was cleaned up and, when not, which of its reads kept it from it."""
+    if family in report.families_complete:
+        return "yes"
+    if family in report.write_failures:
+        return "no (not written completely)"
+    unread = set(report.extraction_failures) | set(report.read_incompletely)
+    missing = sorted(SOURCES.get(family, frozenset()) & unread)
+    return f"no (not read: {', '.join(missing)})" if missing else "no"
 
 
 def _say(level: int, text: str) -> None:

@@ -129,3 +129,17 @@ def test_doctor_checks_everything_and_writes_nothing(neo4j, simulator):
     assert bad.exit_code == 1
     assert "holds an inference key, refused" in bad.output
     assert neo4j.run("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_the_summary_names_the_read_that_kept_a_family_from_being_cleaned_up(neo4j, simulator):
+    with simulator(size="small") as running:
+        env = env_for(neo4j, running, ANTHROPIC_OAUTH_TOKEN="", COLUMNS="200")
+        result = invoke("sync", env=env)
+    assert result.exit_code == 0, result.output
+    cells = {
+        row[0]: row[-1]
+        for line in result.stdout.splitlines()
+        if (row := [cell.strip() for cell in line.strip("│ ").split("│")]) and len(row) == 5
+    }
+    assert cells["roles"] == "no (not read: service_accounts)"  # no OAuth token: not listed
+    assert cells["users"] == "yes"
