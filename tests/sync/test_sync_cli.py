@@ -133,8 +133,7 @@ def test_doctor_checks_everything_and_writes_nothing(neo4j, simulator):
 
 def test_the_summary_names_the_read_that_kept_a_family_from_being_cleaned_up(neo4j, simulator):
     with simulator(size="small") as running:
-        env = env_for(neo4j, running, ANTHROPIC_OAUTH_TOKEN="", COLUMNS="200")
-        result = invoke("sync", env=env)
+        result = invoke("sync", env=env_for(neo4j, running, ANTHROPIC_OAUTH_TOKEN=""))
     assert result.exit_code == 0, result.output
     cells = {
         row[0]: row[-1]
