@@ -14,6 +14,7 @@ import pytest
 from click.testing import Result
 
 from anthropic_sim.config import FaultSpec
+from tests.secret_scan import assert_no_secret, graph_text
 from tests.simulated import reconfigure
 from tests.sync.test_sync_cli import env_for, invoke
 
@@ -96,13 +97,5 @@ def test_no_secret_on_any_path(neo4j, simulator, caplog, tmp_path: Path) -> None
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(files) >= 6
     seen += [p.read_text(errors="replace") for p in files]
-    seen.append(caplog.text)
-    graph = neo4j.run(
-        "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p"
-    )
-    seen.append(json.dumps([row["p"] for row in graph], default=str))
-
-    for secret in secrets:
-        for text in seen:
-            assert secret not in text
-            assert secret[:24] not in text
+    seen += [caplog.text, graph_text(neo4j)]
+    assert_no_secret(secrets, seen)

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.cli import app
+from tests.secret_scan import assert_no_secret, graph_text
 
 pytestmark = pytest.mark.neo4j
 
@@ -101,15 +102,7 @@ def test_secrets_appear_in_no_output_log_graph_or_error(neo4j, simulator, caplog
         secrets.append(CANARY_ADMIN)
     assert ok.exit_code == 0, ok.output
     assert wrong.exit_code == 2  # the server refuses the unknown admin key: a credentials problem
-    texts = [ok.output, wrong.output, caplog.text]
-    graph = neo4j.run(
-        "MATCH (n) RETURN properties(n) AS p UNION ALL MATCH ()-[r]->() RETURN properties(r) AS p"
-    )
-    texts.append(json.dumps([row["p"] for row in graph], default=str))
-    for secret in secrets:
-        for text in texts:
-            assert secret not in text
-            assert secret[:24] not in text
+    assert_no_secret(secrets, [ok.output, wrong.output, caplog.text, graph_text(neo4j)])
 
 
 def test_doctor_checks_everything_and_writes_nothing(neo4j, simulator):
