@@ -128,10 +128,13 @@ def test_the_summary_names_the_read_that_kept_a_family_from_being_cleaned_up(neo
     with simulator(size="small") as running:
         result = invoke("sync", env=env_for(neo4j, running, ANTHROPIC_OAUTH_TOKEN=""))
     assert result.exit_code == 0, result.output
-    cells = {
-        row[0]: row[-1]
-        for line in result.stdout.splitlines()
-        if (row := [cell.strip() for cell in line.strip("│ ").split("│")]) and len(row) == 5
-    }
+    cells: dict[str, str] = {}  # family -> its "cleaned up" cell, wrapped lines joined
+    family = ""
+    for line in result.stdout.splitlines():
+        if not line.startswith("│"):
+            continue
+        row = [cell.strip() for cell in line.strip()[1:-1].split("│")]
+        family = row[0] or family
+        cells[family] = f"{cells.get(family, '')} {row[-1]}".strip()
     assert cells["roles"] == "no (not read: service_accounts)"  # no OAuth token: not listed
     assert cells["users"] == "yes"
