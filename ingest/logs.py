@@ -9,6 +9,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 FIELDS = ("family", "engine", "status", "counts", "exit_code")
 HANDLER = "idgraph"
@@ -33,10 +34,23 @@ class JsonLines(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+class Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a record comes, not what it was when configured
+    (a command run inside another program, or a test runner, swaps and closes streams)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def configure_logging(fmt: LogFormat) -> None:
     """idgraph's own INFO lines and everyone's warnings, on stderr, in `fmt`. Replaces what
     an earlier call set up (the tests run the CLI many times in one process)."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = Stderr()
     handler.set_name(HANDLER)
     if fmt is LogFormat.json:
         handler.setFormatter(JsonLines())
