@@ -279,12 +279,9 @@ class Writer:
         if family in self.failed:
             return
         loop = asyncio.get_running_loop()
-        try:
+        with self._failing(family):
             prepared = await loop.run_in_executor(self._prepare, self._prepared, rows)
-        except STOPS_THE_RUN:
-            raise
-        except Exception as exc:
-            self.failed.setdefault(family, one_line(exc))
+        if family in self.failed:
             return
         await self.flush()
         self._running = loop.run_in_executor(self._pool, self._execute, family, prepared)
@@ -312,11 +309,18 @@ class Writer:
         if family in self.failed:
             return  # prepared before the family failed
         nodes, rels = prepared
-        try:
+        with self._failing(family):
             for statements in nodes:
                 self.report.nodes_written += self.loader.execute(statements)
             for statements in rels:
                 self.report.rels_written += self.loader.execute(statements)
+
+    @contextlib.contextmanager
+    def _failing(self, family: str) -> Iterator[None]:
+        """An error inside fails `family` (noted once, in one line), unless it is Neo4j's own
+        and so stops the run."""
+        try:
+            yield
         except STOPS_THE_RUN:
             raise
         except Exception as exc:
