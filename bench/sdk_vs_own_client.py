@@ -2,9 +2,9 @@
 
 Runs the simulator in its own process with its rate limiting off, then each client in a fresh
 process of its own (so the peak memory is that client's), and prints per client: records,
-requests the simulator answered, wall time, CPU time (and the simulator's), peak RSS (and the RSS before listing, so
-the difference is the listing's), and the peak of Python allocations while listing (a second,
-traced run, so tracing does not slow the timed one).
+requests the simulator answered, wall time, CPU time (and the simulator's), peak RSS (and the
+RSS before listing, so the difference is the listing's), and the peak of Python allocations
+while listing (a second, traced run, so tracing does not slow the timed one).
 
     python bench/sdk_vs_own_client.py --size medium [--limit 1000]
 
