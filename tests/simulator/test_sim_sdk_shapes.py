@@ -39,6 +39,8 @@ from anthropic_sim.config import SimConfig
 
 ID_CURSOR = SyncPage  # limit + after_id/before_id; first_id, last_id, has_more
 PAGE_TOKEN = SyncPageCursor  # limit + page; next_page
+# The reference (Admin API, pagination B) documents `has_more` on page-token answers too.
+DOCUMENTED_PAGE_EXTRAS = {ID_CURSOR: set(), PAGE_TOKEN: {"has_more"}}
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,9 @@ def validate_page(endpoint: Endpoint, text: str) -> Any:
     """The answer validated strictly against the SDK's types (JSON strict mode: no coercion)."""
     page_type = endpoint.model if endpoint.page is None else endpoint.page[endpoint.model]
     parsed = page_type.model_validate_json(text, strict=True)
+    if endpoint.page is not None:
+        extras = set(parsed.model_extra or {}) - DOCUMENTED_PAGE_EXTRAS[endpoint.page]
+        assert not extras, f"{endpoint.name}: page fields the SDK does not declare: {extras}"
     records = [parsed] if endpoint.page is None else parsed.data
     for record in records:
         extras = set(undeclared_fields(record)) - endpoint.documented_extras
