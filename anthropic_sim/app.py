@@ -22,7 +22,7 @@ from anthropic_sim.context import RequestContextMiddleware
 from anthropic_sim.control import control_routes
 from anthropic_sim.errors import ApiError, admin_error_body, error_type_for, scim_error_body
 from anthropic_sim.faults import FaultInjector, FaultMiddleware
-from anthropic_sim.generator import generate
+from anthropic_sim.generator import generate_for
 from anthropic_sim.httputil import AdminJSON
 from anthropic_sim.ratelimit import RateLimiter, RateLimitMiddleware
 from anthropic_sim.state import Simulator
@@ -36,27 +36,9 @@ except ImportError:  # the SCIM engine is built separately; without it nothing i
 def create_simulator(config: SimConfig | None = None) -> Simulator:
     """Generate the org for `config` (seed, size, tier) and wire the engines' shared parts."""
     config = config or SimConfig()
-    org = generate(config.seed, config.size, config.tier)
-    sim = Simulator(org=org, config=config)
+    sim = Simulator(org=generate_for(config), config=config)
     sim.faults = FaultInjector(config.faults, config.fault_seed)
     sim.rate_limiter = RateLimiter(sim)
-    return sim
-
-
-def reset_simulator(sim: Simulator, config: SimConfig) -> Simulator:
-    """Swap a fresh org (from `config`) and `config` into a running simulator, in place."""
-    org = generate(config.seed, config.size, config.tier)
-    with sim.lock:
-        sim.org = org
-        sim.config = config
-        sim.ids = None
-        sim.request_ids = None
-        sim.__post_init__()
-        sim.tombstones = set()
-        sim.org_header_answers = 0
-        sim.stats.reset()
-        sim.faults.configure(config.faults, config.fault_seed)
-        sim.rate_limiter.reset()
     return sim
 
 

@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 from anthropic_sim import mutations, render
 from anthropic_sim.config import FaultSpec, ScimGate, SimConfig
 from anthropic_sim.faults import churn_once
+from anthropic_sim.generator import generate_for
 from anthropic_sim.planted import planted_truth
 from anthropic_sim.state import Simulator
 
@@ -112,79 +113,100 @@ def _need(body: dict[str, Any], name: str) -> Any:
     return body[name]
 
 
+def _remove_user(sim: Simulator, body: dict[str, Any]) -> Any:
+    user = mutations.remove_user(sim, _need(body, "user_id"), bool(body.get("remove_scim")))
+    return render.user(user)
+
+
+def _change_role(sim: Simulator, body: dict[str, Any]) -> Any:
+    return render.user(mutations.change_role(sim, _need(body, "user_id"), _need(body, "role")))
+
+
+def _revoke_key(sim: Simulator, body: dict[str, Any]) -> Any:
+    key = mutations.set_key_status(sim, _need(body, "key_id"), body.get("status", "inactive"))
+    return render.api_key(key, sim.org, sim.now())
+
+
+def _archive_workspace(sim: Simulator, body: dict[str, Any]) -> Any:
+    return render.workspace(mutations.archive_workspace(sim, _need(body, "workspace_id")))
+
+
+def _deactivate_scim_user(sim: Simulator, body: dict[str, Any]) -> Any:
+    return mutations.deactivate_scim_user(sim, body.get("scim_id"), body.get("email"))
+
+
+def _add_user(sim: Simulator, body: dict[str, Any]) -> Any:
+    email = body.get("email")
+    name = body.get("name")
+    if not email or not name:
+        generated_name, generated_email = mutations.new_person(sim, sim.new_ids().rng)
+        email, name = email or generated_email, name or generated_name
+    user = mutations.add_user(
+        sim, email, name, body.get("role", "user"), bool(body.get("with_scim", True))
+    )
+    return render.user(user)
+
+
+def _add_api_key(sim: Simulator, body: dict[str, Any]) -> Any:
+    created_by = None
+    principal = None
+    if body.get("created_by_user_id"):
+        created_by = {"id": body["created_by_user_id"], "type": "user"}
+    elif body.get("created_by_service_account_id"):
+        created_by = {"id": body["created_by_service_account_id"], "type": "service_account"}
+    if body.get("principal"):
+        principal = dict(body["principal"])
+    key = mutations.add_api_key(
+        sim,
+        name=body.get("name", "control-key"),
+        workspace_id=body.get("workspace_id", sim.org.default_workspace().id),
+        created_by=created_by,
+        status=body.get("status", "active"),
+        expires_at=_time(body.get("expires_at"), "expires_at"),
+        principal=principal,
+        created_at=_time(body.get("created_at"), "created_at"),
+    )
+    return render.api_key(key, sim.org, sim.now())
+
+
+def _add_workspace_member(sim: Simulator, body: dict[str, Any]) -> Any:
+    member = mutations.add_workspace_member(
+        sim,
+        _need(body, "workspace_id"),
+        _need(body, "user_id"),
+        body.get("workspace_role", "workspace_user"),
+    )
+    return render.explicit_member(member)
+
+
+def _churn(sim: Simulator, body: dict[str, Any]) -> Any:
+    for _ in range(int(body.get("count", 1))):
+        churn_once(sim, "control")
+    return {"users": len(sim.org.users)}
+
+
+Operation = Callable[[Simulator, dict[str, Any]], Any]
+OPERATIONS: dict[str, Operation] = {
+    "remove_user": _remove_user,
+    "change_role": _change_role,
+    "revoke_key": _revoke_key,
+    "archive_workspace": _archive_workspace,
+    "deactivate_scim_user": _deactivate_scim_user,
+    "add_user": _add_user,
+    "add_api_key": _add_api_key,
+    "add_workspace_member": _add_workspace_member,
+    "churn": _churn,
+}
+OPS = tuple(OPERATIONS)
+
+
 def mutate(sim: Simulator, body: dict[str, Any]) -> Any:
     """Apply one control-API operation; returns its JSON result."""
     op = body.get("op")
-    org = sim.org
-    now = sim.now()
-    if op == "remove_user":
-        user = mutations.remove_user(sim, _need(body, "user_id"), bool(body.get("remove_scim")))
-        return render.user(user)
-    if op == "change_role":
-        return render.user(mutations.change_role(sim, _need(body, "user_id"), _need(body, "role")))
-    if op == "revoke_key":
-        key = mutations.set_key_status(sim, _need(body, "key_id"), body.get("status", "inactive"))
-        return render.api_key(key, org, now)
-    if op == "archive_workspace":
-        return render.workspace(mutations.archive_workspace(sim, _need(body, "workspace_id")))
-    if op == "deactivate_scim_user":
-        return mutations.deactivate_scim_user(sim, body.get("scim_id"), body.get("email"))
-    if op == "add_user":
-        email = body.get("email")
-        name = body.get("name")
-        if not email or not name:
-            generated_name, generated_email = mutations.new_person(sim, sim.new_ids().rng)
-            email, name = email or generated_email, name or generated_name
-        user = mutations.add_user(
-            sim, email, name, body.get("role", "user"), bool(body.get("with_scim", True))
-        )
-        return render.user(user)
-    if op == "add_api_key":
-        created_by = None
-        principal = None
-        if body.get("created_by_user_id"):
-            created_by = {"id": body["created_by_user_id"], "type": "user"}
-        elif body.get("created_by_service_account_id"):
-            created_by = {"id": body["created_by_service_account_id"], "type": "service_account"}
-        if body.get("principal"):
-            principal = dict(body["principal"])
-        key = mutations.add_api_key(
-            sim,
-            name=body.get("name", "control-key"),
-            workspace_id=body.get("workspace_id", org.default_workspace().id),
-            created_by=created_by,
-            status=body.get("status", "active"),
-            expires_at=_time(body.get("expires_at"), "expires_at"),
-            principal=principal,
-            created_at=_time(body.get("created_at"), "created_at"),
-        )
-        return render.api_key(key, org, now)
-    if op == "add_workspace_member":
-        member = mutations.add_workspace_member(
-            sim,
-            _need(body, "workspace_id"),
-            _need(body, "user_id"),
-            body.get("workspace_role", "workspace_user"),
-        )
-        return render.explicit_member(member)
-    if op == "churn":
-        for _ in range(int(body.get("count", 1))):
-            churn_once(sim, "control")
-        return {"users": len(org.users)}
-    raise ControlError(400, f"unknown op {op!r}; one of {', '.join(OPS)}")
-
-
-OPS = (
-    "remove_user",
-    "change_role",
-    "revoke_key",
-    "archive_workspace",
-    "deactivate_scim_user",
-    "add_user",
-    "add_api_key",
-    "add_workspace_member",
-    "churn",
-)
+    operation = OPERATIONS.get(op) if isinstance(op, str) else None
+    if operation is None:
+        raise ControlError(400, f"unknown op {op!r}; one of {', '.join(OPS)}")
+    return operation(sim, body)
 
 
 def credentials(sim: Simulator, base_url: str) -> dict[str, Any]:
@@ -272,8 +294,6 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         return JSONResponse(credentials(sim, str(request.base_url).rstrip("/")))
 
     async def reset(request: Request) -> Response:
-        from anthropic_sim.app import reset_simulator  # the app module imports this one
-
         body = await body_of(request)
         config = dataclasses.replace(sim.config)
         config.faults = list(sim.config.faults)
@@ -281,7 +301,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         fresh.faults = sim.faults
         fresh.rate_limiter = sim.rate_limiter
         apply_config(fresh, body)  # validates the knobs against a copy first
-        reset_simulator(sim, config)
+        sim.reset(config, generate_for(config))
         return JSONResponse(summary(sim))
 
     async def get_summary(request: Request) -> Response:

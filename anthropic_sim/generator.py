@@ -750,6 +750,11 @@ def generate(seed: int, size: str = "small", tier: str = "enterprise") -> Org:
     return _Generator(seed, size_to_users(size), tier).run()
 
 
+def generate_for(config: Any) -> Org:
+    """The organization a `SimConfig` describes."""
+    return generate(config.seed, config.size, config.tier)
+
+
 def org_to_dict(org: Org) -> dict[str, Any]:
     """A JSON-ready view of the whole organization (used to compare generations)."""
 

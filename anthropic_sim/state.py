@@ -202,6 +202,21 @@ class Simulator:
         if self.request_ids is None:
             self.request_ids = IdFactory(random.Random(f"requests-{self.org.seed}"))
 
+    def reset(self, config: Any, org: Org) -> None:
+        """Swap `org` (freshly generated from `config`) and `config` in, in place: the running
+        server keeps serving this object, so everything derived from the old org starts over."""
+        with self.lock:
+            self.org = org
+            self.config = config
+            self.ids = IdFactory(random.Random(f"runtime-{org.seed}"), org.id_counter)
+            self.request_ids = IdFactory(random.Random(f"requests-{org.seed}"))
+            self.tombstones = set()
+            self.org_header_answers = 0
+            self.scim_groups_index = None
+            self.stats.reset()
+            self.faults.configure(config.faults, config.fault_seed)
+            self.rate_limiter.reset()
+
     def new_ids(self) -> IdFactory:
         assert self.ids is not None
         return self.ids
