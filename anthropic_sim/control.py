@@ -9,6 +9,7 @@ POST /_control/mutate        {"op": ..., ...} state changes (see OPS)
 GET  /_control/credentials   the org's credentials
 GET  /_control/summary       record counts
 POST /_control/reset         regenerate the org: {"seed", "size", "tier", ...any config knob}
+Every route takes `?organization_id=` to address a linked org (default: the first).
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from anthropic_sim import mutations, render
-from anthropic_sim.config import FaultSpec, ScimGate, SimConfig
+from anthropic_sim import linked, mutations, render
+from anthropic_sim.config import FaultSpec, Product, ScimGate, SimConfig
 from anthropic_sim.faults import churn_once
-from anthropic_sim.generator import generate_for
 from anthropic_sim.planted import planted_truth
-from anthropic_sim.state import Simulator
+from anthropic_sim.state import AdminKey, Simulator
 
 Handler = Callable[[Request], Awaitable[Response]]
 RATE_KNOBS = ("admin_rate", "admin_burst", "scim_rate", "scim_burst", "rate_limit_enabled")
@@ -82,8 +82,13 @@ def apply_config(sim: Simulator, changes: dict[str, Any]) -> None:
             value = type(current)(value)
         elif isinstance(current, str) and not isinstance(value, str):
             raise ControlError(400, f"{name}: a string")
+        elif isinstance(current, list) and not isinstance(value, list):
+            raise ControlError(400, f"{name}: a list")
         if name == "scim_gate" and value not in get_args(ScimGate):
             raise ControlError(400, f"scim_gate: one of {', '.join(get_args(ScimGate))}")
+        products = value if name == "linked_orgs" else [value] if name == "product" else []
+        if any(p not in get_args(Product) for p in products):
+            raise ControlError(400, f"{name}: products are {', '.join(get_args(Product))}")
         updates[name] = value
     with sim.lock:
         for name, value in updates.items():
@@ -179,6 +184,26 @@ def _add_workspace_member(sim: Simulator, body: dict[str, Any]) -> Any:
     return render.explicit_member(member)
 
 
+def _add_admin_key(sim: Simulator, body: dict[str, Any]) -> Any:
+    if sim.org.product != "enterprise":
+        raise ControlError(400, "Console Admin keys have no scopes; only Enterprise orgs add keys")
+    scopes = _need(body, "scopes")
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise ControlError(400, "scopes: a list of strings")
+    all_linked = bool(body.get("all_linked", False))
+    if not all_linked and set(scopes) & set(linked.GROUP_SCOPES):
+        raise ControlError(400, "group scopes need a key created for all linked orgs")
+    key = linked.new_enterprise_key(sim, tuple(scopes), all_linked)
+    return {"key": key.secret, "organization_id": key.home_org, **_key_facts(key)}
+
+
+def _key_facts(key: AdminKey) -> dict[str, Any]:
+    return {
+        "scopes": None if key.scopes is None else list(key.scopes),
+        "all_linked": key.all_linked,
+    }
+
+
 def _churn(sim: Simulator, body: dict[str, Any]) -> Any:
     for _ in range(int(body.get("count", 1))):
         churn_once(sim, "control")
@@ -195,6 +220,7 @@ OPERATIONS: dict[str, Operation] = {
     "add_user": _add_user,
     "add_api_key": _add_api_key,
     "add_workspace_member": _add_workspace_member,
+    "add_admin_key": _add_admin_key,
     "churn": _churn,
 }
 OPS = tuple(OPERATIONS)
@@ -221,6 +247,17 @@ def credentials(sim: Simulator, base_url: str) -> dict[str, Any]:
         "base_url": base_url,
         "scim_url": f"{base_url}/scim/v2",
         "tier": org.tier,
+        "product": org.product,
+        "admin_key_scopes": _key_facts(sim.linked().keys[org.admin_key]),
+        "linked_orgs": [
+            {
+                "organization_id": other.org.id,
+                "product": other.org.product,
+                "admin_key": other.org.admin_key,
+                "inference_key": other.org.inference_key,
+            }
+            for other in sim.linked().orgs.values()
+        ],
     }
 
 
@@ -228,6 +265,7 @@ def summary(sim: Simulator) -> dict[str, Any]:
     org = sim.org
     return {
         "organization_id": org.id,
+        "product": org.product,
         "seed": org.seed,
         "epoch": render.ts(org.epoch),
         "users": len(org.users),
@@ -301,7 +339,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         fresh.faults = sim.faults
         fresh.rate_limiter = sim.rate_limiter
         apply_config(fresh, body)  # validates the knobs against a copy first
-        sim.reset(config, generate_for(config))
+        linked.regenerate(sim, config)
         return JSONResponse(summary(sim))
 
     async def get_summary(request: Request) -> Response:

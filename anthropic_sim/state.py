@@ -20,6 +20,7 @@ from anthropic_sim.ledger import Ledger
 from anthropic_sim.stats import Stats
 
 Tier = Literal["enterprise", "standard"]
+Product = Literal["console", "enterprise"]
 
 ORG_ROLES = (
     "admin",
@@ -33,6 +34,25 @@ ORG_ROLES = (
     "user",
 )
 ASSIGNABLE_ORG_ROLES = ("user", "developer", "billing", "claude_code_user", "managed")
+# Claude Enterprise (reference claude-org-products.md 2.2): exactly one primary_owner; only
+# user and managed can be set through the API; the others are protected.
+ENTERPRISE_ROLES = ("user", "managed", "owner", "membership_admin", "primary_owner")
+ENTERPRISE_ASSIGNABLE_ROLES = ("user", "managed")
+ENTERPRISE_PROTECTED_ROLES = ("owner", "membership_admin", "primary_owner")
+# `roles[]` filter values per product. Console's documented five, plus owner and primary_owner,
+# which this simulator's Console orgs do hold (reading in docs/simulator.md).
+ROLE_FILTER_VALUES: dict[str, tuple[str, ...]] = {
+    "console": (
+        "user",
+        "developer",
+        "billing",
+        "admin",
+        "claude_code_user",
+        "owner",
+        "primary_owner",
+    ),
+    "enterprise": ENTERPRISE_ROLES,
+}
 WORKSPACE_ROLES = (
     "workspace_admin",
     "workspace_billing",
@@ -166,6 +186,7 @@ class Org:
     id_counter: int = 0
     # The seed the organization was generated from.
     seed: int = 0
+    product: Product = "console"
 
     def default_workspace(self) -> Workspace:
         return next(w for w in self.workspaces.values() if w.is_default)
@@ -173,6 +194,31 @@ class Org:
     def user_by_email(self, email: str) -> User | None:
         wanted = email.strip().lower()
         return next((u for u in self.users.values() if u.email.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class AdminKey:
+    """An Admin API credential as the parent organization knows it."""
+
+    secret: str
+    home_org: str  # the organization it was created in
+    scopes: tuple[str, ...] | None  # None: a Console Admin key, which has no scopes
+    all_linked: bool = False  # created for all linked organizations of the parent
+
+    def reaches(self, org_id: str, linked: dict[str, Simulator]) -> bool:
+        if org_id == self.home_org:
+            return True
+        target = linked.get(org_id)
+        return self.all_linked and target is not None and target.org.product == "enterprise"
+
+
+@dataclass
+class Parent:
+    """The company: its linked organizations (the first is the one the server was started
+    for) and every Admin key of any of them."""
+
+    orgs: dict[str, Simulator] = field(default_factory=dict)
+    keys: dict[str, AdminKey] = field(default_factory=dict)
 
 
 @dataclass
@@ -195,6 +241,11 @@ class Simulator:
     scim_groups_index: Any = None
     # Authenticated Admin API answers since `config.foreign_org_after` was last set.
     org_header_answers: int = 0
+    parent: Parent | None = None  # set by anthropic_sim.linked.link_orgs
+
+    def linked(self) -> Parent:
+        assert self.parent is not None
+        return self.parent
 
     def __post_init__(self) -> None:
         if self.ids is None:

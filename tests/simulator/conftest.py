@@ -10,7 +10,7 @@ import pytest
 from sim_helpers import Api
 
 from anthropic_sim.config import SimConfig
-from anthropic_sim.generator import generate_for
+from anthropic_sim.linked import regenerate
 from anthropic_sim.server import RunningSimulator, running_simulator
 
 
@@ -38,8 +38,7 @@ def make_api(_pool: RunningSimulator) -> Iterator[Callable[..., Api]]:
 
     def start(**fields: Any) -> Api:
         fields.setdefault("rate_limit_enabled", False)
-        config = SimConfig(**fields)
-        _pool.sim.reset(config, generate_for(config))
+        regenerate(_pool.sim, SimConfig(**fields))
         api = Api(_pool)
         stack.callback(api.close)
         return api
