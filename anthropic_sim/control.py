@@ -31,7 +31,17 @@ from anthropic_sim.planted import planted_truth
 from anthropic_sim.state import AdminKey, Simulator
 
 Handler = Callable[[Request], Awaitable[Response]]
-RATE_KNOBS = ("admin_rate", "admin_burst", "scim_rate", "scim_burst", "rate_limit_enabled")
+RATE_KNOBS = (
+    "admin_rate",
+    "admin_burst",
+    "scim_rate",
+    "scim_burst",
+    "rate_limit_enabled",
+    "org_request_limit",
+    "org_request_window_s",
+    "invite_limit",
+    "invite_window_s",
+)
 
 
 class ControlError(Exception):
