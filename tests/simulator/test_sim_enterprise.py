@@ -67,6 +67,20 @@ def test_enterprise_org_has_enterprise_roles_and_an_api01_key(make_api: Make) ->
     assert api.control.get("/_control/summary").json()["workspaces"] == 0
 
 
+def test_churn_keeps_enterprise_roles(make_api: Make) -> None:
+    api = enterprise(make_api)
+    assert (
+        api.control.post("/_control/mutate", json={"op": "churn", "count": 20}).status_code == 200
+    )
+    assert {u.role for u in api.org.users.values()} <= {
+        "user",
+        "managed",
+        "owner",
+        "membership_admin",
+        "primary_owner",
+    }
+
+
 def test_newest_first_pages_walk_every_member_both_ways(make_api: Make) -> None:
     api = enterprise(make_api)
     forward = api.walk(USERS, 7)
