@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from anthropic_sim.config import Product
 from anthropic_sim.ids import IdFactory
 from anthropic_sim.ledger import Ledger
 from anthropic_sim.stats import Stats
 
 Tier = Literal["enterprise", "standard"]
-Product = Literal["console", "enterprise"]
 
 ORG_ROLES = (
     "admin",
