@@ -1,8 +1,12 @@
-"""Admin API: organization members (`/v1/organizations/users`) and invites (reference 4, 5)."""
+"""Admin API: organization members (`/v1/organizations/users`) and invites (reference 4, 5).
+
+Enterprise orgs follow claude-org-products.md 2.1-2.5: scopes on every call, Enterprise roles
+(only user and managed assignable), the documented 400s, newest first, `+tag`-blind email filter.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -14,7 +18,17 @@ from anthropic_sim.faults import maybe_churn
 from anthropic_sim.httputil import AdminJSON, json_body, query_list, require_str
 from anthropic_sim.mutations import remove_user
 from anthropic_sim.pagination import id_page
-from anthropic_sim.state import ASSIGNABLE_ORG_ROLES, ORG_ROLES, Invite, Simulator, User
+from anthropic_sim.scopes import require_scopes
+from anthropic_sim.state import (
+    ASSIGNABLE_ORG_ROLES,
+    ENTERPRISE_ASSIGNABLE_ROLES,
+    ENTERPRISE_PROTECTED_ROLES,
+    ORG_ROLES,
+    ROLE_FILTER_VALUES,
+    Invite,
+    Simulator,
+    User,
+)
 from anthropic_sim.status import ADMIN_ROLES, invite_status
 
 UNASSIGNABLE = ("admin", "membership_admin", "owner", "primary_owner")
@@ -30,6 +44,30 @@ def check_assignable(role: object) -> str:
     return role
 
 
+def check_enterprise_role(role: object) -> str:
+    if role not in ENTERPRISE_ASSIGNABLE_ROLES:
+        allowed = " or ".join(ENTERPRISE_ASSIGNABLE_ROLES)
+        raise bad_request(f"role: must be {allowed} in a Claude Enterprise organization")
+    assert isinstance(role, str)
+    return role
+
+
+def email_key(email: str, enterprise: bool) -> str:
+    """What the `email` filter compares: case-insensitive; Enterprise also ignores `+tag`."""
+    lowered = email.strip().lower()
+    if not enterprise:
+        return lowered
+    local, at, domain = lowered.partition("@")
+    return local.partition("+")[0] + at + domain
+
+
+def check_role_filter(roles: list[str], product: str) -> None:
+    allowed = ROLE_FILTER_VALUES[product]
+    for role in roles:
+        if role not in allowed:
+            raise bad_request(f"roles: Input should be one of {', '.join(allowed)}, got {role!r}")
+
+
 def valid_email(value: str) -> str:
     local, at, domain = value.strip().partition("@")
     if not at or not local or "." not in domain or "@" in domain or " " in value.strip():
@@ -38,6 +76,11 @@ def valid_email(value: str) -> str:
 
 
 def user_routes(sim: Simulator) -> list[BaseRoute]:
+    def enterprise() -> bool:
+        return sim.org.product == "enterprise"
+
+    def newest_first() -> bool:  # documented for Enterprise; Console lists oldest first
+        return enterprise()
 
     def get_user(user_id: str) -> User:
         user = sim.org.users.get(user_id)
@@ -46,6 +89,8 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
         return user
 
     def protect(user: User, action: str) -> None:
+        if enterprise() and user.role in ENTERPRISE_PROTECTED_ROLES:
+            raise bad_request(f"Cannot {action} a user with the protected {user.role!r} role")
         if user.role in ADMIN_ROLES:
             raise ApiError(
                 int(sim.config.protected_user_status),
@@ -60,34 +105,49 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
         )
 
     async def list_users(request: Request) -> Response:
+        require_scopes(request, "read:members")
         params = request.query_params
-        email = (params.get("email") or "").strip().lower()
+        plus = enterprise()
+        email = email_key(params.get("email") or "", plus)
         roles = query_list(params, "roles")
-        for role in roles:
-            if role not in ORG_ROLES:
-                raise bad_request(f"roles: unknown role {role!r}")
+        check_role_filter(roles, sim.org.product)
         with sim.lock:
             items = [
                 u
                 for u in sim.org.users.values()
-                if (not email or u.email.lower() == email) and (not roles or u.role in roles)
+                if (not email or email_key(u.email, plus) == email)
+                and (not roles or u.role in roles)
             ]
             page, meta = id_page(
-                items, lambda u: u.id, params, known_user, sim.config.unknown_cursor
+                items,
+                lambda u: u.id,
+                params,
+                known_user,
+                sim.config.unknown_cursor,
+                newest_first(),
             )
             data = [render.user(u) for u in page]
         maybe_churn(sim, "admin", request.url.path)
         return AdminJSON({"data": data, **meta})
 
     async def retrieve_user(request: Request) -> Response:
+        require_scopes(request, "read:members")
         with sim.lock:
             return AdminJSON(render.user(get_user(request.path_params["user_id"])))
 
     async def update_user(request: Request) -> Response:
+        require_scopes(request, "write:members")
         body = await json_body(request)
         if "role" not in body:
             raise bad_request("role: Field required")
-        role = check_assignable(body["role"])
+        if enterprise():
+            role = check_enterprise_role(body["role"])
+            if role == "managed":
+                require_scopes(request, "write:members", "write:rbac_groups")
+            if sim.config.idp_manages_roles:
+                raise bad_request("Roles are managed by your identity provider")
+        else:
+            role = check_assignable(body["role"])
         with sim.lock:
             user = get_user(request.path_params["user_id"])
             protect(user, "change the role of")
@@ -95,9 +155,12 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
             return AdminJSON(render.user(user))
 
     async def delete_user(request: Request) -> Response:
+        require_scopes(request, "write:members")
         with sim.lock:
             user = get_user(request.path_params["user_id"])
             protect(user, "remove")
+            if enterprise() and sim.config.provisioning == "scim":
+                raise bad_request("Membership is managed by SCIM; remove the user in your IdP")
             remove_user(sim, user.id)
             return AdminJSON({"id": user.id, "type": "user_deleted"})
 
@@ -111,20 +174,25 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
             raise not_found(f"Invite {invite_id} not found")
         return invite
 
+    def seat_free(now: datetime) -> bool:
+        seats = sim.config.seats
+        pending = sum(1 for i in sim.org.invites.values() if invite_status(i, now) == "pending")
+        return not seats or len(sim.org.users) + pending < seats
+
     def known_invite(identifier: str) -> bool:
         return identifier in sim.org.invites or identifier in sim.tombstones
 
     async def list_invites(request: Request) -> Response:
+        require_scopes(request, "read:members")
         params = request.query_params
-        email = (params.get("email") or "").strip().lower()
+        plus = enterprise()
+        email = email_key(params.get("email") or "", plus)
         roles = query_list(params, "roles")
         statuses = query_list(params, "statuses")
         allowed = LISTABLE_INVITE_STATUSES + (
             ("deleted",) if sim.config.list_deleted_invites else ()
         )
-        for role in roles:
-            if role not in ORG_ROLES:
-                raise bad_request(f"roles: unknown role {role!r}")
+        check_role_filter(roles, sim.org.product)
         for status in statuses:
             if status not in allowed:
                 raise bad_request(f"statuses: Input should be one of {', '.join(allowed)}")
@@ -135,34 +203,52 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
                 i
                 for i in sim.org.invites.values()
                 if invite_status(i, now) in wanted
-                and (not email or i.email.lower() == email)
+                and (not email or email_key(i.email, plus) == email)
                 and (not roles or i.role in roles)
             ]
             page, meta = id_page(
-                items, lambda i: i.id, params, known_invite, sim.config.unknown_cursor
+                items,
+                lambda i: i.id,
+                params,
+                known_invite,
+                sim.config.unknown_cursor,
+                newest_first(),
             )
             data = [render.invite(i, now) for i in page]
         maybe_churn(sim, "admin", request.url.path)
         return AdminJSON({"data": data, **meta})
 
     async def retrieve_invite(request: Request) -> Response:
+        require_scopes(request, "read:members")
         with sim.lock:
             invite = get_invite(request.path_params["invite_id"])
             return AdminJSON(render.invite(invite, sim.now()))
 
     async def create_invite(request: Request) -> Response:
+        require_scopes(request, "write:members")
         body = await json_body(request)
         email = valid_email(require_str(body, "email"))
         if "role" not in body:
             raise bad_request("role: Field required")
-        role = check_assignable(body["role"])
+        role = (
+            check_enterprise_role(body["role"]) if enterprise() else check_assignable(body["role"])
+        )
         groups = body.get("rbac_group_ids") or []
         if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
             raise bad_request("rbac_group_ids: Input should be a valid list of strings")
-        if groups and sim.org.tier != "enterprise":
+        if groups and not enterprise():
             raise bad_request("rbac_group_ids: RBAC groups are only available to Enterprise orgs")
+        if groups:
+            require_scopes(request, "write:members", "write:rbac_groups")
+        if enterprise() and sim.config.provisioning != "manual":
+            raise bad_request(
+                f"Invites are not available while members are provisioned by "
+                f"{sim.config.provisioning.upper()}"
+            )
         now = sim.now()
         with sim.lock:
+            if enterprise() and not seat_free(now):
+                raise bad_request("No seat is available; add seats before inviting")
             if sim.org.user_by_email(email) is not None:
                 raise bad_request(f"{email} is already a member of this organization")
             for other in sim.org.invites.values():
@@ -182,6 +268,7 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
             return AdminJSON(render.invite(invite, now))
 
     async def delete_invite(request: Request) -> Response:
+        require_scopes(request, "write:members")
         with sim.lock:
             invite = get_invite(request.path_params["invite_id"])
             status = invite_status(invite, sim.now())

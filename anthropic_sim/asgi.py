@@ -63,6 +63,7 @@ async def send_error(
     error_type: str | None = None,
     headers: list[tuple[str, str]] | None = None,
     scim_type: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> None:
     """The documented error answer for the engine the path belongs to."""
     if engine_of(scope.get("path", "")) == "scim":
@@ -70,5 +71,5 @@ async def send_error(
         await send_json(send, status, body, headers, "application/scim+json")
         return
     request_id = state(scope).get("request_id", "")
-    body = admin_error_body(error_type or error_type_for(status), message, request_id)
+    body = admin_error_body(error_type or error_type_for(status), message, request_id, details)
     await send_json(send, status, body, headers)

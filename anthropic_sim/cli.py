@@ -21,6 +21,12 @@ def serve(
     seed: Annotated[int, typer.Option(help="Generation seed (same seed, same org).")] = 1,
     size: Annotated[str, typer.Option(help="small|medium|large|xl, or a user count.")] = "small",
     tier: Annotated[str, typer.Option(help="enterprise (SCIM on) or standard.")] = "enterprise",
+    product: Annotated[
+        str, typer.Option(help="console (Claude Console) or enterprise (Claude Enterprise).")
+    ] = "console",
+    linked: Annotated[
+        list[str] | None, typer.Option(help="Product of a further linked org (repeatable).")
+    ] = None,
     scim_gate: Annotated[
         str, typer.Option(help="open | plan (403) | revoked_token (401) | no_directory (404).")
     ] = "open",
@@ -43,7 +49,7 @@ def serve(
     import uvicorn
 
     from anthropic_sim.app import create_simulator
-    from anthropic_sim.config import ScimGate, SimConfig
+    from anthropic_sim.config import Product, ScimGate, SimConfig
     from anthropic_sim.control import credentials
     from anthropic_sim.server import freeze_heap, uvicorn_config
 
@@ -51,10 +57,15 @@ def serve(
         raise typer.BadParameter("size must be small, medium, large, xl or a number")
     if tier not in ("enterprise", "standard"):
         raise typer.BadParameter("tier must be enterprise or standard")
+    products = get_args(Product)
+    if product not in products or any(p not in products for p in linked or []):
+        raise typer.BadParameter(f"products are {', '.join(products)}")
     if scim_gate not in get_args(ScimGate):
         raise typer.BadParameter(f"scim-gate must be one of {', '.join(get_args(ScimGate))}")
     config = SimConfig(seed=seed, size=size, tier=tier, host=host, fault_seed=fault_seed)  # type: ignore[arg-type]
     config.scim_gate = scim_gate  # type: ignore[assignment]
+    config.product = product  # type: ignore[assignment]
+    config.linked_orgs = list(linked or [])  # type: ignore[arg-type]
     config.wall_clock = wall_clock
     config.rate_limit_enabled = rate_limit
     if rate is not None:

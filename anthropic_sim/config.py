@@ -7,6 +7,11 @@ from typing import Literal
 
 Size = Literal["small", "medium", "large", "xl"]
 ScimGate = Literal["open", "plan", "revoked_token", "no_directory"]
+Product = Literal["console", "enterprise"]
+Provisioning = Literal["manual", "jit", "scim"]
+# The scopes of the Enterprise Admin key generated for the org (reference 1.2): member and
+# group reads and writes. Group scopes need a key created for all linked orgs, so this key is.
+FULL_KEY_SCOPES = ("read:members", "write:members", "read:rbac_groups", "write:rbac_groups")
 
 
 @dataclass
@@ -31,6 +36,7 @@ class FaultSpec:
 class SimConfig:
     seed: int = 1
     size: Size = "small"
+    product: Product = "console"
     tier: Literal["enterprise", "standard"] = "enterprise"
     host: str = "127.0.0.1"  # never beyond loopback unless told
     wall_clock: bool = False  # False: the clock stands at the org's epoch (deterministic)
@@ -74,6 +80,20 @@ class SimConfig:
     # answers (counted from when it is set) name this org in `anthropic-organization-id`, and
     # every later one name another organization, as if the key moved mid-sync.
     foreign_org_after: int = 0
+
+    # Claude Enterprise (product="enterprise"; docs/simulator.md "Enterprise organizations")
+    # Products of further orgs linked under the same parent, generated from derived seeds.
+    linked_orgs: list[Product] = field(default_factory=list)
+    key_scopes: list[str] = field(default_factory=lambda: list(FULL_KEY_SCOPES))  # at creation
+    provisioning: Provisioning = "manual"  # jit/scim: invites 400; scim: removals 400
+    idp_manages_roles: bool = False  # advanced group mappings: role updates 400
+    seats: int = 0  # seats of an Enterprise org; 0: never full. Invites need a free seat
+    # The documented Enterprise limits: requests per organization across Admin endpoints, and
+    # invite creations, each per window (the windows are knobs so tests need not wait a minute).
+    org_request_limit: int = 100
+    org_request_window_s: float = 60.0
+    invite_limit: int = 1200
+    invite_window_s: float = 3600.0
 
     faults: list[FaultSpec] = field(default_factory=list)
     fault_seed: int = 0

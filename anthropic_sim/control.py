@@ -9,6 +9,7 @@ POST /_control/mutate        {"op": ..., ...} state changes (see OPS)
 GET  /_control/credentials   the org's credentials
 GET  /_control/summary       record counts
 POST /_control/reset         regenerate the org: {"seed", "size", "tier", ...any config knob}
+Every route takes `?organization_id=` to address a linked org (default: the first).
 """
 
 from __future__ import annotations
@@ -23,14 +24,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from anthropic_sim import mutations, render
-from anthropic_sim.config import FaultSpec, ScimGate, SimConfig
+from anthropic_sim import linked, mutations, render
+from anthropic_sim.config import FaultSpec, Product, ScimGate, SimConfig
 from anthropic_sim.faults import churn_once
 from anthropic_sim.planted import planted_truth
-from anthropic_sim.state import Simulator
+from anthropic_sim.state import AdminKey, Simulator
 
 Handler = Callable[[Request], Awaitable[Response]]
-RATE_KNOBS = ("admin_rate", "admin_burst", "scim_rate", "scim_burst", "rate_limit_enabled")
+RATE_KNOBS = (
+    "admin_rate",
+    "admin_burst",
+    "scim_rate",
+    "scim_burst",
+    "rate_limit_enabled",
+    "org_request_limit",
+    "org_request_window_s",
+    "invite_limit",
+    "invite_window_s",
+)
 
 
 class ControlError(Exception):
@@ -81,8 +92,13 @@ def apply_config(sim: Simulator, changes: dict[str, Any]) -> None:
             value = type(current)(value)
         elif isinstance(current, str) and not isinstance(value, str):
             raise ControlError(400, f"{name}: a string")
+        elif isinstance(current, list) and not isinstance(value, list):
+            raise ControlError(400, f"{name}: a list")
         if name == "scim_gate" and value not in get_args(ScimGate):
             raise ControlError(400, f"scim_gate: one of {', '.join(get_args(ScimGate))}")
+        products = value if name == "linked_orgs" else [value] if name == "product" else []
+        if any(p not in get_args(Product) for p in products):
+            raise ControlError(400, f"{name}: products are {', '.join(get_args(Product))}")
         updates[name] = value
     with sim.lock:
         for name, value in updates.items():
@@ -112,79 +128,121 @@ def _need(body: dict[str, Any], name: str) -> Any:
     return body[name]
 
 
+def _remove_user(sim: Simulator, body: dict[str, Any]) -> Any:
+    user = mutations.remove_user(sim, _need(body, "user_id"), bool(body.get("remove_scim")))
+    return render.user(user)
+
+
+def _change_role(sim: Simulator, body: dict[str, Any]) -> Any:
+    return render.user(mutations.change_role(sim, _need(body, "user_id"), _need(body, "role")))
+
+
+def _revoke_key(sim: Simulator, body: dict[str, Any]) -> Any:
+    key = mutations.set_key_status(sim, _need(body, "key_id"), body.get("status", "inactive"))
+    return render.api_key(key, sim.org, sim.now())
+
+
+def _archive_workspace(sim: Simulator, body: dict[str, Any]) -> Any:
+    return render.workspace(mutations.archive_workspace(sim, _need(body, "workspace_id")))
+
+
+def _deactivate_scim_user(sim: Simulator, body: dict[str, Any]) -> Any:
+    return mutations.deactivate_scim_user(sim, body.get("scim_id"), body.get("email"))
+
+
+def _add_user(sim: Simulator, body: dict[str, Any]) -> Any:
+    email = body.get("email")
+    name = body.get("name")
+    if not email or not name:
+        generated_name, generated_email = mutations.new_person(sim, sim.new_ids().rng)
+        email, name = email or generated_email, name or generated_name
+    user = mutations.add_user(
+        sim, email, name, body.get("role", "user"), bool(body.get("with_scim", True))
+    )
+    return render.user(user)
+
+
+def _add_api_key(sim: Simulator, body: dict[str, Any]) -> Any:
+    created_by = None
+    principal = None
+    if body.get("created_by_user_id"):
+        created_by = {"id": body["created_by_user_id"], "type": "user"}
+    elif body.get("created_by_service_account_id"):
+        created_by = {"id": body["created_by_service_account_id"], "type": "service_account"}
+    if body.get("principal"):
+        principal = dict(body["principal"])
+    key = mutations.add_api_key(
+        sim,
+        name=body.get("name", "control-key"),
+        workspace_id=body.get("workspace_id", sim.org.default_workspace().id),
+        created_by=created_by,
+        status=body.get("status", "active"),
+        expires_at=_time(body.get("expires_at"), "expires_at"),
+        principal=principal,
+        created_at=_time(body.get("created_at"), "created_at"),
+    )
+    return render.api_key(key, sim.org, sim.now())
+
+
+def _add_workspace_member(sim: Simulator, body: dict[str, Any]) -> Any:
+    member = mutations.add_workspace_member(
+        sim,
+        _need(body, "workspace_id"),
+        _need(body, "user_id"),
+        body.get("workspace_role", "workspace_user"),
+    )
+    return render.explicit_member(member)
+
+
+def _add_admin_key(sim: Simulator, body: dict[str, Any]) -> Any:
+    if sim.org.product != "enterprise":
+        raise ControlError(400, "Console Admin keys have no scopes; only Enterprise orgs add keys")
+    scopes = _need(body, "scopes")
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise ControlError(400, "scopes: a list of strings")
+    all_linked = bool(body.get("all_linked", False))
+    if not all_linked and set(scopes) & set(linked.GROUP_SCOPES):
+        raise ControlError(400, "group scopes need a key created for all linked orgs")
+    key = linked.new_enterprise_key(sim, tuple(scopes), all_linked)
+    return {"key": key.secret, "organization_id": key.home_org, **_key_facts(key)}
+
+
+def _key_facts(key: AdminKey) -> dict[str, Any]:
+    return {
+        "scopes": None if key.scopes is None else list(key.scopes),
+        "all_linked": key.all_linked,
+    }
+
+
+def _churn(sim: Simulator, body: dict[str, Any]) -> Any:
+    for _ in range(int(body.get("count", 1))):
+        churn_once(sim, "control")
+    return {"users": len(sim.org.users)}
+
+
+Operation = Callable[[Simulator, dict[str, Any]], Any]
+OPERATIONS: dict[str, Operation] = {
+    "remove_user": _remove_user,
+    "change_role": _change_role,
+    "revoke_key": _revoke_key,
+    "archive_workspace": _archive_workspace,
+    "deactivate_scim_user": _deactivate_scim_user,
+    "add_user": _add_user,
+    "add_api_key": _add_api_key,
+    "add_workspace_member": _add_workspace_member,
+    "add_admin_key": _add_admin_key,
+    "churn": _churn,
+}
+OPS = tuple(OPERATIONS)
+
+
 def mutate(sim: Simulator, body: dict[str, Any]) -> Any:
     """Apply one control-API operation; returns its JSON result."""
     op = body.get("op")
-    org = sim.org
-    now = sim.now()
-    if op == "remove_user":
-        user = mutations.remove_user(sim, _need(body, "user_id"), bool(body.get("remove_scim")))
-        return render.user(user)
-    if op == "change_role":
-        return render.user(mutations.change_role(sim, _need(body, "user_id"), _need(body, "role")))
-    if op == "revoke_key":
-        key = mutations.set_key_status(sim, _need(body, "key_id"), body.get("status", "inactive"))
-        return render.api_key(key, org, now)
-    if op == "archive_workspace":
-        return render.workspace(mutations.archive_workspace(sim, _need(body, "workspace_id")))
-    if op == "deactivate_scim_user":
-        return mutations.deactivate_scim_user(sim, body.get("scim_id"), body.get("email"))
-    if op == "add_user":
-        email = body.get("email")
-        name = body.get("name")
-        if not email or not name:
-            generated_name, generated_email = mutations.new_person(sim, sim.new_ids().rng)
-            email, name = email or generated_email, name or generated_name
-        user = mutations.add_user(
-            sim, email, name, body.get("role", "user"), bool(body.get("with_scim", True))
-        )
-        return render.user(user)
-    if op == "add_api_key":
-        created_by = None
-        principal = None
-        if body.get("created_by_user_id"):
-            created_by = {"id": body["created_by_user_id"], "type": "user"}
-        elif body.get("created_by_service_account_id"):
-            created_by = {"id": body["created_by_service_account_id"], "type": "service_account"}
-        if body.get("principal"):
-            principal = dict(body["principal"])
-        key = mutations.add_api_key(
-            sim,
-            name=body.get("name", "control-key"),
-            workspace_id=body.get("workspace_id", org.default_workspace().id),
-            created_by=created_by,
-            status=body.get("status", "active"),
-            expires_at=_time(body.get("expires_at"), "expires_at"),
-            principal=principal,
-            created_at=_time(body.get("created_at"), "created_at"),
-        )
-        return render.api_key(key, org, now)
-    if op == "add_workspace_member":
-        member = mutations.add_workspace_member(
-            sim,
-            _need(body, "workspace_id"),
-            _need(body, "user_id"),
-            body.get("workspace_role", "workspace_user"),
-        )
-        return render.explicit_member(member)
-    if op == "churn":
-        for _ in range(int(body.get("count", 1))):
-            churn_once(sim, "control")
-        return {"users": len(org.users)}
-    raise ControlError(400, f"unknown op {op!r}; one of {', '.join(OPS)}")
-
-
-OPS = (
-    "remove_user",
-    "change_role",
-    "revoke_key",
-    "archive_workspace",
-    "deactivate_scim_user",
-    "add_user",
-    "add_api_key",
-    "add_workspace_member",
-    "churn",
-)
+    operation = OPERATIONS.get(op) if isinstance(op, str) else None
+    if operation is None:
+        raise ControlError(400, f"unknown op {op!r}; one of {', '.join(OPS)}")
+    return operation(sim, body)
 
 
 def credentials(sim: Simulator, base_url: str) -> dict[str, Any]:
@@ -199,6 +257,17 @@ def credentials(sim: Simulator, base_url: str) -> dict[str, Any]:
         "base_url": base_url,
         "scim_url": f"{base_url}/scim/v2",
         "tier": org.tier,
+        "product": org.product,
+        "admin_key_scopes": _key_facts(sim.linked().keys[org.admin_key]),
+        "linked_orgs": [
+            {
+                "organization_id": other.org.id,
+                "product": other.org.product,
+                "admin_key": other.org.admin_key,
+                "inference_key": other.org.inference_key,
+            }
+            for other in sim.linked().orgs.values()
+        ],
     }
 
 
@@ -206,6 +275,7 @@ def summary(sim: Simulator) -> dict[str, Any]:
     org = sim.org
     return {
         "organization_id": org.id,
+        "product": org.product,
         "seed": org.seed,
         "epoch": render.ts(org.epoch),
         "users": len(org.users),
@@ -272,8 +342,6 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         return JSONResponse(credentials(sim, str(request.base_url).rstrip("/")))
 
     async def reset(request: Request) -> Response:
-        from anthropic_sim.app import reset_simulator  # the app module imports this one
-
         body = await body_of(request)
         config = dataclasses.replace(sim.config)
         config.faults = list(sim.config.faults)
@@ -281,7 +349,7 @@ def control_routes(sim: Simulator) -> list[BaseRoute]:
         fresh.faults = sim.faults
         fresh.rate_limiter = sim.rate_limiter
         apply_config(fresh, body)  # validates the knobs against a copy first
-        reset_simulator(sim, config)
+        linked.regenerate(sim, config)
         return JSONResponse(summary(sim))
 
     async def get_summary(request: Request) -> Response:

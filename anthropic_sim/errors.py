@@ -32,11 +32,18 @@ def error_type_for(status: int) -> str:
 class ApiError(Exception):
     """Raised by Admin API handlers; rendered as the documented envelope."""
 
-    def __init__(self, status: int, message: str, error_type: str | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        error_type: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.error_type = error_type or error_type_for(status)
+        self.details = details
 
 
 def bad_request(message: str) -> ApiError:
@@ -47,12 +54,13 @@ def not_found(message: str) -> ApiError:
     return ApiError(404, message)
 
 
-def admin_error_body(error_type: str, message: str, request_id: str) -> dict[str, Any]:
-    return {
-        "type": "error",
-        "error": {"type": error_type, "message": message},
-        "request_id": request_id,
-    }
+def admin_error_body(
+    error_type: str, message: str, request_id: str, details: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"type": error_type, "message": message}
+    if details:
+        error["details"] = details
+    return {"type": "error", "error": error, "request_id": request_id}
 
 
 def scim_error_body(status: int, detail: str, scim_type: str | None = None) -> dict[str, Any]:

@@ -217,6 +217,13 @@ def _truncating(scope: Scope, send: Send) -> Send:
     return _buffered(send, finish)
 
 
+# The roles of the members churn adds and removes (never an admin role), per product.
+CHURN_ROLES = {
+    "console": ("user", "developer", "claude_code_user"),
+    "enterprise": ("user", "managed"),
+}
+
+
 def maybe_churn(sim: Simulator, engine: str, path: str) -> None:
     """Called by list handlers after building a page: per the matching specs' `churn_rate`,
     add a new member (with a matching SCIM user) and remove an existing non-admin member
@@ -234,8 +241,8 @@ def churn_once(sim: Simulator, engine: str) -> None:
     with sim.lock, injector.lock:
         rng = injector.churn_rng
         name, email = mutations.new_person(sim, rng)
-        role = rng.choice(("user", "developer", "claude_code_user"))
-        plain = ("user", "developer", "claude_code_user")
+        plain = CHURN_ROLES[sim.org.product]
+        role = rng.choice(plain)
         candidates = [u.id for u in sim.org.users.values() if u.role in plain]
         victim = rng.choice(candidates) if candidates else None
     with sim.lock:

@@ -80,6 +80,8 @@ FULLY_RECORDED = (
     "scim_users_without_account",
     "scim_case_mismatch_users",
 )
+# Console invite roles as an Enterprise org's (claude.ai invites are for user or managed).
+ENTERPRISE_INVITE_ROLES = {"developer": "managed", "billing": "managed"}
 # Boundary cases, planted at the simulator's clock (the epoch): due exactly now is expired.
 LATER_TODAY = timedelta(hours=18)
 
@@ -135,12 +137,13 @@ class _Plan:
 
 
 class _Generator:
-    def __init__(self, seed: int, n_users: int, tier: str) -> None:
+    def __init__(self, seed: int, n_users: int, tier: str, product: str = "console") -> None:
+        self.enterprise = product == "enterprise"
         self.rng = random.Random(seed)
         # Draws for the boundary plants only, so adding them leaves every other draw unchanged.
         self.boundary_rng = random.Random(f"boundary-{seed}")
         self.plan = _Plan.for_users(n_users)
-        creds = Credentials(self.rng)
+        creds = Credentials(self.rng, product)
         self.ids = IdFactory(random.Random(f"ids-{seed}"))
         stem = COMPANY_STEMS[seed % len(COMPANY_STEMS)]
         self.main_domains = [f"{stem}-{seed}.example", f"{stem}-{seed}-labs.example"]
@@ -157,6 +160,7 @@ class _Generator:
             inference_key=creds.inference_key,
             main_domains=list(self.main_domains),
             seed=seed,
+            product="enterprise" if self.enterprise else "console",
         )
         self.record = self.org.ledger.record
 
@@ -202,6 +206,11 @@ class _Generator:
         return "cmpt_" + "".join(self.rng.choices("0123456789abcdef", k=24))
 
     # ------------------------------------------------------------------ users
+    def _other_roles(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        if self.enterprise:
+            return ("user", "managed"), (85, 15)
+        return OTHER_ROLES, OTHER_ROLE_WEIGHTS
+
     def users(self) -> None:
         rng, org, plan = self.rng, self.org, self.plan
         total = plan.users + plan.departed
@@ -218,14 +227,25 @@ class _Generator:
         n_admin = max(2, round(n * 0.025))
         n_billing = max(1, round(n * 0.015))
         picked = rng.sample(rest, n_admin + n_billing)
+        # Enterprise has no admin or billing role: membership admins manage members, and managed
+        # members get their rights only through their groups' custom roles.
+        admin_role, billing_role = (
+            ("membership_admin", "managed")
+            if self.enterprise
+            else (
+                "admin",
+                "billing",
+            )
+        )
+        other_roles, weights = self._other_roles()
         for i in picked[:n_admin]:
-            roles[i] = "admin"
+            roles[i] = admin_role
         for i in picked[n_admin:]:
-            roles[i] = "billing"
+            roles[i] = billing_role
         for position, at in enumerate(times):
             external = rng.random() < 0.02
             name, email = self.people.person(external=external)
-            role = roles.get(position) or rng.choices(OTHER_ROLES, OTHER_ROLE_WEIGHTS)[0]
+            role = roles.get(position) or rng.choices(other_roles, weights)[0]
             user = User(id=self.ids.user(), email=email, name=name, role=role, added_at=at)
             if position in departed_idx:
                 org.departed_users[user.id] = user
@@ -235,7 +255,7 @@ class _Generator:
                 if external:
                     self.record("external_domain_users", user.id, "joined with an external address")
         # Plant external-domain members even in a small org.
-        plain = [u for u in org.users.values() if u.role in OTHER_ROLES]
+        plain = [u for u in org.users.values() if u.role in other_roles]
         for user in plain[-2:]:
             if user.email.rpartition("@")[2] in self.main_domains:
                 _, user.email = self.people.person(external=True)
@@ -546,13 +566,16 @@ class _Generator:
                     ("user", "developer", "claude_code_user", "billing", "admin"),
                     (35, 35, 20, 5, 5),
                 )[0]
+            if self.enterprise:  # invites to an Enterprise org are for user or managed
+                role = ENTERPRISE_INVITE_ROLES.get(role, "user")
             accepted_at = None
             if status == "accepted" and joiners:
                 joiner = joiners.pop()
                 email = joiner.email
                 role = (
                     joiner.role
-                    if joiner.role in ("user", "developer", "claude_code_user", "billing")
+                    if joiner.role
+                    in ("user", "developer", "claude_code_user", "billing", "managed")
                     else "user"
                 )
                 accepted_at = joiner.added_at
@@ -595,7 +618,7 @@ class _Generator:
             Invite(
                 id="",
                 email=f"{local}@{domain}",
-                role="admin",
+                role="user" if self.enterprise else "admin",
                 status="pending",
                 invited_at=EPOCH + due_in - INVITE_TTL,
                 expires_at=EPOCH + due_in,
@@ -721,12 +744,15 @@ class _Generator:
             }
 
     def run(self) -> Org:
-        self.workspaces()
-        self.users()
-        self.members()
-        self.service_accounts()
-        self.unowned_workspace()
-        self.api_keys()
+        if self.enterprise:  # no workspaces, API keys or service accounts (reference 1.3)
+            self.users()
+        else:
+            self.workspaces()
+            self.users()
+            self.members()
+            self.service_accounts()
+            self.unowned_workspace()
+            self.api_keys()
         self.invites()
         self.scim()
         self.org.id_counter = self.ids.counter
@@ -745,9 +771,16 @@ def size_to_users(size: str | int) -> int:
         raise ValueError(f"unknown size {size!r}; expected one of {sorted(SIZES)}") from None
 
 
-def generate(seed: int, size: str = "small", tier: str = "enterprise") -> Org:
+def generate(
+    seed: int, size: str = "small", tier: str = "enterprise", product: str = "console"
+) -> Org:
     """A deterministic organization: same arguments, same organization, byte for byte."""
-    return _Generator(seed, size_to_users(size), tier).run()
+    return _Generator(seed, size_to_users(size), tier, product).run()
+
+
+def generate_for(config: Any) -> Org:
+    """The organization a `SimConfig` describes (without its linked organizations)."""
+    return generate(config.seed, config.size, config.tier, config.product)
 
 
 def org_to_dict(org: Org) -> dict[str, Any]:

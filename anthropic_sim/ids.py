@@ -137,14 +137,19 @@ class IdFactory:
 
 
 class Credentials:
-    """The secrets of one simulated organization, all drawn from the seed."""
+    """The secrets of one simulated organization, all drawn from the seed (documented prefixes:
+    Console Admin key `sk-ant-admin01-`, Enterprise Admin key `sk-ant-api01-`, inference key
+    `sk-ant-api03-`, OAuth token `sk-ant-oat01-`)."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, product: str = "console") -> None:
         def chars(alphabet: str, k: int) -> str:
             return "".join(rng.choices(alphabet, k=k))
 
         self.org_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        self.admin_key = "sk-ant-admin01-" + chars(BASE64URL, 84) + "AA"
+        if product == "enterprise":  # an Enterprise Admin key, created in claude.ai
+            self.admin_key = "sk-ant-api01-" + chars(BASE64URL, 93) + "AA"
+        else:
+            self.admin_key = "sk-ant-admin01-" + chars(BASE64URL, 84) + "AA"
         self.inference_key = "sk-ant-api03-" + chars(BASE64URL, 93) + "AA"
         self.oauth_token = "sk-ant-oat01-" + chars(BASE64URL, 93) + "AA"
         self.scim_token = chars(ALNUM, 40)

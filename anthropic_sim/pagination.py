@@ -40,11 +40,13 @@ def id_page(
     params: Mapping[str, str],
     known: Callable[[str], bool],
     unknown_cursor: str = "error",
+    newest_first: bool = False,
 ) -> tuple[list[T], dict[str, Any]]:
     """One family-A page of `items` (sorted by `key`), plus the envelope fields.
 
     `known(id)` says whether a cursor id ever belonged to this list; with
-    `unknown_cursor="error"` an id that never did is a 400.
+    `unknown_cursor="error"` an id that never did is a 400. `newest_first` lists by id
+    descending: `after_id` then steps to older records, `before_id` to newer ones.
     """
     limit = parse_limit(params)
     after = params.get("after_id") or None
@@ -56,7 +58,18 @@ def id_page(
         name = "after_id" if after else "before_id"
         raise bad_request(f"{name}: no object with id {cursor!r}")
     keys = [key(item) for item in items]
-    if before is not None:
+    if newest_first:
+        if after is not None:
+            rest = items[: bisect_left(keys, after)][::-1]
+        elif before is not None:
+            rest = items[bisect_right(keys, before) :]
+        else:
+            rest = items[::-1]
+        page = list(rest[:limit])
+        if before is not None:  # the records just newer than the cursor, in list order
+            page.reverse()
+        has_more = len(rest) > limit
+    elif before is not None:
         prior = items[: bisect_left(keys, before)]
         page = list(prior[-limit:])
         has_more = len(prior) > limit

@@ -32,6 +32,22 @@ ABILITY_WORKSPACE_ROLES = {
     "create_keys": ("workspace_admin", "workspace_developer", "workspace_restricted_developer"),
 }
 BLAST_ROLES = ("workspace_admin", "workspace_developer")
+# Enterprise: membership admins manage members, so they count among the effective admins.
+ENTERPRISE_ADMIN_ROLES = ("owner", "primary_owner", "membership_admin")
+ENTERPRISE_ROLE_SETS = {
+    "primary_owner": "primary_owner",
+    "owners": "owner",
+    "membership_admins": "membership_admin",
+    "managed_users": "managed",
+}
+
+
+def _enterprise(org: Org) -> dict[str, list[str]]:
+    """The Enterprise roles' sets (an Enterprise org has no keys, workspaces or SAs)."""
+    return {
+        role_set: [u.id for u in org.users.values() if u.role == role]
+        for role_set, role in ENTERPRISE_ROLE_SETS.items()
+    }
 
 
 def _domain(email: str) -> str:
@@ -128,6 +144,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "external_domain_users": [u.id for u in users.values() if _domain(u.email) not in main],
         "main_domains": sorted(main),
         **_access(org, now),
+        **(_enterprise(org) if org.product == "enterprise" else {}),
     }
     return {name: sorted(ids) for name, ids in out.items()}
 
@@ -151,10 +168,9 @@ def workspace_roles(org: Org) -> dict[tuple[str, str], tuple[str, bool]]:
         if (role := inherited_workspace_role(user.role)) is not None:
             for ws_id in live:
                 roles[(user.id, ws_id)] = (role, True)
-    default = org.default_workspace().id
     for sa in org.service_accounts.values():
         if sa.archived_at is None:
-            roles[(sa.id, default)] = ("workspace_user", False)
+            roles[(sa.id, org.default_workspace().id)] = ("workspace_user", False)
     for (sa_id, ws_id), membership in org.sa_memberships.items():
         if org.service_accounts[sa_id].archived_at is None and ws_id in live:
             roles[(sa_id, ws_id)] = (membership.workspace_role, False)
@@ -204,7 +220,8 @@ def principals_with_ability(
 def _access(org: Org, now: datetime) -> dict[str, list[str]]:
     roles = workspace_roles(org)
     live = {w.id for w in org.workspaces.values() if w.archived_at is None}
-    admins = {p for p, role in _organization_roles(org).items() if role in ADMIN_ROLES}
+    admin_roles = ENTERPRISE_ADMIN_ROLES if org.product == "enterprise" else ADMIN_ROLES
+    admins = {p for p, role in _organization_roles(org).items() if role in admin_roles}
     admin_keys = _keys_acting_as(org, admins, now)
     direct_admin_ws = {
         ws

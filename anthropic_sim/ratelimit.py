@@ -1,6 +1,9 @@
-"""Token-bucket rate limiting per (credential, engine), in front of both engines.
+"""Rate limiting in front of both engines.
 
-`admin` covers /v1, `scim` covers /scim; rates and bursts come from the config. Over the limit:
+Console (and SCIM): a token bucket per (credential, engine); `admin` covers /v1, `scim` covers
+/scim; rates and bursts come from the config. Enterprise Admin API (documented): at most
+`org_request_limit` requests per `org_request_window_s` for the organization, whatever the key,
+and `invite_limit` invite creations per `invite_window_s`; a sliding window. Over the limit:
 429 with `retry-after` (whole seconds until a token is back) and the engine's error body
 (`rate_limit_error` envelope for the Admin API, a SCIM Error for SCIM). /_control is exempt.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -18,6 +22,7 @@ from anthropic_sim.asgi import engine_of, header, send_error
 from anthropic_sim.state import Simulator
 
 LIMITED_ENGINES = ("admin", "scim")
+INVITES = "/v1/organizations/invites"
 
 
 @dataclass
@@ -31,10 +36,35 @@ class RateLimiter:
         self.sim = sim
         self.lock = threading.Lock()
         self.buckets: dict[tuple[str, str], Bucket] = {}
+        self.windows: dict[str, deque[float]] = {}
 
     def reset(self) -> None:
         with self.lock:
             self.buckets.clear()
+            self.windows.clear()
+
+    def take_window(self, name: str, limit: int, window: float, now: float | None = None) -> float:
+        """Count one request in the sliding window `name`; 0.0 when allowed, else the seconds
+        until the oldest counted request leaves the window."""
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            times = self.windows.setdefault(name, deque())
+            while times and times[0] <= now - window:
+                times.popleft()
+            if len(times) < limit:
+                times.append(now)
+                return 0.0
+            return times[0] + window - now
+
+    def take_enterprise(self, method: str, path: str) -> float:
+        """The documented Enterprise limits: per organization, then invite creations (an
+        invite refused for the hourly limit still counted as one of the org's requests)."""
+        config = self.sim.config
+        now = time.monotonic()
+        wait = self.take_window("org", config.org_request_limit, config.org_request_window_s, now)
+        if wait <= 0 and method == "POST" and path.rstrip("/") == INVITES:
+            wait = self.take_window("invites", config.invite_limit, config.invite_window_s, now)
+        return wait
 
     def limits(self, engine: str) -> tuple[float, float]:
         config = self.sim.config
@@ -80,7 +110,10 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limiter: RateLimiter = self.sim.rate_limiter
-        wait = limiter.take(credential_of(scope), engine)
+        if engine == "admin" and self.sim.org.product == "enterprise":
+            wait = limiter.take_enterprise(scope["method"], scope["path"])
+        else:
+            wait = limiter.take(credential_of(scope), engine)
         if wait <= 0:
             await self.app(scope, receive, send)
             return

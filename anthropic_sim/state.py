@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from anthropic_sim.config import Product
 from anthropic_sim.ids import IdFactory
 from anthropic_sim.ledger import Ledger
 from anthropic_sim.stats import Stats
@@ -33,6 +34,25 @@ ORG_ROLES = (
     "user",
 )
 ASSIGNABLE_ORG_ROLES = ("user", "developer", "billing", "claude_code_user", "managed")
+# Claude Enterprise (reference claude-org-products.md 2.2): exactly one primary_owner; only
+# user and managed can be set through the API; the others are protected.
+ENTERPRISE_ROLES = ("user", "managed", "owner", "membership_admin", "primary_owner")
+ENTERPRISE_ASSIGNABLE_ROLES = ("user", "managed")
+ENTERPRISE_PROTECTED_ROLES = ("owner", "membership_admin", "primary_owner")
+# `roles[]` filter values per product. Console's documented five, plus owner and primary_owner,
+# which this simulator's Console orgs do hold (reading in docs/simulator.md).
+ROLE_FILTER_VALUES: dict[str, tuple[str, ...]] = {
+    "console": (
+        "user",
+        "developer",
+        "billing",
+        "admin",
+        "claude_code_user",
+        "owner",
+        "primary_owner",
+    ),
+    "enterprise": ENTERPRISE_ROLES,
+}
 WORKSPACE_ROLES = (
     "workspace_admin",
     "workspace_billing",
@@ -166,6 +186,7 @@ class Org:
     id_counter: int = 0
     # The seed the organization was generated from.
     seed: int = 0
+    product: Product = "console"
 
     def default_workspace(self) -> Workspace:
         return next(w for w in self.workspaces.values() if w.is_default)
@@ -173,6 +194,31 @@ class Org:
     def user_by_email(self, email: str) -> User | None:
         wanted = email.strip().lower()
         return next((u for u in self.users.values() if u.email.lower() == wanted), None)
+
+
+@dataclass(frozen=True)
+class AdminKey:
+    """An Admin API credential as the parent organization knows it."""
+
+    secret: str
+    home_org: str  # the organization it was created in
+    scopes: tuple[str, ...] | None  # None: a Console Admin key, which has no scopes
+    all_linked: bool = False  # created for all linked organizations of the parent
+
+    def reaches(self, org_id: str, linked: dict[str, Simulator]) -> bool:
+        if org_id == self.home_org:
+            return True
+        target = linked.get(org_id)
+        return self.all_linked and target is not None and target.org.product == "enterprise"
+
+
+@dataclass
+class Parent:
+    """The company: its linked organizations (the first is the one the server was started
+    for) and every Admin key of any of them."""
+
+    orgs: dict[str, Simulator] = field(default_factory=dict)
+    keys: dict[str, AdminKey] = field(default_factory=dict)
 
 
 @dataclass
@@ -195,12 +241,32 @@ class Simulator:
     scim_groups_index: Any = None
     # Authenticated Admin API answers since `config.foreign_org_after` was last set.
     org_header_answers: int = 0
+    parent: Parent | None = None  # set by anthropic_sim.linked.link_orgs
+
+    def linked(self) -> Parent:
+        assert self.parent is not None
+        return self.parent
 
     def __post_init__(self) -> None:
         if self.ids is None:
             self.ids = IdFactory(random.Random(f"runtime-{self.org.seed}"), self.org.id_counter)
         if self.request_ids is None:
             self.request_ids = IdFactory(random.Random(f"requests-{self.org.seed}"))
+
+    def reset(self, config: Any, org: Org) -> None:
+        """Swap `org` (freshly generated from `config`) and `config` in, in place: the running
+        server keeps serving this object, so everything derived from the old org starts over."""
+        with self.lock:
+            self.org = org
+            self.config = config
+            self.ids = IdFactory(random.Random(f"runtime-{org.seed}"), org.id_counter)
+            self.request_ids = IdFactory(random.Random(f"requests-{org.seed}"))
+            self.tombstones = set()
+            self.org_header_answers = 0
+            self.scim_groups_index = None
+            self.stats.reset()
+            self.faults.configure(config.faults, config.fault_seed)
+            self.rate_limiter.reset()
 
     def new_ids(self) -> IdFactory:
         assert self.ids is not None

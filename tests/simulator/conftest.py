@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sim_helpers import Api
 
-from anthropic_sim.app import reset_simulator
 from anthropic_sim.config import SimConfig
+from anthropic_sim.linked import regenerate
 from anthropic_sim.server import RunningSimulator, running_simulator
 
 
@@ -38,7 +38,7 @@ def make_api(_pool: RunningSimulator) -> Iterator[Callable[..., Api]]:
 
     def start(**fields: Any) -> Api:
         fields.setdefault("rate_limit_enabled", False)
-        reset_simulator(_pool.sim, SimConfig(**fields))
+        regenerate(_pool.sim, SimConfig(**fields))
         api = Api(_pool)
         stack.callback(api.close)
         return api

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from sim_helpers import Api
@@ -158,3 +160,8 @@ def test_stats_count_requests_by_route(api: Api) -> None:
     assert routes[("/v1/organizations/users", 200)] == 1
     assert routes[("/v1/organizations/users/{id}", 200)] == 1
     assert routes[("/v1/organizations/users", 401)] == 1
+
+
+def test_control_does_not_import_the_app() -> None:
+    code = "import sys, anthropic_sim.control; assert 'anthropic_sim.app' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
