@@ -7,6 +7,7 @@ from typing import Literal
 
 Size = Literal["small", "medium", "large", "xl"]
 ScimGate = Literal["open", "plan", "revoked_token", "no_directory"]
+Product = Literal["console", "enterprise"]
 
 
 @dataclass
@@ -32,6 +33,7 @@ class SimConfig:
     seed: int = 1
     size: Size = "small"
     tier: Literal["enterprise", "standard"] = "enterprise"
+    product: Product = "console"
     host: str = "127.0.0.1"  # never beyond loopback unless told
     wall_clock: bool = False  # False: the clock stands at the org's epoch (deterministic)
 
@@ -74,6 +76,13 @@ class SimConfig:
     # answers (counted from when it is set) name this org in `anthropic-organization-id`, and
     # every later one name another organization, as if the key moved mid-sync.
     foreign_org_after: int = 0
+    # RBAC groups (Enterprise; docs/simulator.md readings 20-25): the wire name of a group's
+    # role ids (the SDK's `role_ids`, the guide's `roles`, or both), of the group id on member
+    # objects (the SDK's `rbac_group_id`, the guide's `group_id`, or both), and the share of
+    # group answers whose role data is null ("temporarily unavailable; retry").
+    rbac_group_role_field: Literal["role_ids", "roles", "both"] = "role_ids"
+    rbac_member_group_field: Literal["rbac_group_id", "group_id", "both"] = "rbac_group_id"
+    rbac_roles_unavailable_rate: float = 0.0
 
     faults: list[FaultSpec] = field(default_factory=list)
     fault_seed: int = 0

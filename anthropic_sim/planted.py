@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from anthropic_sim.rbac_truth import rbac_truth
 from anthropic_sim.state import Org
 from anthropic_sim.status import (
     ADMIN_ROLES,
@@ -128,6 +129,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "external_domain_users": [u.id for u in users.values() if _domain(u.email) not in main],
         "main_domains": sorted(main),
         **_access(org, now),
+        **rbac_truth(org),
     }
     return {name: sorted(ids) for name, ids in out.items()}
 
