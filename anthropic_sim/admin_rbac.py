@@ -1,7 +1,8 @@
 """Admin API: Enterprise groups (`rbac_groups`) and roles (`rbac_roles`), reference 2.6-2.7.
 
 Served to Enterprise organizations only; a Console organization answers 400 with
-`error.details.error_code: organization_type_not_supported` (docs/simulator.md, reading 20).
+`error.details.error_code: organization_type_not_supported` (docs/simulator.md,
+"Enterprise groups and roles").
 """
 
 from __future__ import annotations
