@@ -150,10 +150,10 @@ class _RbacGenerator:
                 name = drafts[0][1]  # a direct group named like a SCIM group: join on members
             created = _at(rng, self.epoch - timedelta(days=600), self.epoch)
             drafts.append((created, name, "direct", members, roles))
-        managed = [u for u in users if u.role == "managed"]
+        grouped = {u.id for d in drafts for u in d[3]}
         direct_drafts = [d for d in drafts if d[2] == "direct"]
-        for user in managed:  # rights only through groups: every managed user is in one
-            if not any(user in d[3] for d in drafts):
+        for user in users:  # `managed` users get their rights only through groups: give one
+            if user.role == "managed" and user.id not in grouped:
                 rng.choice(direct_drafts[1:] or direct_drafts)[3].append(user)
         drafts.sort(key=lambda d: d[0])
         first_scim = True

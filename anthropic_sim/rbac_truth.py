@@ -15,6 +15,7 @@ def rbac_truth(org: Org) -> dict[str, list[str]]:
     groups = list(rbac.groups.values())
     names = Counter(g.name for g in groups)
     current = [(g, uid) for g in groups for uid in g.members if uid in org.users]
+    managing = {g.id for g in groups if MANAGES_MEMBERS in rbac.role_actions(g)}
     return {
         "rbac_groups": [g.id for g in groups],
         "scim_rbac_groups": [g.id for g in groups if g.source_type == "scim"],
@@ -28,7 +29,5 @@ def rbac_truth(org: Org) -> dict[str, list[str]]:
             f"{g.id}/{uid}" for g in groups for uid in g.members if uid not in org.users
         ],
         # members who can manage members through a group's role
-        "rbac_member_managers": sorted(
-            {uid for g, uid in current if MANAGES_MEMBERS in rbac.role_actions(g)}
-        ),
+        "rbac_member_managers": sorted({uid for g, uid in current if g.id in managing}),
     }
