@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import anthropic
 import httpx
 import pytest
 from anthropic.types.beta.organization import BetaDeletedRBACGroup, BetaRBACGroup, BetaRBACRole
@@ -297,6 +298,41 @@ def test_planted_truth_is_what_the_api_serves_and_what_was_planted(medium: Api) 
     assert sorted(served) == planted["rbac_group_members"]
     assert sorted(grants) == planted["rbac_group_roles"]
     assert planted["rbac_member_managers"]
+
+
+def sdk_client(api: Api) -> anthropic.Anthropic:
+    """The official client; it sends the key as a bearer, so the header the Admin API reads
+    (x-api-key) is added."""
+    key = api.rs.admin_key
+    headers = {"x-api-key": key}
+    return anthropic.Anthropic(
+        api_key=key, base_url=api.rs.base_url, max_retries=0, default_headers=headers
+    )
+
+
+def test_the_sdk_client_pages_every_family_and_names_the_errors(ent: Api) -> None:
+    org = ent.org.rbac
+    with sdk_client(ent) as client:
+        rbac = client.beta.organization
+        assert [g.id for g in rbac.rbac_groups.list(limit=1)] == sorted(org.groups)
+        for group in org.groups.values():
+            listed = [m.user_id for m in rbac.rbac_groups.members.list(group.id, limit=2)]
+            assert listed == [u for u in group.members if u in ent.org.users]
+        assert [r.id for r in rbac.rbac_roles.list(limit=3)] == sorted(org.roles)
+        for role in org.roles.values():
+            rows = rbac.rbac_roles.permissions.list(role.id, limit=2)
+            assert [p.action for p in rows] == [p.action for p in role.permissions]
+        with pytest.raises(anthropic.NotFoundError) as missing:
+            rbac.rbac_groups.retrieve("rbac_group_01nothing")
+        assert missing.value.error_code == "rbac_group_not_found"
+
+
+def test_the_sdk_client_on_a_console_org_gets_organization_type_not_supported(
+    api: Api,
+) -> None:
+    with sdk_client(api) as client, pytest.raises(anthropic.BadRequestError) as refused:
+        client.beta.organization.rbac_roles.retrieve("rbac_role_01any")
+    assert refused.value.error_code == "organization_type_not_supported"
 
 
 def test_managed_users_get_a_group() -> None:
