@@ -41,8 +41,25 @@ def _error_response(request: Request, error: ApiError, code: str) -> Response:
     return AdminJSON(body, error.status)
 
 
+class _SeededRate:
+    """Draws for a rate knob, reseeded from `fault_seed` whenever the config is swapped."""
+
+    def __init__(self, knob: str, stream: str) -> None:
+        self.knob = knob
+        self.stream = stream
+        self.config: object = None
+        self.rng = random.Random()
+
+    def draw(self, config: Any) -> bool:
+        if self.config is not config:
+            self.config = config
+            self.rng = random.Random(f"{self.stream}-{config.fault_seed}")
+        rate = float(getattr(config, self.knob))
+        return rate > 0 and self.rng.random() < rate
+
+
 def rbac_routes(sim: Simulator) -> list[BaseRoute]:
-    unavailable_rng = {"config": None, "rng": random.Random()}
+    null_roles = _SeededRate("rbac_roles_unavailable_rate", "rbac-roles")
 
     def enterprise_only(family: str, handler: Handler) -> Handler:
         async def serve(request: Request) -> Response:
@@ -58,22 +75,13 @@ def rbac_routes(sim: Simulator) -> list[BaseRoute]:
 
         return serve
 
-    def role_data_unavailable() -> bool:
-        rate = float(sim.config.rbac_roles_unavailable_rate)
-        if unavailable_rng["config"] is not sim.config:
-            unavailable_rng["config"] = sim.config
-            unavailable_rng["rng"] = random.Random(f"rbac-roles-{sim.config.fault_seed}")
-        rng = unavailable_rng["rng"]
-        assert isinstance(rng, random.Random)
-        return rate > 0 and rng.random() < rate
-
     def group_ref(group_id: str) -> dict[str, str]:
         field = sim.config.rbac_member_group_field
         names = ("rbac_group_id", "group_id") if field == "both" else (field,)
         return {name: group_id for name in names}
 
     def render_group(group: RbacGroup) -> dict[str, Any]:
-        role_ids = None if role_data_unavailable() else list(group.role_ids)
+        role_ids = None if null_roles.draw(sim.config) else list(group.role_ids)
         field = sim.config.rbac_group_role_field
         names = ("role_ids", "roles") if field == "both" else (field,)
         return {

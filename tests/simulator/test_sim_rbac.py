@@ -223,6 +223,16 @@ def test_role_data_temporarily_unavailable_is_null(make_api: Callable[..., Api])
     BetaRBACGroup.model_validate(groups[0])
 
 
+def test_a_retry_gets_the_role_data_back(make_api: Callable[..., Api]) -> None:
+    api = make_api(seed=5, product="enterprise", rbac_roles_unavailable_rate=0.5)
+    group_id = direct_group(api)
+    answers = [api.admin.get(f"{GROUPS}/{group_id}").json()["role_ids"] for _ in range(30)]
+    assert None in answers
+    assert {tuple(a) for a in answers if a is not None} == {
+        tuple(api.org.rbac.groups[group_id].role_ids)
+    }
+
+
 def test_roles_built_in_and_custom(ent: Api) -> None:
     roles, _ = walk(ent.admin, ROLES, 1)
     assert [r["id"] for r in roles] == sorted(ent.org.rbac.roles)
