@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from anthropic_sim import render
 from anthropic_sim.admin_keys import api_key_routes
+from anthropic_sim.admin_rbac import rbac_routes
 from anthropic_sim.admin_service_accounts import service_account_routes
 from anthropic_sim.admin_users import user_routes
 from anthropic_sim.admin_workspaces import workspace_routes
@@ -25,4 +26,5 @@ def admin_routes(sim: Simulator) -> list[BaseRoute]:
         *workspace_routes(sim),
         *api_key_routes(sim),
         *service_account_routes(sim),
+        *rbac_routes(sim),
     ]

@@ -80,6 +80,13 @@ class SimConfig:
     # answers (counted from when it is set) name this org in `anthropic-organization-id`, and
     # every later one name another organization, as if the key moved mid-sync.
     foreign_org_after: int = 0
+    # Enterprise groups (docs/simulator.md, "Enterprise groups and roles"): the wire name of a
+    # group's role ids (the SDK's `role_ids`, the guide's `roles`, or both), of the group id on
+    # member objects (the SDK's `rbac_group_id`, the guide's `group_id`, or both), and the share
+    # of group answers whose role data is null ("temporarily unavailable; retry").
+    rbac_group_role_field: Literal["role_ids", "roles", "both"] = "role_ids"
+    rbac_member_group_field: Literal["rbac_group_id", "group_id", "both"] = "rbac_group_id"
+    rbac_roles_unavailable_rate: float = 0.0
 
     # Claude Enterprise (product="enterprise"; docs/simulator.md "Enterprise organizations")
     # Products of further orgs linked under the same parent, generated from derived seeds.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from anthropic_sim.generate_rbac import generate_rbac
 from anthropic_sim.ids import Credentials, IdFactory, partial_hint
 from anthropic_sim.names import (
     COLORS,
@@ -755,6 +756,8 @@ class _Generator:
             self.api_keys()
         self.invites()
         self.scim()
+        if self.enterprise:  # groups and custom roles are Enterprise's (reference 1.3)
+            generate_rbac(self.org, self.ids)
         self.org.id_counter = self.ids.counter
         self.org.planted = planted_truth(self.org)
         return self.org

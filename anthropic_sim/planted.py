@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from anthropic_sim.rbac_truth import rbac_truth
 from anthropic_sim.state import Org
 from anthropic_sim.status import (
     ADMIN_ROLES,
@@ -145,6 +146,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "main_domains": sorted(main),
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
+        **rbac_truth(org),
     }
     return {name: sorted(ids) for name, ids in out.items()}
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from anthropic_sim.config import Product
 from anthropic_sim.ids import IdFactory
 from anthropic_sim.ledger import Ledger
+from anthropic_sim.rbac_state import RbacState
 from anthropic_sim.stats import Stats
 
 Tier = Literal["enterprise", "standard"]
@@ -174,6 +175,7 @@ class Org:
     )  # (service account, workspace)
     scim_users: dict[str, dict[str, Any]] = field(default_factory=dict)  # SCIM id -> resource
     scim_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rbac: RbacState = field(default_factory=RbacState)  # Enterprise groups and roles
     # Users who have left the organization; keys they created still name them.
     departed_users: dict[str, User] = field(default_factory=dict)
     # Named sets of ids of the risky situations the generator planted (see generator).

@@ -1,0 +1,33 @@
+"""The truth about Enterprise groups and roles, measured from the state (part of the planted
+truth), so tests can hold a synced graph to the simulated organization."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from anthropic_sim.state import Org
+
+MANAGES_MEMBERS = "permission_manage_members"
+
+
+def rbac_truth(org: Org) -> dict[str, list[str]]:
+    rbac = org.rbac
+    groups = list(rbac.groups.values())
+    names = Counter(g.name for g in groups)
+    current = [(g, uid) for g in groups for uid in g.members if uid in org.users]
+    managing = {g.id for g in groups if MANAGES_MEMBERS in rbac.role_actions(g)}
+    return {
+        "rbac_groups": [g.id for g in groups],
+        "scim_rbac_groups": [g.id for g in groups if g.source_type == "scim"],
+        "duplicate_rbac_group_names": [g.id for g in groups if names[g.name] > 1],
+        "custom_rbac_roles": [r.id for r in rbac.roles.values() if r.source == "custom"],
+        # "<group id>/<user id>": current members only
+        "rbac_group_members": [f"{g.id}/{uid}" for g, uid in current],
+        # "<group id>/<role id>"
+        "rbac_group_roles": [f"{g.id}/{rid}" for g in groups for rid in g.role_ids],
+        "rbac_memberships_of_departed_users": [
+            f"{g.id}/{uid}" for g in groups for uid in g.members if uid not in org.users
+        ],
+        # members who can manage members through a group's role
+        "rbac_member_managers": sorted({uid for g, uid in current if g.id in managing}),
+    }
