@@ -146,7 +146,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "main_domains": sorted(main),
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
-        **rbac_truth(org),
+        **(rbac_truth(org) if org.product == "enterprise" else {}),
     }
     return {name: sorted(ids) for name, ids in out.items()}
 
