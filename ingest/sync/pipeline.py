@@ -58,8 +58,8 @@ from ingest.mapping.organization import (
 from ingest.mapping.rows import GraphRows, text
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 from ingest.sync.families import SOURCES, complete_families, reads_of
+from ingest.sync.outcome import FamilyWritten, SyncOutcome
 from ingest.sync.progress import SyncProgress
-from ingest.sync.report import FamilyReport, SyncReport
 
 Progress = SyncProgress
 
@@ -259,7 +259,7 @@ class Writer:
         self,
         loader: GraphLoader,
         ctx: SyncContext,
-        report: SyncReport,
+        report: SyncOutcome,
         progress: Progress | None = None,
     ) -> None:
         self.loader = loader
@@ -285,7 +285,7 @@ class Writer:
             return
         await self.flush()
         self._running = loop.run_in_executor(self._pool, self._execute, family, prepared)
-        done = self.report.families.setdefault(family, FamilyReport(family=family))
+        done = self.report.families.setdefault(family, FamilyWritten(family=family))
         done.nodes += rows.node_count()
         done.rels += rows.rel_count()
         self.progress.wrote(family, done)
@@ -341,7 +341,7 @@ def new_sync_id(now: datetime) -> str:
 
 def run_sync(
     loader: GraphLoader, options: SyncOptions, progress: Progress | None = None
-) -> SyncReport:
+) -> SyncOutcome:
     """Extract and load. A failure that stops the whole run (the organization unreadable,
     bad credentials, the deadline) propagates, with nothing deleted; a family that cannot
     be read is in the report, whose status is then `partial`."""
@@ -362,7 +362,7 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-async def _sync(loader: GraphLoader, options: SyncOptions, progress: Progress) -> SyncReport:
+async def _sync(loader: GraphLoader, options: SyncOptions, progress: Progress) -> SyncOutcome:
     started, started_clock = datetime.now(UTC), time.monotonic()
     deadline = Deadline(options.extract.deadline)
     creds = options.credentials
@@ -480,10 +480,10 @@ async def _load(
     options: SyncOptions,
     started: datetime,
     progress: Progress,
-) -> SyncReport:
+) -> SyncOutcome:
     sync_id = new_sync_id(started)
     ctx = SyncContext(tenant_id=org.id, sync_id=sync_id, now_ms=int(started.timestamp() * 1000))
-    report = SyncReport(
+    report = SyncOutcome(
         sync_id=sync_id,
         org_id=org.id,
         org_name=org.name,
@@ -678,7 +678,7 @@ async def _write_access(turn: Turns, access: Iterable[tuple[m.Pair, tuple[str, b
 
 
 def _organization_rows(
-    org: Organization, members: Members, report: SyncReport, options: SyncOptions
+    org: Organization, members: Members, report: SyncOutcome, options: SyncOptions
 ) -> GraphRows:
     return map_organization(
         OrganizationFacts(
@@ -693,7 +693,7 @@ def _organization_rows(
     )
 
 
-async def _clean_up(writer: Writer, reads: Reads, report: SyncReport, progress: Progress) -> None:
+async def _clean_up(writer: Writer, reads: Reads, report: SyncOutcome, progress: Progress) -> None:
     cleanable = complete_families(reads.read_completely(), writer.failed)
     for family in cleanable:
         progress(f"cleaning up {family}")
@@ -728,7 +728,7 @@ def _truncation_issues(loader: GraphLoader) -> list[RecordIssue]:
     ]
 
 
-def _write_sync_run(loader: GraphLoader, report: SyncReport) -> None:
+def _write_sync_run(loader: GraphLoader, report: SyncOutcome) -> None:
     ctx = SyncContext(
         tenant_id=report.org_id,
         sync_id=report.sync_id,
