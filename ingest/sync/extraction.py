@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
 from ingest.extract import DeadlineExceeded, ExtractError, OrganizationMismatchError
-from ingest.extract.parsing import OnRecords, ParseResult, RecordIssue
+from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.sync.channel import Channel
 from ingest.sync.plan import Engines, Read, ReadPlan
 from ingest.sync.progress import SyncProgress
@@ -125,7 +125,7 @@ class Extraction:
 
     def _call(
         self, row: Read, parents: Mapping[str, list[Any]], channel: Channel[Any] | None
-    ) -> Any:
+    ) -> Awaitable[ParseResult[Any]]:
         if channel is None:
             return row.call(self._engines, parents, None)
 
@@ -133,8 +133,7 @@ class Extraction:
             await channel.put(records)
             self._progress.read(row.family, len(records))
 
-        pages: OnRecords = hand_over
-        return row.call(self._engines, parents, pages)
+        return row.call(self._engines, parents, hand_over)
 
     def _keep(self, family: str, result: ParseResult[Any]) -> None:
         self._records[family] = result.records

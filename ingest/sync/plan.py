@@ -9,7 +9,7 @@ from, and so what gets cleaned up, is declared next door in ingest/sync/families
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -85,7 +85,7 @@ class ReadPlan:
                 raise ValueError(f"{row.family!r} has a weight but does not stream")
             seen.add(row.family)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Read]:
         return iter(self.rows)
 
     def families(self) -> tuple[str, ...]:
