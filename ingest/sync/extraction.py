@@ -42,10 +42,10 @@ class Extraction:
         self._progress = progress or SyncProgress()
         self._rows = [row for row in plan if engines.configured(row.engine)]
         self._channels: dict[str, Channel[Any]] = {
-            row.family: Channel(capacity, row.weight) for row in self._rows if row.streams
+            row.family: Channel(capacity, row.weight)
+            for row in self._rows
+            if row.streams and streaming
         }
-        if not streaming:
-            self._channels = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._records: dict[str, list[Any]] = {}
         self._counts: dict[str, int] = {}
