@@ -23,9 +23,9 @@ from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import open_driver
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.families import SOURCES
+from ingest.sync.outcome import ExitCode, SyncOutcome
 from ingest.sync.pipeline import SyncOptions, run_sync
 from ingest.sync.progress import show_progress
-from ingest.sync.report import ExitCode, SyncReport
 from ingest.terminal_text import safe
 
 app = typer.Typer(
@@ -123,7 +123,7 @@ def _sync(
     as_json: bool,
     wait: float,
     log_format: LogFormat,
-) -> SyncReport:
+) -> SyncOutcome:
     options = SyncOptions(
         credentials=credentials, extract=config, main_domains=settings.main_domains
     )
@@ -138,7 +138,7 @@ def _sync(
         return run_sync(loader, options, progress)
 
 
-def _print_report(report: SyncReport, as_json: bool) -> None:
+def _print_report(report: SyncOutcome, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.to_json()))
         return
@@ -189,7 +189,7 @@ def _print_report(report: SyncReport, as_json: bool) -> None:
             _say(logging.WARNING, f"  {issue.family} {issue.record_id or '?'}: {issue.problem}")
 
 
-def _cleaned_up(report: SyncReport, family: str) -> str:
+def _cleaned_up(report: SyncOutcome, family: str) -> str:
     """Whether the family was cleaned up and, when not, which of its reads kept it from it."""
     if family in report.families_complete:
         return "yes"

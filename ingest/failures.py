@@ -14,7 +14,7 @@ from rich.console import Console
 
 from ingest.extract import ApiError, CredentialError, ExtractError
 from ingest.logs import logs_as_json
-from ingest.sync.report import ExitCode
+from ingest.sync.outcome import ExitCode
 from ingest.terminal_text import visible
 
 # The Admin API's answers to a key it does not accept: a credentials problem, like a missing key.

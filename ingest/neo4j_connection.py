@@ -10,7 +10,7 @@ from neo4j.exceptions import AuthError, ConfigurationError, Neo4jError, ServiceU
 
 from ingest.failures import Failure
 from ingest.settings import Settings
-from ingest.sync.report import ExitCode
+from ingest.sync.outcome import ExitCode
 
 DEFAULT_BOLT_PORT = 7687
 ACCEPTED_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")

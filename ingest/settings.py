@@ -14,7 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from ingest.failures import Failure, fail
-from ingest.sync.report import ExitCode
+from ingest.sync.outcome import ExitCode
 
 
 def is_loopback(host: str) -> bool:

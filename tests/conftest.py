@@ -21,8 +21,8 @@ from neo4j import Driver, GraphDatabase
 from anthropic_sim.config import SimConfig
 from anthropic_sim.server import RunningSimulator, running_simulator
 from ingest.load import GraphLoader
+from ingest.sync.outcome import SyncOutcome
 from ingest.sync.pipeline import run_sync
-from ingest.sync.report import SyncReport
 from tests.scratch_database import NotOurs, claim, erase
 from tests.simulated import options_for
 
@@ -129,11 +129,11 @@ def simulator() -> Callable[..., AbstractContextManager[RunningSimulator]]:
 
 
 @pytest.fixture
-def sync(neo4j) -> Iterator[Callable[..., SyncReport]]:
+def sync(neo4j) -> Iterator[Callable[..., SyncOutcome]]:
     """`sync(running, **options)` runs the real pipeline into the test database."""
     loader = GraphLoader(neo4j.driver, neo4j.database)
 
-    def run(running: RunningSimulator, **kwargs: Any) -> SyncReport:
+    def run(running: RunningSimulator, **kwargs: Any) -> SyncOutcome:
         return run_sync(loader, options_for(running, **kwargs))
 
     yield run

@@ -14,7 +14,7 @@ from ingest.export.exporter import ExportFormat, ExportResult, export_graph
 from ingest.failures import Failure, reported_failures
 from ingest.neo4j_connection import open_driver
 from ingest.settings import settings_or_exit
-from ingest.sync.report import ExitCode
+from ingest.sync.outcome import ExitCode
 
 err = Console(stderr=True)
 out = Console()

@@ -1,21 +1,22 @@
 """Extractors: every identity of a Claude organization, from the Admin API and SCIM 2.0.
 
-Typical use (the sync pipeline):
+Typical use:
 
     credentials = Credentials.from_env()            # CredentialError before any request
     config = ExtractConfig()
     deadline = Deadline(config.deadline)            # one deadline for both engines
     async with AdminExtractor(credentials, config, deadline=deadline) as admin:
-        snapshot = await admin.extract_all()        # AdminSnapshot
+        users = await admin.users()                 # ParseResult: records and issues
     if credentials.scim is not None:
         async with ScimExtractor(credentials.scim, config, deadline=deadline) as scim:
-            scim_snapshot = await scim.extract_all()  # ScimSnapshot (unavailable set if off)
+            await scim.probe()                      # ScimUnavailable when not on the plan
+            groups = await scim.groups()
 
-A family missing from `snapshot.results` (it is in `failed` or `skipped`) was not read
-completely and must not be cleaned up.
+A family method that raises `ExtractError` was not read and must not be cleaned up. The sync
+reads every family through its read plan (ingest/sync/plan.py).
 """
 
-from ingest.extract.admin import ADMIN_FAMILIES, AdminExtractor, AdminSnapshot
+from ingest.extract.admin import ADMIN_FAMILIES, AdminExtractor
 from ingest.extract.config import EngineLimits, ExtractConfig
 from ingest.extract.credentials import (
     Credentials,
@@ -65,7 +66,7 @@ from ingest.extract.models import (
     WorkspaceMember,
 )
 from ingest.extract.parsing import ParseResult, RecordIssue, parse_records
-from ingest.extract.scim import SCIM_GROUPS, SCIM_USERS, ScimExtractor, ScimService, ScimSnapshot
+from ingest.extract.scim import SCIM_GROUPS, SCIM_USERS, ScimExtractor, ScimService
 from ingest.extract.token_bucket import TokenBucket
 from ingest.extract.transport import EngineStats, ResilientTransport
 
@@ -76,7 +77,6 @@ __all__ = [
     "Actor",
     "ActorType",
     "AdminExtractor",
-    "AdminSnapshot",
     "ApiError",
     "ApiKey",
     "ApiKeyScope",
@@ -107,7 +107,6 @@ __all__ = [
     "ScimGroup",
     "ScimRefused",
     "ScimService",
-    "ScimSnapshot",
     "ScimUnavailable",
     "ScimUser",
     "Secret",

@@ -1,15 +1,15 @@
 """Read every identity family of an organization from the Anthropic Admin API.
 
 Each family method returns all its records with their issues, or raises an
-`ExtractError` (then the family counts as failed and the sync must not clean it up).
-`extract_all` runs them all and keeps failures per family.
+`ExtractError` (then the family counts as failed and the sync must not clean it up). Which
+families a sync reads, in what order and when, is the read plan's (ingest/sync/plan.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -21,8 +21,6 @@ from ingest.extract.deadline import Deadline
 from ingest.extract.errors import (
     ApiError,
     CredentialError,
-    DeadlineExceeded,
-    ExtractError,
     MalformedPageError,
     OrganizationMismatchError,
     ServiceAccountPermissionError,
@@ -87,20 +85,6 @@ _LACKS_ORG_ADMIN = (
     "the OAuth token lacks org:admin (service accounts are readable only with an "
     "org:admin OAuth token): "
 )
-
-
-@dataclass
-class AdminSnapshot:
-    """Everything one run read. A family in `failed` or `skipped` must not be cleaned up."""
-
-    organization: Organization
-    results: dict[str, ParseResult[Any]] = field(default_factory=dict)
-    failed: dict[str, ExtractError] = field(default_factory=dict)
-    skipped: dict[str, str] = field(default_factory=dict)  # family -> why it was not read
-    stats: EngineStats | None = None
-
-    def complete(self, family: str) -> bool:
-        return family in self.results
 
 
 @dataclass(frozen=True)
@@ -284,60 +268,7 @@ class AdminExtractor:
             result.extend(part)
         return result
 
-    async def extract_all(self) -> AdminSnapshot:
-        """The organization, then every family. A family failure is kept, not raised;
-        credential problems, an organization mismatch and the deadline are raised."""
-        snapshot = AdminSnapshot(organization=await self.organization(), stats=self.stats)
-
-        async def run(family: str, call: Callable[[], Awaitable[ParseResult[Any]]]) -> None:
-            try:
-                snapshot.results[family] = await call()
-            except (DeadlineExceeded, OrganizationMismatchError):
-                raise
-            except ExtractError as exc:
-                snapshot.failed[family] = exc
-
-        oauth = self.can_read_service_accounts
-        await bounded_gather(
-            [
-                lambda: run(USERS, self.users),
-                lambda: run(INVITES, self.invites),
-                lambda: run(WORKSPACES, self.workspaces),
-                lambda: run(API_KEYS, self.api_keys),
-                *([lambda: run(SERVICE_ACCOUNTS, self.service_accounts)] if oauth else []),
-            ],
-            limit=5,
-        )
-        await self._dependent(snapshot, run, WORKSPACES, WORKSPACE_MEMBERS, self.workspace_members)
-        if oauth:
-            await self._dependent(
-                snapshot,
-                run,
-                SERVICE_ACCOUNTS,
-                SERVICE_ACCOUNT_MEMBERSHIPS,
-                self.service_account_memberships,
-            )
-        else:
-            why = f"no OAuth token ({OAUTH_TOKEN_ENV}) configured"
-            snapshot.skipped[SERVICE_ACCOUNTS] = why
-            snapshot.skipped[SERVICE_ACCOUNT_MEMBERSHIPS] = why
-        return snapshot
-
     # ---- helpers --------------------------------------------------------------------
-
-    @staticmethod
-    async def _dependent(
-        snapshot: AdminSnapshot,
-        run: Callable[[str, Callable[[], Awaitable[ParseResult[Any]]]], Awaitable[None]],
-        parent: str,
-        family: str,
-        call: Callable[[Any], Awaitable[ParseResult[Any]]],
-    ) -> None:
-        if parent not in snapshot.results:
-            snapshot.skipped[family] = f"{parent} failed, so {family} could not be listed"
-            return
-        parents = snapshot.results[parent].records
-        await run(family, lambda: call(parents))
 
     async def _members_of(
         self, workspace: Workspace, on_records: OnRecords | None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -31,7 +31,6 @@ from ingest.extract.deadline import Deadline
 from ingest.extract.errors import (
     ApiError,
     CredentialError,
-    DeadlineExceeded,
     ExtractError,
     MalformedPageError,
     ScimRefused,
@@ -98,16 +97,6 @@ class ScimService:
     max_results: int | None  # advertised filter.maxResults
     page_size: int  # the `count` asked for
     config: ServiceProviderConfig | None  # None when it did not validate
-
-
-@dataclass
-class ScimSnapshot:
-    """One run's SCIM reading. `unavailable` set: SCIM is off for this org (not a failure)."""
-
-    unavailable: ScimUnavailable | None = None
-    results: dict[str, ParseResult[Any]] = field(default_factory=dict)
-    failed: dict[str, ExtractError] = field(default_factory=dict)
-    stats: EngineStats | None = None
 
 
 class ScimExtractor:
@@ -206,26 +195,6 @@ class ScimExtractor:
 
         _, walks, settled = await self._walk(family, model, endpoint, on_page)
         return _walked(hand_over.result(), walks, settled)
-
-    async def extract_all(self) -> ScimSnapshot:
-        """Probe, then Users and Groups. SCIM being off is reported in the snapshot."""
-        snapshot = ScimSnapshot(stats=self.stats)
-        try:
-            await self.probe()
-        except ScimUnavailable as exc:
-            snapshot.unavailable = exc
-            return snapshot
-        except ScimRefused as exc:
-            snapshot.failed = {SCIM_USERS: exc, SCIM_GROUPS: exc}
-            return snapshot
-        for family, call in ((SCIM_USERS, self.users), (SCIM_GROUPS, self.groups)):
-            try:
-                snapshot.results[family] = await call()
-            except DeadlineExceeded:
-                raise
-            except ExtractError as exc:
-                snapshot.failed[family] = exc
-        return snapshot
 
     # ---- paging ---------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from ingest.neo4j_connection import open_driver
 from ingest.queries.library import Query, UnknownQuery, get_query, load_library
 from ingest.queries.runner import QueryResult, UnknownParameter, merge_params, run_query
 from ingest.settings import settings_or_exit
-from ingest.sync.report import ExitCode
+from ingest.sync.outcome import ExitCode
 from ingest.terminal_text import safe
 
 query_app = typer.Typer(

@@ -14,7 +14,7 @@ from ingest.report.collect import DEFAULT_TOP, build_report
 from ingest.report.model import Report
 from ingest.report.render import FORMATS, render
 from ingest.settings import Settings, settings_or_exit
-from ingest.sync.report import ExitCode
+from ingest.sync.outcome import ExitCode
 from ingest.terminal_text import safe
 
 err = Console(stderr=True)

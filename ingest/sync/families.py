@@ -2,18 +2,20 @@
 
 A graph family is cleaned up after a sync only when every extraction it is built from was read
 completely; otherwise its old graph stays untouched (a failed or partial read deletes nothing).
-The pipeline hands each mapping step only the reads its row declares (`StepReads` in
-ingest/sync/pipeline.py), so a mapper cannot consume a read that does not gate its cleanup.
+The sync hands each mapping step only the reads its row declares (`DeclaredReads` in
+ingest/sync/steps.py), so a mapper cannot consume a read that does not gate its cleanup. How
+each extraction is read is the read plan's business (ingest/sync/plan.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.graph.model import FAMILIES, MODEL
-from ingest.mapping import admin as m
+from ingest.graph.model import MODEL
+from ingest.graph.schema import GraphModel
+from ingest.mapping import admin as admin_rows
 from ingest.mapping.organization import map_organization
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 
@@ -32,23 +34,25 @@ def _step(family: str, mappers: tuple[Callable[..., Any], ...], *reads: str) -> 
 # Members (ingest/mapping/members.py) are what is kept of the `users` read.
 STEPS: tuple[MappingStep, ...] = (
     _step("organization", (map_organization,), "users"),
-    _step("users", (m.map_users, m.map_user_resources), "users"),
-    _step("roles", (m.map_roles,), "users", "workspaces", "invites", "service_accounts"),
+    _step("users", (admin_rows.map_users, admin_rows.map_user_resources), "users"),
+    _step("roles", (admin_rows.map_roles,), "users", "workspaces", "invites", "service_accounts"),
     _step(
         "role_grants",
-        (m.map_user_role_grants, m.map_access),
+        (admin_rows.map_user_role_grants, admin_rows.map_access),
         "users",
         "workspaces",
         "workspace_members",
     ),
-    _step("workspaces", (m.map_workspaces,), "workspaces"),
-    _step("workspace_members", (m.map_access,), "users", "workspaces", "workspace_members"),
-    _step("invites", (m.map_invites,), "invites"),
-    _step("api_keys", (m.map_api_keys,), "api_keys", "workspaces"),
-    _step("service_accounts", (m.map_service_accounts,), "service_accounts"),
+    _step("workspaces", (admin_rows.map_workspaces,), "workspaces"),
+    _step(
+        "workspace_members", (admin_rows.map_access,), "users", "workspaces", "workspace_members"
+    ),
+    _step("invites", (admin_rows.map_invites,), "invites"),
+    _step("api_keys", (admin_rows.map_api_keys,), "api_keys", "workspaces"),
+    _step("service_accounts", (admin_rows.map_service_accounts,), "service_accounts"),
     _step(
         "service_account_members",
-        (m.map_service_account_members,),
+        (admin_rows.map_service_account_members,),
         "service_accounts",
         "service_account_memberships",
     ),
@@ -56,39 +60,43 @@ STEPS: tuple[MappingStep, ...] = (
     _step("scim_groups", (map_scim_groups,), "scim_groups"),
 )
 
-# graph family -> the extraction families (Admin and SCIM) it is built from
-SOURCES: dict[str, frozenset[str]] = {step.family: step.reads for step in STEPS}
+
+def sources_of(steps: Sequence[MappingStep]) -> dict[str, frozenset[str]]:
+    """graph family -> the extraction families (Admin and SCIM) it is built from"""
+    return {step.family: step.reads for step in steps}
+
+
+SOURCES = sources_of(STEPS)
 
 # Every extraction family some graph family is built from.
 EXTRACTIONS: tuple[str, ...] = tuple(sorted(frozenset().union(*SOURCES.values())))
 
 
-def reads_of(*families: str) -> frozenset[str]:
-    """What a step writing all of `families` may consume: only what each of them declares."""
-    return frozenset.intersection(*(SOURCES[family] for family in families))
-
-
 def complete_families(
-    read_completely: Iterable[str], write_failed: Iterable[str] = ()
+    read_completely: Iterable[str],
+    write_failed: Iterable[str] = (),
+    steps: Sequence[MappingStep] = STEPS,
+    model: GraphModel = MODEL,
 ) -> list[str]:
-    """The graph families whose every source was read completely and that could be written,
-    with every family they reach through relationships, in declaration order."""
+    """The graph families whose every source was read completely and that could be written
+    (with every family they reach through relationships), in declaration order."""
     read = set(read_completely)
-    unsafe = with_dependents(write_failed)
+    sources = sources_of(steps)
+    unsafe = with_dependents(write_failed, model)
     return [
         family
-        for family in FAMILIES
-        if family in SOURCES and SOURCES[family] <= read and family not in unsafe
+        for family in model.families
+        if family in sources and sources[family] <= read and family not in unsafe
     ]
 
 
-def with_dependents(failed: Iterable[str]) -> set[str]:
+def with_dependents(failed: Iterable[str], model: GraphModel = MODEL) -> set[str]:
     """`failed` and, transitively, the families with relationships to or from their nodes:
     nodes that could not be written leave those families' relationships unwritten too."""
     unsafe = set(failed)
     grown = True
     while grown:
-        reached = {r.family for r in MODEL.rels if {r.start.family, r.end.family} & unsafe}
+        reached = {r.family for r in model.rels if {r.start.family, r.end.family} & unsafe}
         grown = not reached <= unsafe
         unsafe |= reached
     return unsafe

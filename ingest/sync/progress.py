@@ -23,7 +23,7 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from ingest.extract.transport import EngineStats
 
 if TYPE_CHECKING:
-    from ingest.sync.report import FamilyReport, SyncReport
+    from ingest.sync.outcome import FamilyWritten, SyncOutcome
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Counts:
 class Listener(Protocol):
     def stage(self, what: str) -> None: ...
     def read_ended(self, family: str, counts: Counts, problem: str | None) -> None: ...
-    def finished(self, report: SyncReport) -> None: ...
+    def finished(self, report: SyncOutcome) -> None: ...
 
 
 class SyncProgress:
@@ -75,11 +75,11 @@ class SyncProgress:
         for listener in self.listeners:
             listener.read_ended(family, counts, problem)
 
-    def wrote(self, family: str, total: FamilyReport) -> None:
+    def wrote(self, family: str, total: FamilyWritten) -> None:
         counts = self._counts(family)
         counts.nodes, counts.rels = total.nodes, total.rels
 
-    def finished(self, report: SyncReport) -> None:
+    def finished(self, report: SyncOutcome) -> None:
         for listener in self.listeners:
             listener.finished(report)
 
@@ -161,7 +161,7 @@ class LogProgress:
                 extra={"event": "read_incomplete", "family": family},
             )
 
-    def finished(self, report: SyncReport) -> None:
+    def finished(self, report: SyncOutcome) -> None:
         families = list(report.families) + [
             f for f in report.record_counts if f not in report.families
         ]

@@ -22,6 +22,8 @@ from ingest.extract import (
     ScimUnavailable,
     scim_credentials,
 )
+from ingest.sync.extraction import Extraction
+from ingest.sync.plan import PLAN, Engine, Engines, ReadPlan
 
 pytestmark = pytest.mark.asyncio
 
@@ -93,24 +95,39 @@ def expected(org: Any) -> dict[str, set[str]]:
     }
 
 
+async def read_by_plan(
+    admin: AdminExtractor, scim: ScimExtractor | None = None, only: Engine | None = None
+) -> Extraction:
+    """Every row of the sync's read plan (of one engine, with `only`), each read whole."""
+    plan = ReadPlan(row for row in PLAN if only is None or row.engine == only)
+    extraction = Extraction(plan, Engines(admin, scim), streaming=False)
+    extraction.start()
+    try:
+        await extraction.finished()
+    finally:
+        extraction.cancel()
+    return extraction
+
+
+async def keys_of(extraction: Extraction, family: str) -> set[str]:
+    return {record.key for record in await extraction.records(family)}
+
+
 async def extract_everything(handle: Any, cfg: ExtractConfig) -> dict[str, set[str]]:
     creds = credentials(handle)
-    found: dict[str, set[str]] = {}
-    async with AdminExtractor(creds, cfg) as admin:
-        snapshot = await admin.extract_all()
-    assert snapshot.failed == {} and snapshot.skipped == {}
-    assert snapshot.organization.id == handle.sim.org.id
-    for family, result in snapshot.results.items():
-        found[family] = result.ids()
-    default = [w for w in snapshot.results["workspaces"].records if w.is_default]
-    assert [w.id for w in default] == [handle.sim.org.default_workspace().id]
     assert creds.scim is not None
-    async with ScimExtractor(creds.scim, cfg) as scim:
-        scim_snapshot = await scim.extract_all()
-    assert scim_snapshot.unavailable is None and scim_snapshot.failed == {}
-    for family, result in scim_snapshot.results.items():
-        found[family] = result.ids()
-    return found
+    async with AdminExtractor(creds, cfg) as admin, ScimExtractor(creds.scim, cfg) as scim:
+        organization = await admin.organization()
+        extraction = await read_by_plan(admin, scim)
+    assert extraction.failed == {} and extraction.skipped == {}
+    assert organization.id == handle.sim.org.id
+    default = [w for w in await extraction.records("workspaces") if w.is_default]
+    assert [w.id for w in default] == [handle.sim.org.default_workspace().id]
+    return {
+        family: await keys_of(extraction, family)
+        for family in extraction.counts()
+        if family != "scim_probe"
+    }
 
 
 @pytest.mark.parametrize("page_size", [1, 7, 1000])
@@ -136,11 +153,12 @@ async def test_inference_key_refused_before_any_request(serve: Any) -> None:
 async def test_service_accounts_skipped_without_oauth(serve: Any) -> None:
     handle = serve(seed=5, **ROOMY)
     async with AdminExtractor(credentials(handle, oauth=False), config(handle)) as admin:
-        snapshot = await admin.extract_all()
+        extraction = await read_by_plan(admin, only="admin")
         with pytest.raises(CredentialError, match="ANTHROPIC_OAUTH_TOKEN"):
             await admin.service_accounts()
-    assert set(snapshot.skipped) == {"service_accounts", "service_account_memberships"}
-    assert snapshot.results["users"].ids() == set(handle.sim.org.users)
+    assert set(extraction.skipped) == {"service_accounts", "service_account_memberships"}
+    assert "ANTHROPIC_OAUTH_TOKEN" in extraction.skipped["service_accounts"]
+    assert await keys_of(extraction, "users") == set(handle.sim.org.users)
 
 
 async def test_wrong_admin_key_fails_cleanly_without_echo(serve: Any) -> None:
@@ -158,13 +176,16 @@ async def test_scim_plan_gate_is_unavailable_not_a_failure(serve: Any) -> None:
     handle = serve(seed=7, tier="standard")
     creds = credentials(handle)
     assert creds.scim is not None
-    async with ScimExtractor(creds.scim, config(handle)) as scim:
+    cfg = config(handle)
+    async with AdminExtractor(creds, cfg) as admin, ScimExtractor(creds.scim, cfg) as scim:
         with pytest.raises(ScimUnavailable) as caught:
             await scim.probe()
-        snapshot = await scim.extract_all()
+        extraction = await read_by_plan(admin, scim, only="scim")
     assert caught.value.status == 403
-    assert snapshot.unavailable is not None and snapshot.unavailable.status == 403
-    assert snapshot.results == {}
+    probe = extraction.failed.pop("scim_probe")
+    assert isinstance(probe, ScimUnavailable) and probe.status == 403
+    assert extraction.failed == {} and extraction.counts() == {}
+    assert set(extraction.skipped) == {"scim_users", "scim_groups"}
     assert_no_secret(caught.value, handle)
 
 
@@ -183,13 +204,16 @@ async def test_scim_refusing_the_token_or_url_is_a_failure_that_says_what_to_fix
     handle = serve(seed=7, **knobs)
     creds = credentials(handle)
     assert creds.scim is not None
-    async with ScimExtractor(creds.scim, config(handle)) as scim:
+    cfg = config(handle)
+    async with AdminExtractor(creds, cfg) as admin, ScimExtractor(creds.scim, cfg) as scim:
         with pytest.raises(ScimRefused) as caught:
             await scim.probe()
-        snapshot = await scim.extract_all()
+        extraction = await read_by_plan(admin, scim, only="scim")
     assert (caught.value.status, caught.value.scim_status) == (status, scim_status)
     assert f"ANTHROPIC_SCIM_{fix}" in str(caught.value)
-    assert snapshot.unavailable is None and set(snapshot.failed) == {"scim_users", "scim_groups"}
+    assert set(extraction.failed) == {"scim_probe", "scim_users", "scim_groups"}
+    assert all(isinstance(e, ScimRefused) for e in extraction.failed.values())
+    assert extraction.skipped == {}
     assert_no_secret(caught.value, handle)
 
 
@@ -233,13 +257,13 @@ async def test_permanent_500_fails_that_family_cleanly(serve: Any) -> None:
     async with AdminExtractor(credentials(handle), config(handle)) as admin:
         with pytest.raises(ApiError) as caught:
             await admin.users()
-        snapshot = await admin.extract_all()
+        extraction = await read_by_plan(admin, only="admin")
         assert admin.stats.status_counts[500] >= QUICK.max_attempts
     assert caught.value.status == 500 and caught.value.family == "users"
     assert_no_secret(caught.value, handle)
-    assert set(snapshot.failed) == {"users"}
-    assert isinstance(snapshot.failed["users"], ApiError)
-    assert snapshot.results["api_keys"].ids() == set(handle.sim.org.api_keys)
+    assert set(extraction.failed) == {"users"}
+    assert isinstance(extraction.failed["users"], ApiError)
+    assert await keys_of(extraction, "api_keys") == set(handle.sim.org.api_keys)
 
 
 async def test_deadline_exceeded(serve: Any) -> None:
@@ -249,7 +273,7 @@ async def test_deadline_exceeded(serve: Any) -> None:
     handle = serve(seed=12, faults=[slow], **ROOMY)
     async with AdminExtractor(credentials(handle), config(handle, 1, deadline=1.5)) as admin:
         with pytest.raises(DeadlineExceeded) as caught:
-            await admin.extract_all()
+            await read_by_plan(admin, only="admin")
     assert_no_secret(caught.value, handle)
     creds = credentials(handle)
     assert creds.scim is not None

@@ -15,8 +15,8 @@ from anthropic_sim.state import Org
 from ingest.load import GraphLoader
 from ingest.queries.library import get_query
 from ingest.queries.runner import QueryResult, run_query
+from ingest.sync.outcome import SyncOutcome
 from ingest.sync.pipeline import run_sync
-from ingest.sync.report import SyncReport
 from tests.simulated import options_for
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class SyncedOrg:
     server: Neo4jServer
     org: Org
     planted: dict[str, list[str]]
-    report: SyncReport
+    report: SyncOutcome
 
     def ask(self, query_id: str, **params: Any) -> QueryResult:
         return ask(self.server, query_id, **params)

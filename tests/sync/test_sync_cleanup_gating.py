@@ -18,8 +18,10 @@ from anthropic_sim.server import RunningSimulator
 from ingest.graph import model as g
 from ingest.mapping.members import Members
 from ingest.mapping.roles import organization_role_id, workspace_role_id
-from ingest.sync.families import EXTRACTIONS, SOURCES
-from ingest.sync.pipeline import Reads, StepReads, UndeclaredRead
+from ingest.sync.extraction import Extraction
+from ingest.sync.families import EXTRACTIONS, SOURCES, STEPS
+from ingest.sync.plan import Engines, ReadPlan
+from ingest.sync.steps import DeclaredReads, UndeclaredRead
 from tests.simulated import reconfigure
 from tests.sync.test_sync_faults import PATIENT
 
@@ -143,7 +145,8 @@ def test_every_extraction_family_gates_something_and_every_cleaned_family_is_tes
 
 def test_a_mapping_step_is_refused_every_read_its_family_does_not_declare() -> None:
     async def ask(families: tuple[str, ...], extraction: str) -> None:
-        view = StepReads(Reads(), Members(), *families)
+        nothing_read = Extraction(ReadPlan([]), Engines(admin=None))  # type: ignore[arg-type]
+        view = DeclaredReads(nothing_read, Members(), STEPS, *families)
         if extraction == "users":
             view.members()
         await view.records(extraction)

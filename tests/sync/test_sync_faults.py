@@ -163,7 +163,7 @@ class FailingLoader(GraphLoader):
     "failing, nth",
     [
         ("[r:`OWNED_BY`", 1),  # mid-sync, other units prepared and written after it
-        ("MERGE (n:`AnthropicOrganization`", 2),  # the last unit before cleanup
+        ("MERGE (n:`ScimGroup`", 1),  # late: after every SCIM user, then cleanup
     ],
 )
 def test_a_write_that_fails_fails_the_run_and_deletes_nothing(neo4j, simulator, sync, failing, nth):
@@ -176,6 +176,7 @@ def test_a_write_that_fails_fails_the_run_and_deletes_nothing(neo4j, simulator, 
         gone_user = next(u.id for u in org.users.values() if u.role == "user")
         del org.users[gone_user]
         del org.api_keys[next(iter(org.api_keys))]
+        next(iter(org.scim_groups.values()))["displayName"] = "renamed"  # written again
         loader = FailingLoader(neo4j.driver, neo4j.database, failing=failing, nth=nth)
         with pytest.raises(TransientError, match="write refused"):
             run_sync(loader, options_for(running, admin=PATIENT))

@@ -13,8 +13,8 @@ import pytest
 from rich.console import Console
 
 from ingest.extract.transport import EngineStats
+from ingest.sync.outcome import FamilyWritten
 from ingest.sync.progress import RichProgress, SyncProgress
-from ingest.sync.report import FamilyReport
 from tests.sync.test_sync_cli import env_for
 
 
@@ -86,7 +86,7 @@ def test_on_a_terminal_each_family_gets_a_line_brought_up_to_date() -> None:
         drawn.refresh()
         first = screen.getvalue()
         progress.read("users", 20)
-        progress.wrote("users", FamilyReport("users", nodes=120, rels=3))
+        progress.wrote("users", FamilyWritten("users", nodes=120, rels=3))
         progress.read_ended("users", 120, None)
         drawn.refresh()
     assert "loading users" in first

@@ -24,14 +24,14 @@ class ExitCode(IntEnum):
 
 
 @dataclass
-class FamilyReport:
+class FamilyWritten:
     family: str
     nodes: int = 0
     rels: int = 0
 
 
 @dataclass
-class SyncReport:
+class SyncOutcome:
     sync_id: str
     org_id: str
     org_name: str | None
@@ -39,7 +39,7 @@ class SyncReport:
     scim_status: str
     scim_reason: str | None
     issues: list[RecordIssue] = field(default_factory=list)
-    families: dict[str, FamilyReport] = field(default_factory=dict)
+    families: dict[str, FamilyWritten] = field(default_factory=dict)
     families_complete: list[str] = field(default_factory=list)
     families_incomplete: list[str] = field(default_factory=list)
     extraction_failed: list[str] = field(default_factory=list)

@@ -1,0 +1,159 @@
+"""THE read plan: every extraction family of a sync, one row each.
+
+A row says how the family is read (the extractor call), which reads it needs first (their
+records are handed to the call), whether it streams page by page to its writer (and what a
+record weighs while it waits), and what gates it. The orchestrator (ingest/sync/extraction.py)
+walks the table and states none of this itself. Which extractions each graph family is built
+from, and so what gets cleaned up, is declared next door in ingest/sync/families.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ingest.extract import AdminExtractor, ScimExtractor, ScimUnavailable
+from ingest.extract.credentials import OAUTH_TOKEN_ENV
+from ingest.extract.parsing import OnRecords, ParseResult
+
+Engine = Literal["admin", "scim"]
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The extractors of one sync; `scim` is None when SCIM is not configured, and then the
+    SCIM rows are not part of the sync at all (the organization's SCIM status says so)."""
+
+    admin: AdminExtractor
+    scim: ScimExtractor | None = None
+
+    def configured(self, engine: Engine) -> bool:
+        return engine == "admin" or self.scim is not None
+
+    @property
+    def scim_engine(self) -> ScimExtractor:
+        if self.scim is None:
+            raise RuntimeError("a SCIM row was read without SCIM configured")
+        return self.scim
+
+
+# A read: the extractors, the records of its parents by family, and where its pages go when it
+# streams (None otherwise). Returns the family's records, or when streamed its count and issues.
+ReadCall = Callable[
+    [Engines, Mapping[str, list[Any]], OnRecords | None], Awaitable[ParseResult[Any]]
+]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a family needs besides its parents' records. When `closed` (asked once the parents
+    are read, with the extractors and the reads failed so far) the family is skipped: not read,
+    not a failure, and nothing built from it is cleaned up."""
+
+    needs: str
+    closed: Callable[[Engines, Mapping[str, BaseException]], bool]
+    skipped_because: str
+
+
+@dataclass(frozen=True)
+class Read:
+    family: str
+    call: ReadCall
+    parents: tuple[str, ...] = ()
+    streams: bool = False
+    # What one record weighs in its channel (back-pressure), when not 1.
+    weight: Callable[[Any], int] | None = None
+    gate: Gate | None = None
+    engine: Engine = "admin"
+
+
+class ReadPlan:
+    """The rows in the order they start (which is the order they queue for the rate limits).
+    A parent must come before its child, so the plan is acyclic by construction."""
+
+    def __init__(self, rows: Iterable[Read]) -> None:
+        self.rows = tuple(rows)
+        seen: set[str] = set()
+        for row in self.rows:
+            if row.family in seen:
+                raise ValueError(f"the read plan lists {row.family!r} twice")
+            missing = [parent for parent in row.parents if parent not in seen]
+            if missing:
+                raise ValueError(f"{row.family!r} needs {missing} read first: list them above it")
+            if row.weight is not None and not row.streams:
+                raise ValueError(f"{row.family!r} has a weight but does not stream")
+            seen.add(row.family)
+
+    def __iter__(self) -> Iterator[Read]:
+        return iter(self.rows)
+
+    def families(self) -> tuple[str, ...]:
+        return tuple(row.family for row in self.rows)
+
+    def with_rows(self, *rows: Read) -> ReadPlan:
+        return ReadPlan((*self.rows, *rows))
+
+
+OAUTH_TOKEN = Gate(
+    needs=f"an OAuth token with org:admin ({OAUTH_TOKEN_ENV})",
+    closed=lambda engines, _: not engines.admin.can_read_service_accounts,
+    skipped_because=f"no OAuth token ({OAUTH_TOKEN_ENV}) configured",
+)
+SCIM_ON_PLAN = Gate(
+    needs="SCIM on the organization's plan (the probe was not refused with 403)",
+    closed=lambda _, failed: isinstance(failed.get("scim_probe"), ScimUnavailable),
+    skipped_because="SCIM is not available on this organization's plan",
+)
+
+
+async def _probe(engines: Engines) -> ParseResult[Any]:
+    await engines.scim_engine.probe()
+    return ParseResult("scim_probe")
+
+
+def _scim_group_weight(group: Any) -> int:
+    return 1 + len(group.member_ids)
+
+
+# Users first: every write after theirs needs them. The per-workspace and per-account listings
+# queue behind the page-by-page listings and take the tokens those leave while they wait.
+PLAN = ReadPlan(
+    [
+        Read("users", lambda e, _, pages: e.admin.users(pages), streams=True),
+        Read("workspaces", lambda e, _, __: e.admin.workspaces()),
+        Read("api_keys", lambda e, _, pages: e.admin.api_keys(pages), streams=True),
+        Read("invites", lambda e, _, __: e.admin.invites()),
+        Read(
+            "workspace_members",
+            lambda e, parents, pages: e.admin.workspace_members(parents["workspaces"], pages),
+            parents=("workspaces",),
+            streams=True,
+        ),
+        Read("service_accounts", lambda e, _, __: e.admin.service_accounts(), gate=OAUTH_TOKEN),
+        Read(
+            "service_account_memberships",
+            lambda e, parents, _: e.admin.service_account_memberships(parents["service_accounts"]),
+            parents=("service_accounts",),
+            gate=OAUTH_TOKEN,
+        ),
+        Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
+        Read(
+            "scim_users",
+            lambda e, _, pages: e.scim_engine.users(pages),
+            parents=("scim_probe",),
+            streams=True,
+            gate=SCIM_ON_PLAN,
+            engine="scim",
+        ),
+        Read(
+            "scim_groups",
+            lambda e, _, pages: e.scim_engine.groups(pages),
+            parents=("scim_probe",),
+            streams=True,
+            weight=_scim_group_weight,
+            gate=SCIM_ON_PLAN,
+            engine="scim",
+        ),
+    ]
+)

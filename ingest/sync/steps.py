@@ -1,0 +1,276 @@
+"""The mapping steps of a sync: the records of each graph family's reads, mapped and written.
+
+The nodes every relationship needs are written first (users, the organization, workspaces,
+service accounts, roles); then everything else side by side, each family as soon as its reads
+are in, so writing keeps up with the slowest listings. A family built from one read by one
+mapper `(org_id, records) -> rows` needs no code here: it is written as its declaration says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.extract import ScimRefused, ScimUnavailable
+from ingest.extract.concurrency import bounded_gather
+from ingest.extract.models import Organization
+from ingest.load.rows import batched
+from ingest.mapping import admin as admin_rows
+from ingest.mapping.members import Members
+from ingest.mapping.organization import OrganizationFacts, infer_main_domains, map_organization
+from ingest.mapping.rows import text
+from ingest.mapping.scim import map_scim_groups, map_scim_users
+from ingest.sync.extraction import Extraction
+from ingest.sync.families import MappingStep, sources_of
+from ingest.sync.progress import SyncProgress
+from ingest.sync.writer import Writer
+
+# (user, workspace) pairs mapped and written at a time: up to three relationships each.
+ACCESS_CHUNK = 10_000
+
+# Graph families whose steps are written by the code below rather than from their declaration.
+WRITTEN_HERE = frozenset(
+    {
+        "organization",
+        "users",
+        "roles",
+        "role_grants",
+        "workspaces",
+        "workspace_members",
+        "api_keys",
+        "service_accounts",
+        "service_account_members",
+        "scim_users",
+        "scim_groups",
+    }
+)
+
+
+class UndeclaredRead(LookupError):
+    """A mapping step asked for a read its declaration (ingest/sync/families.py) does not list."""
+
+
+class DeclaredReads:
+    """The reads a mapping step declared, and nothing else: the records of an undeclared
+    extraction (or the members, which are the `users` read) are refused, so what a graph
+    family is built from, and so what gates its cleanup, cannot drift from its declaration."""
+
+    def __init__(
+        self,
+        extraction: Extraction,
+        members: Members,
+        steps: Sequence[MappingStep],
+        *families: str,
+    ) -> None:
+        self._extraction = extraction
+        self._members = members
+        self._declared = frozenset.intersection(*(sources_of(steps)[f] for f in families))
+        self._families = families
+
+    def _check(self, extraction: str) -> str:
+        if extraction not in self._declared:
+            raise UndeclaredRead(
+                f"{' and '.join(self._families)} would consume {extraction!r}, which "
+                "ingest/sync/families.py does not declare it is built from"
+            )
+        return extraction
+
+    async def records(self, extraction: str, *, last_reader: bool = False) -> list[Any]:
+        return await self._extraction.records(self._check(extraction), last_reader=last_reader)
+
+    def batches(self, extraction: str) -> AsyncIterator[list[Any]]:
+        return self._extraction.batches(self._check(extraction))
+
+    def members(self) -> Members:
+        self._check("users")
+        return self._members
+
+
+def scim_status(extraction: Extraction, configured: bool) -> tuple[str, str | None]:
+    """The organization's SCIM status and why, from the reads so far."""
+    if not configured:
+        return "not_configured", "ANTHROPIC_SCIM_URL and ANTHROPIC_SCIM_TOKEN are not set"
+    probe = extraction.failed.get("scim_probe")
+    if isinstance(probe, ScimUnavailable):
+        return "unavailable", str(probe)
+    if isinstance(probe, ScimRefused):
+        return probe.scim_status, str(probe)
+    failures = {str(e) for f, e in extraction.failed.items() if f.startswith("scim")}
+    if failures:
+        return "error", "; ".join(sorted(failures))
+    return "available", None
+
+
+@dataclass
+class GraphSteps:
+    """Writes every graph family of `steps` from `extraction` through `writer`."""
+
+    writer: Writer
+    extraction: Extraction
+    org: Organization
+    sync_id: str
+    started_at: str
+    steps: Sequence[MappingStep]
+    scim_configured: bool
+    main_domains: list[str] = field(default_factory=list)
+    progress: SyncProgress = field(default_factory=SyncProgress)
+    access_chunk: int = ACCESS_CHUNK
+    members: Members = field(default_factory=Members)
+    # The SCIM status the organization node was last written with.
+    organization_written: tuple[str, str | None] | None = None
+
+    def reads(self, *families: str) -> DeclaredReads:
+        return DeclaredReads(self.extraction, self.members, self.steps, *families)
+
+    async def write_organization(self) -> tuple[str, str | None]:
+        """The organization node with its SCIM status as the reads say now: written before any
+        edge from it (with the probe's answer), and again only if the status changed since
+        (a SCIM listing that failed after the probe)."""
+        status = scim_status(self.extraction, self.scim_configured)
+        if status != self.organization_written:
+            members = self.reads("organization").members()
+            facts = OrganizationFacts(
+                org_id=self.org.id,
+                name=self.org.name,
+                scim_status=status[0],
+                scim_unavailable_reason=status[1],
+                main_domains=self.main_domains or infer_main_domains(members.domains),
+                sync_id=self.sync_id,
+                synced_at=self.started_at,
+            )
+            await self.writer.write("organization", map_organization(facts))
+            self.organization_written = status
+        return status
+
+    async def write_nodes_first(self) -> None:
+        """Users, then the organization and the users' edges from it, workspaces, service
+        accounts and roles: the nodes every relationship written later starts or ends at."""
+        org_id = self.org.id
+        self.progress("loading users")
+        users = self.reads("users")
+        async for page in users.batches("users"):
+            users.members().add(page)
+            await self.writer.write("users", admin_rows.map_users(page))
+        await self.extraction.records("scim_probe")
+        await self.write_organization()
+        for user_ids in batched(users.members().ids(), self.access_chunk):
+            await self.writer.write("users", admin_rows.map_user_resources(org_id, user_ids))
+
+        self.progress("loading workspaces")
+        workspaces = await self.reads("workspaces").records("workspaces")
+        await self.writer.write("workspaces", admin_rows.map_workspaces(org_id, workspaces))
+        accounts = await self.reads("service_accounts").records("service_accounts")
+        rows = admin_rows.map_service_accounts(org_id, accounts)
+        await self.writer.write("service_accounts", rows)
+
+        roles = self.reads("roles")
+        invites = await roles.records("invites")
+        seen_roles = (
+            roles.members().organization_roles()
+            | {r for invite in invites if (r := text(invite.role)) is not None}
+            | {
+                r
+                for account in await roles.records("service_accounts")
+                if (r := text(account.organization_role)) is not None
+            }
+        )
+        rows = admin_rows.map_roles(org_id, await roles.records("workspaces"), seen_roles)
+        await self.writer.write("roles", rows)
+
+    async def write_the_rest(self) -> None:
+        """Every other family side by side; each maps its next unit while another's is
+        written, then waits for its turn at the writer holding that one unit, never more."""
+        access = self.reads("role_grants", "workspace_members")
+        inherited = admin_rows.InheritedAccess(
+            access.members().roles, await access.records("workspaces")
+        )
+        jobs = [
+            lambda: self._role_grants_and_inherited_access(inherited),
+            self._api_keys,
+            lambda: self._workspace_members(inherited),
+            self._service_account_members,
+            *[lambda step=step: self._as_declared(step) for step in self._declared_steps()],
+        ]
+        if self.scim_configured:
+            jobs.append(self._scim)
+        await bounded_gather(jobs, limit=len(jobs))
+
+    def _declared_steps(self) -> list[MappingStep]:
+        """The steps written from their declaration alone: one read, one mapper."""
+        plain = [step for step in self.steps if step.family not in WRITTEN_HERE]
+        for step in plain:
+            if len(step.mappers) != 1 or len(step.reads) != 1:
+                raise ValueError(
+                    f"{step.family}: a family without code in ingest/sync/steps.py is one "
+                    "mapper (org_id, records) -> rows over one read"
+                )
+        return plain
+
+    async def _as_declared(self, step: MappingStep) -> None:
+        (mapper,), (read,) = step.mappers, step.reads
+        self.progress(f"loading {step.family}")
+        async for records in self.reads(step.family).batches(read):
+            await self.writer.write(step.family, mapper(self.org.id, records))
+
+    async def _role_grants_and_inherited_access(
+        self, inherited: admin_rows.InheritedAccess
+    ) -> None:
+        self.progress("loading roles and inherited access")
+        grants = self.reads("role_grants")
+        for chunk in batched(grants.members().roles.items(), self.access_chunk):
+            rows = admin_rows.map_user_role_grants(self.org.id, chunk)
+            await self.writer.write("role_grants", rows)
+        await self._write_access(inherited.items())
+
+    async def _api_keys(self) -> None:
+        self.progress("loading API keys")
+        keys = self.reads("api_keys")
+        in_workspaces = await keys.records("workspaces")
+        # Not a read: without an OAuth token the service accounts are never listed, so the
+        # owners of keys become stubs.
+        accounts_listed = "service_accounts" not in self.extraction.skipped
+        stubs: set[str] = set()
+        async for batch in keys.batches("api_keys"):
+            rows = admin_rows.map_api_keys(
+                self.org.id,
+                batch,
+                in_workspaces,
+                service_accounts_read=accounts_listed,
+                stubs=stubs,
+            )
+            await self.writer.write("api_keys", rows)
+
+    async def _workspace_members(self, inherited: admin_rows.InheritedAccess) -> None:
+        self.progress("loading workspace members")
+        async for listed in self.reads("workspace_members").batches("workspace_members"):
+            await self._write_access(admin_rows.explicit_access(listed, inherited).items())
+
+    async def _service_account_members(self) -> None:
+        members = self.reads("service_account_members")
+        rows = admin_rows.map_service_account_members(
+            self.org.id,
+            await members.records("service_accounts"),
+            await members.records("service_account_memberships", last_reader=True),
+        )
+        await self.writer.write("service_account_members", rows)
+
+    async def _scim(self) -> None:
+        self.progress("loading SCIM users and groups")
+        scim_users = self.reads("scim_users")
+        emails = scim_users.members().emails
+        async for page in scim_users.batches("scim_users"):
+            await self.writer.write("scim_users", map_scim_users(self.org.id, page, emails))
+        # Group memberships start at SCIM user nodes: after the last page of users.
+        async for groups in self.reads("scim_groups").batches("scim_groups"):
+            await self.writer.write("scim_groups", map_scim_groups(self.org.id, groups))
+
+    async def _write_access(
+        self, access: Iterable[tuple[admin_rows.Pair, tuple[str, bool]]]
+    ) -> None:
+        """Workspace access in chunks: the inherited access of a large organization alone is
+        ≈200k relationships, and only a chunk or two of rows exist at a time."""
+        for chunk in batched(access, self.access_chunk):
+            memberships, grants = admin_rows.map_access(dict(chunk))
+            await self.writer.write("workspace_members", memberships)
+            await self.writer.write("role_grants", grants)

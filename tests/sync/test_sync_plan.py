@@ -1,0 +1,106 @@
+"""The read plan is complete and well formed, and a new family is one row in each declaration."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+from ingest.extract.parsing import ParseResult
+from ingest.graph.model import MODEL
+from ingest.graph.schema import GraphModel, NodeType, Prop
+from ingest.load import GraphLoader
+from ingest.mapping.rows import GraphRows
+from ingest.sync.families import EXTRACTIONS, STEPS, MappingStep
+from ingest.sync.pipeline import run_sync
+from ingest.sync.plan import OAUTH_TOKEN, PLAN, Read, ReadPlan
+from tests.simulated import options_for
+
+
+async def nothing(*_: Any) -> ParseResult[Any]:
+    return ParseResult("nothing")
+
+
+def test_every_extraction_a_graph_family_is_built_from_has_a_plan_row() -> None:
+    assert set(EXTRACTIONS) <= set(PLAN.families())
+
+
+def test_parents_are_read_first_so_the_plan_has_no_cycle() -> None:
+    order = PLAN.families()
+    for row in PLAN:
+        assert all(order.index(parent) < order.index(row.family) for parent in row.parents)
+    with pytest.raises(ValueError, match="list them above it"):
+        ReadPlan([Read("members", nothing, parents=("teams",)), Read("teams", nothing)])
+    with pytest.raises(ValueError, match="list them above it"):
+        ReadPlan([Read("members", nothing, parents=("members",))])
+    with pytest.raises(ValueError, match="twice"):
+        ReadPlan([Read("teams", nothing), Read("teams", nothing)])
+
+
+def test_every_gated_row_says_why_it_is_skipped() -> None:
+    gated = {row.family: row.gate for row in PLAN if row.gate is not None}
+    assert gated["service_accounts"] is gated["service_account_memberships"] is OAUTH_TOKEN
+    assert {"scim_users", "scim_groups"} <= set(gated)
+    for gate in gated.values():
+        assert gate.skipped_because and gate.needs
+    # A child of a gated row is gated too: it cannot be read without its parent.
+    for row in PLAN:
+        for parent in row.parents:
+            if parent in gated:
+                assert row.gate is not None, row.family
+
+
+# A toy endpoint family, added the way docs/architecture.md says: one plan row, one graph
+# declaration (node type and family), one mapping step. It reads the invites listing.
+TOY = NodeType(
+    name="toy_invite",
+    label="AnthropicToyInvite",
+    family="toys",
+    description="A toy family for the plan test.",
+    properties=(Prop("email", "string", "The invited address."),),
+)
+TOY_MODEL = GraphModel(
+    nodes=(*MODEL.nodes, TOY),
+    rels=MODEL.rels,
+    families=(*MODEL.families, "toys"),
+    never_cleaned=MODEL.never_cleaned,
+)
+
+
+def map_toys(org_id: str, invites: Iterable[Any]) -> GraphRows:
+    rows = GraphRows()
+    for invite in invites:
+        rows.node(TOY, {"id": invite.id, "email": invite.email})
+    return rows
+
+
+TOY_ROW = Read("toys", lambda engines, _, __: engines.admin.invites())
+TOY_STEP = MappingStep("toys", (map_toys,), frozenset({"toys"}))
+
+
+@pytest.mark.neo4j
+def test_a_family_added_as_one_plan_row_and_one_step_is_read_written_and_cleaned_up(
+    neo4j, simulator
+):
+    loader = GraphLoader(neo4j.driver, neo4j.database, model=TOY_MODEL)
+
+    def toys(tenant: str) -> set[str]:
+        rows = neo4j.run("MATCH (t:AnthropicToyInvite {tenant_id: $t}) RETURN t.id AS id", t=tenant)
+        return {row["id"] for row in rows}
+
+    with simulator(size="small", seed=5) as running:
+        options = dataclasses.replace(
+            options_for(running), plan=PLAN.with_rows(TOY_ROW), steps=(*STEPS, TOY_STEP)
+        )
+        first = run_sync(loader, options)
+        org = running.sim.org
+        listed = {i.id for i in org.invites.values() if i.status != "deleted"}
+        assert listed and toys(org.id) == listed
+        assert "toys" in first.families_complete and first.record_counts["toys"] == len(listed)
+        gone = next(iter(listed))
+        del org.invites[gone]
+        second = run_sync(loader, options)
+    assert second.status == "success", second.extraction_failures
+    assert toys(org.id) == listed - {gone}
