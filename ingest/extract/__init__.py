@@ -18,6 +18,7 @@ completely and must not be cleaned up.
 from ingest.extract.admin import ADMIN_FAMILIES, AdminExtractor, AdminSnapshot
 from ingest.extract.config import EngineLimits, ExtractConfig
 from ingest.extract.credentials import (
+    AdminKeyKind,
     Credentials,
     ScimCredentials,
     Secret,
@@ -76,6 +77,7 @@ __all__ = [
     "Actor",
     "ActorType",
     "AdminExtractor",
+    "AdminKeyKind",
     "AdminSnapshot",
     "ApiError",
     "ApiKey",
