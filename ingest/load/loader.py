@@ -8,6 +8,8 @@ tenant has of it (key, content hash or a relationship's declared properties, int
 ingest/load/snapshot.py). Rows whose content did not change are skipped, new relationships are
 CREATEd, the rest MERGEd. `load_*` is `prepare_*` (Python: checks, hashes, batches) followed
 by `execute` (Neo4j), so a caller can prepare the next rows while the previous ones are written.
+On a cluster or Aura the snapshot reads go to any member, and the bookmarks shared by all of the
+loader's transactions make that member wait until it holds the writes before them.
 
 Deletion happens in one place only, `cleanup(family, ctx)`, and the caller must call it only after
 that family's extraction completed: anything of the family that no row of this sync named is
