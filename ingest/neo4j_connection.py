@@ -58,7 +58,10 @@ def open_driver(settings: Settings, wait_seconds: float = 0.0) -> Driver:
 
 
 def bolt_address(settings: Settings) -> tuple[str, int]:
-    """NEO4J_URI's host and port; `Neo4jMisconfigured` when it is not a Neo4j address."""
+    """NEO4J_URI's host and port; `Neo4jMisconfigured` when it is not a Neo4j address.
+
+    For a routing URI (neo4j://, neo4j+s://, neo4j+ssc://: a cluster or Aura) this is the
+    router first asked; the driver then reaches the members the routing table names."""
     try:
         url = urlsplit(settings.neo4j_uri)
         port = url.port or DEFAULT_BOLT_PORT
@@ -72,7 +75,8 @@ def bolt_address(settings: Settings) -> tuple[str, int]:
 def _not_an_address(uri: str) -> Neo4jMisconfigured:
     return Neo4jMisconfigured(
         f"NEO4J_URI {uri!r} is not a Neo4j address: use one of the schemes "
-        f"{', '.join(s + '://' for s in ACCEPTED_SCHEMES)}, e.g. bolt://localhost:7687."
+        f"{', '.join(s + '://' for s in ACCEPTED_SCHEMES)}, e.g. bolt://localhost:7687 "
+        "(one server) or neo4j+s://<id>.databases.neo4j.io (Aura)."
     )
 
 

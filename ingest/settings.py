@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     admin_key: SecretStr | None = Field(
         None,
         validation_alias=_env("ANTHROPIC_ADMIN_KEY"),
-        description="Admin API key (sk-ant-admin…), from Console > Settings > Admin keys.",
+        description="Admin key: Console sk-ant-admin01-… (Settings > Admin keys) or Enterprise "
+        "sk-ant-api01-… (claude.ai Organization settings > API > Keys).",
     )
     oauth_token: SecretStr | None = Field(
         None,

@@ -19,6 +19,7 @@ reads every family through its read plan (ingest/sync/plan.py).
 from ingest.extract.admin import ADMIN_FAMILIES, AdminExtractor
 from ingest.extract.config import EngineLimits, ExtractConfig
 from ingest.extract.credentials import (
+    AdminKeyKind,
     Credentials,
     ScimCredentials,
     Secret,
@@ -77,6 +78,7 @@ __all__ = [
     "Actor",
     "ActorType",
     "AdminExtractor",
+    "AdminKeyKind",
     "ApiError",
     "ApiKey",
     "ApiKeyScope",

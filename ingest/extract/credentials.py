@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 
 from pydantic import SecretStr
 
@@ -19,14 +20,34 @@ OAUTH_TOKEN_ENV = "ANTHROPIC_OAUTH_TOKEN"
 SCIM_URL_ENV = "ANTHROPIC_SCIM_URL"
 SCIM_TOKEN_ENV = "ANTHROPIC_SCIM_TOKEN"
 
-ADMIN_KEY_PREFIX = "sk-ant-admin"
-INFERENCE_KEY_PREFIX = "sk-ant-api"
+# Key prefixes as documented (shared/reference/claude-org-products.md §1.1, §1.5).
+ANTHROPIC_KEY_PREFIX = "sk-ant-"
+CONSOLE_ADMIN_KEY_PREFIX = "sk-ant-admin01-"
+ENTERPRISE_ADMIN_KEY_PREFIX = "sk-ant-api01-"
+INFERENCE_KEY_PREFIX = "sk-ant-api03-"
+OAUTH_TOKEN_PREFIX = "sk-ant-oat01-"
 REDACTED = "[REDACTED]"
 
+
+class AdminKeyKind(Enum):
+    """Which organization product an admin key belongs to, told by its prefix alone: what the
+    key may read is found by asking the API, never by guessing from here."""
+
+    CONSOLE = "console"  # Claude Console Admin key, no scopes
+    ENTERPRISE = "enterprise"  # Claude Enterprise Admin API key, scoped
+
+
+_ADMIN_KEY_KINDS = {
+    CONSOLE_ADMIN_KEY_PREFIX: AdminKeyKind.CONSOLE,
+    ENTERPRISE_ADMIN_KEY_PREFIX: AdminKeyKind.ENTERPRISE,
+}
 _ADMIN_KEY_HELP = (
-    "The Admin API extractor needs an Admin API key (sk-ant-admin…), which an organization "
-    "admin creates in the Claude Console under Settings > Admin keys; inference keys "
-    "(sk-ant-api…) are never used."
+    "The Admin API is read with an admin key of the organization's product. Claude Console: "
+    "an Admin API key (sk-ant-admin01-…), created by an admin in platform.claude.com > "
+    "Settings > Admin keys. Claude Enterprise: an Enterprise Admin API key (sk-ant-api01-…), "
+    "created by the primary owner in claude.ai > Organization settings > API > Keys, with the "
+    "scopes read:members and read:rbac_groups for a read-only sync (or read:org_audit). "
+    "Inference (Developer) keys (sk-ant-api03-…) are never used."
 )
 _OAUTH_HELP = (
     "Service accounts are read only with an OAuth bearer token with the org:admin scope "
@@ -75,12 +96,27 @@ def admin_key(value: str | None, env_var: str = ADMIN_KEY_ENV) -> SecretStr:
     key = _present(value)
     if key is None:
         raise CredentialError(f"{env_var} is not set or empty. {_ADMIN_KEY_HELP}")
-    if key.startswith(INFERENCE_KEY_PREFIX):
-        raise CredentialError(f"{env_var} holds an inference key, refused. {_ADMIN_KEY_HELP}")
-    if not key.startswith(ADMIN_KEY_PREFIX):
-        raise CredentialError(f"{env_var} does not hold an Admin API key. {_ADMIN_KEY_HELP}")
+    admin_key_kind(key, env_var)
     _check_header_safe(key, "Admin API key", env_var)
     return SecretStr(key)
+
+
+def admin_key_kind(key: SecretStr | str, env_var: str = ADMIN_KEY_ENV) -> AdminKeyKind:
+    """The product of an admin key, by its prefix; `CredentialError` (naming neither the key nor
+    any part of it) for anything that is not an admin key."""
+    value = reveal(key) or ""
+    for prefix, kind in _ADMIN_KEY_KINDS.items():
+        if value.startswith(prefix):
+            return kind
+    if value.startswith(INFERENCE_KEY_PREFIX):
+        why = "holds an inference key, refused before any request: Developer keys"
+    elif value.startswith(OAUTH_TOKEN_PREFIX):
+        why = f"holds an OAuth token (it belongs in {OAUTH_TOKEN_ENV}), which"
+    elif value.startswith(ANTHROPIC_KEY_PREFIX):
+        why = "holds an Anthropic key of another kind, which"
+    else:
+        raise CredentialError(f"{env_var} does not hold an Admin API key. {_ADMIN_KEY_HELP}")
+    raise CredentialError(f"{env_var} {why} cannot stand in for an admin key. {_ADMIN_KEY_HELP}")
 
 
 def oauth_token(value: str | None, env_var: str = OAUTH_TOKEN_ENV) -> SecretStr | None:
@@ -90,8 +126,10 @@ def oauth_token(value: str | None, env_var: str = OAUTH_TOKEN_ENV) -> SecretStr 
         return None
     if token.lower().startswith("bearer "):
         raise CredentialError(f"{env_var} should hold the token alone, without 'Bearer '.")
-    if token.startswith((ADMIN_KEY_PREFIX, INFERENCE_KEY_PREFIX)):
-        raise CredentialError(f"{env_var} holds an API key, not an OAuth token. {_OAUTH_HELP}")
+    if token.startswith(ANTHROPIC_KEY_PREFIX) and not token.startswith(OAUTH_TOKEN_PREFIX):
+        raise CredentialError(
+            f"{env_var} holds an API key, not an OAuth token ({OAUTH_TOKEN_PREFIX}…). {_OAUTH_HELP}"
+        )
     _check_header_safe(token, "OAuth token", env_var)
     return SecretStr(token)
 
@@ -118,7 +156,7 @@ def scim_credentials(
         raise CredentialError(f"{url_env} is set but {token_env} is not or is empty. {_SCIM_HELP}")
     if not base_url.startswith(("https://", "http://")):
         raise CredentialError(f"{url_env} must be an http(s) URL. {_SCIM_HELP}")
-    if secret.startswith((ADMIN_KEY_PREFIX, INFERENCE_KEY_PREFIX)):
+    if secret.startswith(ANTHROPIC_KEY_PREFIX):
         raise CredentialError(f"{token_env} holds an Anthropic API key. {_SCIM_HELP}")
     _check_header_safe(secret, "SCIM token", token_env)
     return ScimCredentials(base_url=base_url.rstrip("/"), token=SecretStr(secret))
@@ -148,6 +186,11 @@ class Credentials:
             oauth_token=oauth_token(env.get(OAUTH_TOKEN_ENV)),
             scim=scim_credentials(env.get(SCIM_URL_ENV), env.get(SCIM_TOKEN_ENV)),
         )
+
+    @property
+    def admin_key_kind(self) -> AdminKeyKind:
+        """The product the admin key belongs to (Console or Enterprise), by its prefix."""
+        return admin_key_kind(self.admin_key)
 
     def secrets(self) -> list[SecretStr]:
         """Every secret held, for `redact`."""

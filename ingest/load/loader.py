@@ -8,6 +8,8 @@ tenant has of it (key, content hash or a relationship's declared properties, int
 ingest/load/snapshot.py). Rows whose content did not change are skipped, new relationships are
 CREATEd, the rest MERGEd. `load_*` is `prepare_*` (Python: checks, hashes, batches) followed
 by `execute` (Neo4j), so a caller can prepare the next rows while the previous ones are written.
+On a cluster or Aura the snapshot reads go to any member, and the bookmarks shared by all of the
+loader's transactions make that member wait until it holds the writes before them.
 
 Deletion happens in one place only, `cleanup(family, ctx)`, and the caller must call it only after
 that family's extraction completed: anything of the family that no row of this sync named is
@@ -22,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from typing import Any
 
-from neo4j import Driver, NotificationMinimumSeverity, RoutingControl
+from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity, RoutingControl
+from neo4j.api import BookmarkManager
 
 from ingest.graph import cypher
 from ingest.graph.schema import TRUNCATED, GraphModel, NodeType, RelType
@@ -56,7 +59,9 @@ class GraphLoader:
         *,
         lanes: int = DEFAULT_LANES,
         model: GraphModel | None = None,
+        bookmarks: BookmarkManager | None = None,
     ) -> None:
+        """bookmarks: shared by every transaction the loader runs (default: its own manager)."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be positive, got {batch_size}")
         if lanes < 1:
@@ -66,6 +71,9 @@ class GraphLoader:
         self.batch_size = batch_size
         self.lanes = lanes
         self.model = model if model is not None else _declared_model()
+        # On a cluster a read may reach a member that has not applied our last write yet: the
+        # snapshot reads (what is unchanged, what is gone) wait for the writes' bookmarks.
+        self.bookmarks = bookmarks if bookmarks is not None else GraphDatabase.bookmark_manager()
         self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
         self._rel_queries = {r: cypher.rel_merge(r) for r in self.model.rels}
         self._rel_creates = {r: cypher.rel_create(r) for r in self.model.rels}
@@ -180,6 +188,9 @@ class GraphLoader:
         tenant-scoped)."""
         if self._snapshots_sync != ctx.sync_id:
             self._snapshots, self._snapshots_sync = {}, ctx.sync_id
+            # A transaction on the writer returns a bookmark covering every commit so far, of
+            # any process: the snapshot reads then see at least what earlier syncs wrote.
+            self._write("RETURN 1 AS anchored", {})
         if element not in self._snapshots:
             self._snapshots[element] = self._read_snapshot(element, ctx)
         return self._snapshots[element]
@@ -194,6 +205,7 @@ class GraphLoader:
         with self.driver.session(
             database=self.database,
             default_access_mode="READ",
+            bookmark_manager=self.bookmarks,
             fetch_size=1,  # one chunk in the client at a time
             # A session's filter replaces the driver's, so it says OFF again: id() is deprecated
             # in favour of elementId(), whose strings would cost a large organization tens of
@@ -263,6 +275,7 @@ class GraphLoader:
                 {"ids": ids, "tenant_id": ctx.tenant_id},
                 database_=self.database,
                 routing_=RoutingControl.WRITE,
+                bookmark_manager_=self.bookmarks,
             )
             counters = summary.counters
             removed = tuple(str(record["removed_id"]) for record in records)
@@ -271,7 +284,11 @@ class GraphLoader:
 
     def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
-            query, params, database_=self.database, routing_=RoutingControl.WRITE
+            query,
+            params,
+            database_=self.database,
+            routing_=RoutingControl.WRITE,
+            bookmark_manager_=self.bookmarks,
         )
         return [r.data() for r in records]
 

@@ -145,7 +145,7 @@ async def test_inference_key_refused_before_any_request(serve: Any) -> None:
     before = served_requests(handle)
     with pytest.raises(CredentialError) as caught:
         Credentials(admin_key=handle.sim.org.inference_key)
-    assert "needs an Admin API key (sk-ant-admin…)" in str(caught.value)
+    assert "Admin API key (sk-ant-admin01-…)" in str(caught.value)
     assert_no_secret(caught.value, handle)
     assert served_requests(handle) == before
 

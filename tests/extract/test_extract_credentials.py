@@ -6,6 +6,7 @@ import pytest
 from pydantic import SecretStr
 
 from ingest.extract import (
+    AdminKeyKind,
     CredentialError,
     Credentials,
     ScimCredentials,
@@ -16,8 +17,13 @@ from ingest.extract import (
 )
 
 ADMIN = "sk-ant-admin01-" + "A1b2C3d4" * 8
+ENTERPRISE = "sk-ant-api01-" + "E5f6G7h8" * 8
 INFERENCE = "sk-ant-api03-" + "Z9y8X7w6" * 8
 OAUTH = "oat-" + "Q5r6S7t8" * 6
+OAUTH_TOKEN = "sk-ant-oat01-" + "K1l2M3n4" * 8
+# Where each product's admin key is created, as the refusals must say.
+CONSOLE_PLACE = "platform.claude.com > Settings > Admin keys"
+ENTERPRISE_PLACE = "claude.ai > Organization settings > API > Keys"
 
 
 def test_admin_key_accepted_and_hidden() -> None:
@@ -26,16 +32,52 @@ def test_admin_key_accepted_and_hidden() -> None:
     assert ADMIN not in repr(key) and ADMIN not in str(key)
 
 
+def assert_names_both_places_and_no_secret(text: str, secret: str) -> None:
+    for place in (CONSOLE_PLACE, ENTERPRISE_PLACE, "sk-ant-admin01-…", "sk-ant-api01-…"):
+        assert place in text
+    assert "created by an admin in" in text
+    assert "primary owner" in text and "read:members and read:rbac_groups" in text
+    assert "read:org_audit" in text
+    assert secret not in text and secret[13:30] not in text and secret[-12:] not in text
+
+
 def test_inference_key_refused_with_guidance_and_without_the_key() -> None:
     with pytest.raises(CredentialError) as caught:
         admin_key(INFERENCE)
     text = str(caught.value)
-    # The general help below also says "inference keys", so the refusal is matched on its own.
-    assert "ANTHROPIC_ADMIN_KEY holds an inference key, refused" in text
-    assert "needs an Admin API key (sk-ant-admin…)" in text
-    assert "Claude Console under Settings > Admin keys" in text
-    assert "inference keys (sk-ant-api…) are never used" in text
-    assert INFERENCE not in text and INFERENCE[12:30] not in text
+    assert "ANTHROPIC_ADMIN_KEY holds an inference key, refused before any request" in text
+    assert "Inference (Developer) keys (sk-ant-api03-…) are never used" in text
+    assert_names_both_places_and_no_secret(text, INFERENCE)
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"), [(ADMIN, AdminKeyKind.CONSOLE), (ENTERPRISE, AdminKeyKind.ENTERPRISE)]
+)
+def test_console_and_enterprise_admin_keys_accepted_and_told_apart(
+    key: str, kind: AdminKeyKind
+) -> None:
+    assert admin_key(key).get_secret_value() == key
+    credentials = Credentials(admin_key=key)  # type: ignore[arg-type]
+    assert credentials.admin_key_kind is kind
+    assert key not in repr(credentials)
+
+
+@pytest.mark.parametrize(
+    ("key", "says"),
+    [
+        (OAUTH_TOKEN, "holds an OAuth token (it belongs in ANTHROPIC_OAUTH_TOKEN)"),
+        ("sk-ant-admin02-" + "P0o9I8u7" * 8, "holds an Anthropic key of another kind"),
+        ("sk-ant-api02-" + "P0o9I8u7" * 8, "holds an Anthropic key of another kind"),
+        ("sk-ant-sid01-" + "P0o9I8u7" * 8, "holds an Anthropic key of another kind"),
+        ("sk-ant-admin01" + "P0o9I8u7" * 8, "holds an Anthropic key of another kind"),
+    ],
+)
+def test_other_anthropic_prefixes_refused_clearly_without_echo(key: str, says: str) -> None:
+    with pytest.raises(CredentialError) as caught:
+        admin_key(key)
+    text = str(caught.value)
+    assert f"ANTHROPIC_ADMIN_KEY {says}" in text and "cannot stand in for an admin key" in text
+    assert_names_both_places_and_no_secret(text, key)
 
 
 @pytest.mark.parametrize("value", [None, "", "   "])
@@ -63,8 +105,11 @@ def test_oauth_token_optional_and_checked() -> None:
     assert oauth_token("") is None
     token = oauth_token(OAUTH)
     assert token is not None and token.get_secret_value() == OAUTH
-    with pytest.raises(CredentialError, match="ANTHROPIC_OAUTH_TOKEN holds an API key"):
-        oauth_token(ADMIN)
+    assert oauth_token(OAUTH_TOKEN) is not None  # the documented sk-ant-oat01- prefix
+    for key in (ADMIN, ENTERPRISE, INFERENCE, "sk-ant-oat02-" + OAUTH):
+        with pytest.raises(CredentialError, match="ANTHROPIC_OAUTH_TOKEN holds an API key") as e:
+            oauth_token(key)
+        assert key not in str(e.value)
     with pytest.raises(CredentialError, match="without 'Bearer '"):
         oauth_token(f"Bearer {OAUTH}")
 
@@ -97,6 +142,8 @@ def test_credentials_from_env() -> None:
 def test_credentials_checked_however_built() -> None:
     with pytest.raises(CredentialError, match="holds an inference key, refused"):
         Credentials(admin_key=SecretStr(INFERENCE))
+    with pytest.raises(CredentialError, match="ANTHROPIC_SCIM_TOKEN holds an Anthropic API key"):
+        scim_credentials("https://api.workos.com/scim/v2.0/abc", ENTERPRISE)
     with pytest.raises(CredentialError):
         Credentials(admin_key=ADMIN, scim=ScimCredentials("ftp://x", SecretStr("t")))  # type: ignore[arg-type]
 
