@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ingest.graph.cypher import schema_cypher_file
@@ -48,7 +48,9 @@ def _markdown_lines(model: GraphModel) -> Iterator[str]:
         "read. Timestamps from the API are RFC 3339 strings. A *family* is the "
         "unit of cleanup: when a sync read a family completely, the tenant's elements of that "
         "family that no row of the sync named are deleted; an incomplete family is left "
-        "untouched."
+        "untouched. A property's *source* is the field of the typed record (ingest/extract) it "
+        "is copied from (timestamps as RFC 3339 strings, enum members as their value, null "
+        "when the field is), or the mapper (ingest/mapping) that derives it."
     )
     yield ""
     yield from _diagram(model)
@@ -94,13 +96,14 @@ def _system_props() -> Iterator[str]:
     yield "On every node (`tenant_id` on tenant-scoped types only):"
     yield ""
     yield from _prop_table(
-        (Prop(KEY, "string", "The key: uniqueness constraint per provider label.", indexed=True),)
+        (Prop(KEY, "string", "The key: uniqueness constraint per provider label.", indexed=True),),
+        _by_loader,
     )
-    yield from _prop_table(NODE_SYSTEM_PROPS, header=False)
+    yield from _prop_table(NODE_SYSTEM_PROPS, _by_loader, header=False)
     yield ""
     yield "On every relationship:"
     yield ""
-    yield from _prop_table(REL_SYSTEM_PROPS)
+    yield from _prop_table(REL_SYSTEM_PROPS, _by_loader)
     yield ""
 
 
@@ -115,7 +118,7 @@ def _node_section(node: NodeType) -> Iterator[str]:
     yield f"- family: `{node.family}`"
     yield f"- tenant-scoped: {'yes' if node.tenant_scoped else 'no'}"
     yield ""
-    yield from _prop_table(node.properties)
+    yield from _prop_table(node.properties, lambda prop: _source(prop, node.record, node.mapped_by))
     yield ""
 
 
@@ -127,18 +130,33 @@ def _rel_section(rel: RelType) -> Iterator[str]:
     yield f"- family: `{rel.family}`"
     yield ""
     if rel.properties:
-        yield from _prop_table(rel.properties)
+        yield from _prop_table(rel.properties, lambda prop: _source(prop, None, rel.mapped_by))
         yield ""
 
 
-def _prop_table(props: tuple[Prop, ...], header: bool = True) -> Iterator[str]:
+def _by_loader(_: Prop) -> str:
+    return "loader"
+
+
+def _source(prop: Prop, record: type | None, mapped_by: tuple[str, ...]) -> str:
+    if prop.source is not None and record is not None:
+        return f"`{record.__name__}.{prop.source}`"
+    return "derived: " + ", ".join(f"`{name}`" for name in mapped_by)
+
+
+def _prop_table(
+    props: tuple[Prop, ...], source: Callable[[Prop], str], header: bool = True
+) -> Iterator[str]:
     if header:
-        yield "| property | type | indexed | description |"
-        yield "|---|---|---|---|"
+        yield "| property | type | indexed | source | description |"
+        yield "|---|---|---|---|---|"
     for prop in props:
         indexed = "yes" if prop.indexed else ""
         note = " Volatile: changes on every sync." if prop.volatile else ""
-        yield f"| `{prop.name}` | {prop.type} | {indexed} | {_cell(prop.description)}{note} |"
+        yield (
+            f"| `{prop.name}` | {prop.type} | {indexed} | {source(prop)} "
+            f"| {_cell(prop.description)}{note} |"
+        )
 
 
 def _cell(text: str) -> str:

@@ -5,12 +5,25 @@ so queries written for cartography keep working. Adding a node or relationship t
 in this file only; constraints, indexes, loader statements, cleanup and docs/graph-model.md are
 all derived from it (regenerate with `python -m ingest.graph.docs`).
 
+A property read straight from the typed record names its `source` (an attribute path on the
+node's `record`, checked on import) and ingest/mapping/fill.py copies it; any other property is
+derived by the mappers the node or relationship names in `mapped_by`.
+
 Timestamps from the API are stored as RFC 3339 strings. The loader adds `tenant_id`, `firstseen`,
 `lastupdated` and `sync_id` to every node, so they are not declared per type.
 """
 
 from __future__ import annotations
 
+from ingest.extract.models import (
+    ApiKey,
+    Invite,
+    ScimGroup,
+    ScimUser,
+    ServiceAccount,
+    User,
+    Workspace,
+)
 from ingest.graph.schema import GraphModel, NodeType, Prop, RelType
 
 FAMILIES: tuple[str, ...] = (
@@ -32,27 +45,27 @@ FAMILIES: tuple[str, ...] = (
 NEVER_CLEANED: frozenset[str] = frozenset({"sync_runs"})
 
 
-def _s(name: str, description: str, indexed: bool = False) -> Prop:
-    return Prop(name, "string", description, indexed=indexed)
+def text(name: str, description: str, *, indexed: bool = False, source: str | None = None) -> Prop:
+    return Prop(name, "string", description, indexed=indexed, source=source)
 
 
-def _t(name: str, description: str) -> Prop:
-    return Prop(name, "datetime_string", description)
+def timestamp(name: str, description: str, *, source: str | None = None) -> Prop:
+    return Prop(name, "datetime_string", description, source=source)
 
 
-def _b(name: str, description: str) -> Prop:
-    return Prop(name, "bool", description)
+def flag(name: str, description: str, *, source: str | None = None) -> Prop:
+    return Prop(name, "bool", description, source=source)
 
 
-def _l(name: str, description: str) -> Prop:
+def text_list(name: str, description: str) -> Prop:
     return Prop(name, "string_list", description)
 
 
-def _i(name: str, description: str) -> Prop:
+def integer(name: str, description: str) -> Prop:
     return Prop(name, "int", description)
 
 
-def _f(name: str, description: str) -> Prop:
+def number(name: str, description: str) -> Prop:
     return Prop(name, "float", description)
 
 
@@ -69,16 +82,19 @@ ORGANIZATION = NodeType(
     extra_labels=("Tenant",),
     family="organization",
     description="The Anthropic organization: the tenant every other node belongs to.",
+    mapped_by=("map_organization",),
     properties=(
-        _s("name", "Organization name."),
-        _s("scim_status", f"Whether SCIM could be read: {_SCIM_STATUSES}."),
-        _s("scim_unavailable_reason", "Why SCIM was not read, when scim_status is not available."),
-        _b(
+        text("name", "Organization name."),
+        text("scim_status", f"Whether SCIM could be read: {_SCIM_STATUSES}."),
+        text(
+            "scim_unavailable_reason", "Why SCIM was not read, when scim_status is not available."
+        ),
+        flag(
             "lifecycle_remediation_enabled",
             "Whether lifecycle remediation is enabled: only when SCIM was read (available); "
             "scim_status says why not (the plan, or a token or URL to fix).",
         ),
-        _l("main_domains", "Main email domains of the organization's members."),
+        text_list("main_domains", "Main email domains of the organization's members."),
         Prop(
             "last_sync_id",
             "string",
@@ -97,13 +113,17 @@ USER = NodeType(
     extra_labels=("UserAccount",),
     family="users",
     description="A member of the organization (Admin API user).",
+    record=User,
+    mapped_by=("map_users",),
     properties=(
-        _s("email", "Email address as the API returns it."),
-        _s("email_lower", "Lower-cased email, for joins with SCIM and invites.", indexed=True),
-        _s("name", "Display name."),
-        _s("role", "Organization role (user, developer, billing, admin, owner...)."),
-        _t("added_at", "When the user joined the organization."),
-        _s("email_domain", "Domain part of the email, lower-cased.", indexed=True),
+        text("email", "Email address as the API returns it.", source="email"),
+        text("email_lower", "Lower-cased email, for joins with SCIM and invites.", indexed=True),
+        text("name", "Display name.", source="name"),
+        text(
+            "role", "Organization role (user, developer, billing, admin, owner...).", source="role"
+        ),
+        timestamp("added_at", "When the user joined the organization.", source="added_at"),
+        text("email_domain", "Domain part of the email, lower-cased.", indexed=True),
     ),
 )
 
@@ -116,11 +136,12 @@ ROLE = NodeType(
         "An organization role or a workspace role. Id: '<org id>/organization/<role>' or "
         "'<workspace id>/<workspace role>'."
     ),
+    mapped_by=("map_roles",),
     properties=(
-        _s("name", "Role name as the API spells it (admin, workspace_admin...)."),
-        _s("scope", "organization | workspace."),
-        _b("privileged", "Whether the role can manage members, keys or billing."),
-        _s("workspace_id", "Workspace of a workspace role; null for organization roles."),
+        text("name", "Role name as the API spells it (admin, workspace_admin...)."),
+        text("scope", "organization | workspace."),
+        flag("privileged", "Whether the role can manage members, keys or billing."),
+        text("workspace_id", "Workspace of a workspace role; null for organization roles."),
     ),
 )
 
@@ -130,22 +151,38 @@ WORKSPACE = NodeType(
     extra_labels=("UserGroup",),
     family="workspaces",
     description="A workspace, including the Default Workspace and archived workspaces.",
+    record=Workspace,
+    mapped_by=("map_workspaces",),
     properties=(
-        _s("name", "Workspace name."),
-        _t("created_at", "When the workspace was created."),
-        _t("archived_at", "When the workspace was archived; null when active."),
-        _b("is_default", "Whether this is the Default Workspace."),
-        _b("is_archived", "Whether the workspace is archived."),
-        _s("display_color", "Console colour, e.g. #6C5BB9."),
-        _s("compartment_id", "Encryption compartment (CMEK key policies)."),
-        _s("external_key_id", "Customer-managed encryption key id."),
-        _s("workspace_geo", "Data residency: where workspace data is stored."),
-        _s("default_inference_geo", "Data residency: default inference geography."),
-        _l(
+        text("name", "Workspace name.", source="name"),
+        timestamp("created_at", "When the workspace was created.", source="created_at"),
+        timestamp(
+            "archived_at",
+            "When the workspace was archived; null when active.",
+            source="archived_at",
+        ),
+        flag("is_default", "Whether this is the Default Workspace.", source="is_default"),
+        flag("is_archived", "Whether the workspace is archived."),
+        text("display_color", "Console colour, e.g. #6C5BB9.", source="display_color"),
+        text(
+            "compartment_id", "Encryption compartment (CMEK key policies).", source="compartment_id"
+        ),
+        text("external_key_id", "Customer-managed encryption key id.", source="external_key_id"),
+        text(
+            "workspace_geo",
+            "Data residency: where workspace data is stored.",
+            source="data_residency.workspace_geo",
+        ),
+        text(
+            "default_inference_geo",
+            "Data residency: default inference geography.",
+            source="data_residency.default_inference_geo",
+        ),
+        text_list(
             "allowed_inference_geos",
             "Data residency: allowed inference geographies (['unrestricted'] when unrestricted).",
         ),
-        _l("tags", "Workspace tags as 'key=value' strings."),
+        text_list("tags", "Workspace tags as 'key=value' strings."),
     ),
 )
 
@@ -154,14 +191,18 @@ INVITE = NodeType(
     label="AnthropicInvite",
     family="invites",
     description="An invitation to join the organization.",
+    record=Invite,
+    mapped_by=("map_invites",),
     properties=(
-        _s("email", "Invited email address."),
-        _s("email_lower", "Lower-cased invited email.", indexed=True),
-        _s("role", "Organization role the invite grants."),
-        _s("status", "accepted | deleted | expired | pending."),
-        _t("invited_at", "When the invite was sent."),
-        _t("expires_at", "When the invite expires."),
-        _t("accepted_at", "When the invite was accepted; null otherwise."),
+        text("email", "Invited email address.", source="email"),
+        text("email_lower", "Lower-cased invited email.", indexed=True),
+        text("role", "Organization role the invite grants.", source="role"),
+        text("status", "accepted | deleted | expired | pending.", source="status"),
+        timestamp("invited_at", "When the invite was sent.", source="invited_at"),
+        timestamp("expires_at", "When the invite expires.", source="expires_at"),
+        timestamp(
+            "accepted_at", "When the invite was accepted; null otherwise.", source="accepted_at"
+        ),
     ),
 )
 
@@ -171,18 +212,38 @@ API_KEY = NodeType(
     extra_labels=("APIKey",),
     family="api_keys",
     description="A standard API key (the secret is never read).",
+    record=ApiKey,
+    mapped_by=("map_api_keys",),
     properties=(
-        _s("name", "Key name."),
-        _s("status", "active | inactive | archived | expired."),
-        _t("created_at", "When the key was created."),
-        _t("expires_at", "When the key expires; null when it never expires."),
-        _s("partial_key_hint", "Redacted hint of the key, e.g. sk-ant-api03-R2D...igAA."),
-        _s("scope_type", "workspace | organization."),
-        _s("workspace_id", "Workspace the key is scoped to (the real id, even for Default)."),
-        _s("created_by_id", "Id of the user or service account that created the key."),
-        _s("created_by_type", "user | service_account."),
-        _s("principal_type", "Type of the principal the key acts as, when bound to one."),
-        _s("principal_id", "Id of the user or service account the key acts as."),
+        text("name", "Key name.", source="name"),
+        text("status", "active | inactive | archived | expired.", source="status"),
+        timestamp("created_at", "When the key was created.", source="created_at"),
+        timestamp(
+            "expires_at", "When the key expires; null when it never expires.", source="expires_at"
+        ),
+        text(
+            "partial_key_hint",
+            "Redacted hint of the key, e.g. sk-ant-api03-R2D...igAA.",
+            source="partial_key_hint",
+        ),
+        text("scope_type", "workspace | organization."),
+        text("workspace_id", "Workspace the key is scoped to (the real id, even for Default)."),
+        text(
+            "created_by_id",
+            "Id of the user or service account that created the key.",
+            source="created_by.id",
+        ),
+        text("created_by_type", "user | service_account.", source="created_by.type"),
+        text(
+            "principal_type",
+            "Type of the principal the key acts as, when bound to one.",
+            source="principal.kind",
+        ),
+        text(
+            "principal_id",
+            "Id of the user or service account the key acts as.",
+            source="principal.id",
+        ),
     ),
 )
 
@@ -192,14 +253,16 @@ SERVICE_ACCOUNT = NodeType(
     extra_labels=("ServiceAccount",),
     family="service_accounts",
     description="A non-human identity of the organization.",
+    record=ServiceAccount,
+    mapped_by=("map_service_accounts", "map_api_keys"),
     properties=(
-        _s("name", "Slug name, unique in the organization."),
-        _s("description", "Free-text description."),
-        _s("organization_role", "admin | developer."),
-        _t("created_at", "When the service account was created."),
-        _t("updated_at", "When it was last updated."),
-        _t("archived_at", "When it was archived; null when active."),
-        _b(
+        text("name", "Slug name, unique in the organization.", source="name"),
+        text("description", "Free-text description.", source="description"),
+        text("organization_role", "admin | developer.", source="organization_role"),
+        timestamp("created_at", "When the service account was created.", source="created_at"),
+        timestamp("updated_at", "When it was last updated.", source="updated_at"),
+        timestamp("archived_at", "When it was archived; null when active.", source="archived_at"),
+        flag(
             "is_stub",
             "Created only from API key ownership because the service-account endpoints "
             "(OAuth only) were not read.",
@@ -213,14 +276,16 @@ SCIM_USER = NodeType(
     extra_labels=("UserAccount",),
     family="scim_users",
     description="A user provisioned through SCIM. Id: '<org id>/<scim id>'.",
+    record=ScimUser,
+    mapped_by=("map_scim_users",),
     properties=(
-        _s("scim_id", "SCIM resource id."),
-        _s("user_name", "SCIM userName."),
-        _s("email", "Primary email."),
-        _s("email_lower", "Lower-cased primary email.", indexed=True),
-        _b("active", "SCIM active flag."),
-        _s("external_id", "Identity provider's id (externalId)."),
-        _s("display_name", "SCIM displayName."),
+        text("scim_id", "SCIM resource id.", source="id"),
+        text("user_name", "SCIM userName.", source="user_name"),
+        text("email", "Primary email.", source="primary_email"),
+        text("email_lower", "Lower-cased primary email.", indexed=True),
+        flag("active", "SCIM active flag.", source="active"),
+        text("external_id", "Identity provider's id (externalId).", source="external_id"),
+        text("display_name", "SCIM displayName.", source="display_name"),
     ),
 )
 
@@ -230,10 +295,12 @@ SCIM_GROUP = NodeType(
     extra_labels=("UserGroup",),
     family="scim_groups",
     description="A group provisioned through SCIM. Id: '<org id>/<scim id>'.",
+    record=ScimGroup,
+    mapped_by=("map_scim_groups",),
     properties=(
-        _s("scim_id", "SCIM resource id."),
-        _s("display_name", "SCIM displayName."),
-        _s("external_id", "Identity provider's id (externalId)."),
+        text("scim_id", "SCIM resource id.", source="id"),
+        text("display_name", "SCIM displayName.", source="display_name"),
+        text("external_id", "Identity provider's id (externalId).", source="external_id"),
     ),
 )
 
@@ -242,24 +309,25 @@ SYNC_RUN = NodeType(
     label="SyncRun",
     family="sync_runs",
     description="One sync of one organization: what was read, what failed, what was written.",
+    mapped_by=("map_sync_run",),
     properties=(
-        _t("started_at", "When the sync started."),
-        _t("finished_at", "When the sync finished."),
-        _s("status", "success | partial | failed."),
-        _l("families_complete", "Families read completely (and therefore cleaned up)."),
-        _l("families_failed", "Families not read completely (left untouched)."),
-        _s("record_counts", "JSON object: records read per family."),
-        _l("capabilities", "What the credentials could read."),
-        _i("api_calls", "HTTP calls made."),
-        _i("retries", "Retried calls."),
-        _f("throttled_seconds", "Seconds spent waiting on rate limits."),
-        _f("duration_seconds", "Wall-clock duration."),
-        _s("scim_status", f"{_SCIM_STATUSES}."),
-        _i("nodes_written", "Nodes written."),
-        _i("rels_written", "Relationships written."),
-        _i("nodes_deleted", "Nodes deleted by cleanup."),
-        _i("rels_deleted", "Relationships deleted by cleanup."),
-        _l("removed_member_ids", "Ids of the members (AnthropicUser) cleanup deleted."),
+        timestamp("started_at", "When the sync started."),
+        timestamp("finished_at", "When the sync finished."),
+        text("status", "success | partial | failed."),
+        text_list("families_complete", "Families read completely (and therefore cleaned up)."),
+        text_list("families_failed", "Families not read completely (left untouched)."),
+        text("record_counts", "JSON object: records read per family."),
+        text_list("capabilities", "What the credentials could read."),
+        integer("api_calls", "HTTP calls made."),
+        integer("retries", "Retried calls."),
+        number("throttled_seconds", "Seconds spent waiting on rate limits."),
+        number("duration_seconds", "Wall-clock duration."),
+        text("scim_status", f"{_SCIM_STATUSES}."),
+        integer("nodes_written", "Nodes written."),
+        integer("rels_written", "Relationships written."),
+        integer("nodes_deleted", "Nodes deleted by cleanup."),
+        integer("rels_deleted", "Relationships deleted by cleanup."),
+        text_list("removed_member_ids", "Ids of the members (AnthropicUser) cleanup deleted."),
     ),
 )
 
@@ -276,9 +344,9 @@ NODES: tuple[NodeType, ...] = (
     SYNC_RUN,
 )
 
-_SOURCE = _s("source", "Where the grant comes from: organization | workspace.")
-_WORKSPACE_ROLE = _s("workspace_role", "Workspace role of the membership.")
-_INHERITED = _b("inherited", "Derived from the organization role rather than listed explicitly.")
+_SOURCE = text("source", "Where the grant comes from: organization | workspace.")
+_WORKSPACE_ROLE = text("workspace_role", "Workspace role of the membership.")
+_INHERITED = flag("inherited", "Derived from the organization role rather than listed explicitly.")
 
 
 def _resource(end: NodeType) -> RelType:
@@ -299,6 +367,7 @@ RELS: tuple[RelType, ...] = (
         end=ROLE,
         family="role_grants",
         properties=(_SOURCE,),
+        mapped_by=("map_user_role_grants", "map_access"),
         description="The user holds an organization role or a workspace role.",
     ),
     RelType(
@@ -307,6 +376,7 @@ RELS: tuple[RelType, ...] = (
         end=WORKSPACE,
         family="workspace_members",
         properties=(_WORKSPACE_ROLE, _INHERITED),
+        mapped_by=("map_access",),
         description="The user is a member of the workspace.",
     ),
     RelType(
@@ -315,6 +385,7 @@ RELS: tuple[RelType, ...] = (
         end=WORKSPACE,
         family="workspace_members",
         properties=(_INHERITED,),
+        mapped_by=("map_access",),
         description="The user administers the workspace (workspace_admin).",
     ),
     RelType(
@@ -359,8 +430,9 @@ RELS: tuple[RelType, ...] = (
         family="service_account_members",
         properties=(
             _WORKSPACE_ROLE,
-            _b("implicit", "The implicit Default Workspace membership every account has."),
+            flag("implicit", "The implicit Default Workspace membership every account has."),
         ),
+        mapped_by=("map_service_account_members",),
         description="The service account is a member of the workspace.",
     ),
     RelType(
@@ -376,6 +448,7 @@ RELS: tuple[RelType, ...] = (
         end=ROLE,
         family="service_account_members",
         properties=(_SOURCE,),
+        mapped_by=("map_service_account_members",),
         description="The service account holds an organization role or a workspace role.",
     ),
     RelType(
@@ -390,7 +463,8 @@ RELS: tuple[RelType, ...] = (
         start=SCIM_USER,
         end=USER,
         family="scim_users",
-        properties=(_s("match", "How the SCIM user was matched: exact | case_insensitive."),),
+        properties=(text("match", "How the SCIM user was matched: exact | case_insensitive."),),
+        mapped_by=("map_scim_users",),
         description="The SCIM user is provisioned as this organization member (matched by email).",
     ),
     RelType(

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, get_args
 
+from pydantic import BaseModel
+
+from ingest.graph.sources import check_source
+
 PropType = Literal["string", "int", "float", "bool", "string_list", "datetime_string"]
 PROP_TYPES: frozenset[str] = frozenset(get_args(PropType))
 
@@ -50,6 +54,9 @@ class Prop:
     indexed: bool = False
     # Sync bookkeeping that changes on every sync (e.g. last_sync_id): left out of fingerprints.
     volatile: bool = False
+    # Attribute path on the owner's typed record ("created_by.id"), copied by the generic fill
+    # (ingest/mapping/fill.py); None when a mapper derives the value.
+    source: str | None = None
 
     def __post_init__(self) -> None:
         require_identifier(self.name, "property name")
@@ -96,7 +103,7 @@ RESERVED_NAMES: frozenset[str] = frozenset(
 )
 
 
-def _check_props(owner: str, props: tuple[Prop, ...]) -> None:
+def _check_props(owner: str, props: tuple[Prop, ...], record: type[BaseModel] | None) -> None:
     names = [p.name for p in props]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -104,6 +111,15 @@ def _check_props(owner: str, props: tuple[Prop, ...]) -> None:
     reserved = sorted(set(names) & RESERVED_NAMES)
     if reserved:
         raise ValueError(f"{owner}: {reserved} are written by the loader, do not declare them")
+    for prop in props:
+        if prop.source is None:
+            continue
+        if record is None:
+            raise ValueError(f"{owner}: {prop.name!r} has a source but there is no record")
+        try:
+            check_source(record, prop.source, prop.type)
+        except ValueError as error:
+            raise ValueError(f"{owner}: property {prop.name!r}: {error}") from None
 
 
 # Declared types compare and hash by identity (eq=False): each is declared once, and rows are
@@ -122,6 +138,10 @@ class NodeType:
     family: str
     description: str
     tenant_scoped: bool = True
+    # The typed record the properties with a `source` are read from (one per node).
+    record: type[BaseModel] | None = None
+    # The mapping functions (ingest/mapping) that compute the properties without a source.
+    mapped_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         require_identifier(self.name, "node type name")
@@ -131,7 +151,7 @@ class NodeType:
         if self.key != KEY:
             raise ValueError(f"node type {self.name!r}: keys are always {KEY!r}")
         require_identifier(self.family, f"family of node type {self.name!r}")
-        _check_props(f"node type {self.name!r}", self.properties)
+        _check_props(f"node type {self.name!r}", self.properties, self.record)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -158,11 +178,13 @@ class RelType:
     properties: tuple[Prop, ...] = ()
     family: str
     description: str
+    # The mapping functions (ingest/mapping) that compute the properties (none has a source).
+    mapped_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         require_identifier(self.type, "relationship type")
         require_identifier(self.family, f"family of {self.pattern}")
-        _check_props(self.pattern, self.properties)
+        _check_props(self.pattern, self.properties, None)
 
     @property
     def identity(self) -> tuple[str, str, str]:

@@ -13,7 +13,8 @@ from ingest.extract.models import (
     Workspace,
     WorkspaceMember,
 )
-from ingest.graph import model as g
+from ingest.graph.model import API_KEY, INVITE, MODEL, ROLE, SERVICE_ACCOUNT, USER, WORKSPACE
+from ingest.mapping.fill import RecordFill
 from ingest.mapping.roles import (
     ORGANIZATION_ROLES,
     WORKSPACE_ROLES,
@@ -22,23 +23,29 @@ from ingest.mapping.roles import (
     organization_role_id,
     workspace_role_id,
 )
-from ingest.mapping.rows import GraphRows, text, timestamp
+from ingest.mapping.rows import GraphRows, text
 
-HAS_ROLE_USER = g.MODEL.rel("HAS_ROLE", "user", "role")
-HAS_ROLE_SA = g.MODEL.rel("HAS_ROLE", "service_account", "role")
-MEMBER_OF_USER = g.MODEL.rel("MEMBER_OF", "user", "workspace")
-ADMIN_OF_USER = g.MODEL.rel("ADMIN_OF", "user", "workspace")
-MEMBER_OF_SA = g.MODEL.rel("MEMBER_OF", "service_account", "workspace")
-ADMIN_OF_SA = g.MODEL.rel("ADMIN_OF", "service_account", "workspace")
-SCOPED_TO = g.MODEL.rel("SCOPED_TO", "role", "workspace")
-CONTAINS = g.MODEL.rel("CONTAINS", "workspace", "api_key")
-OWNED_BY_USER = g.MODEL.rel("OWNED_BY", "api_key", "user")
-OWNED_BY_SA = g.MODEL.rel("OWNED_BY", "api_key", "service_account")
-OWNS = g.MODEL.rel("OWNS", "user", "api_key")
-GRANTS = g.MODEL.rel("GRANTS", "invite", "role")
+HAS_ROLE_USER = MODEL.rel("HAS_ROLE", "user", "role")
+HAS_ROLE_SA = MODEL.rel("HAS_ROLE", "service_account", "role")
+MEMBER_OF_USER = MODEL.rel("MEMBER_OF", "user", "workspace")
+ADMIN_OF_USER = MODEL.rel("ADMIN_OF", "user", "workspace")
+MEMBER_OF_SA = MODEL.rel("MEMBER_OF", "service_account", "workspace")
+ADMIN_OF_SA = MODEL.rel("ADMIN_OF", "service_account", "workspace")
+SCOPED_TO = MODEL.rel("SCOPED_TO", "role", "workspace")
+CONTAINS = MODEL.rel("CONTAINS", "workspace", "api_key")
+OWNED_BY_USER = MODEL.rel("OWNED_BY", "api_key", "user")
+OWNED_BY_SA = MODEL.rel("OWNED_BY", "api_key", "service_account")
+OWNS = MODEL.rel("OWNS", "user", "api_key")
+GRANTS = MODEL.rel("GRANTS", "invite", "role")
 
 
-RESOURCE = {rel.end.name: rel for rel in g.MODEL.rels if rel.type == "RESOURCE"}
+RESOURCE = {rel.end.name: rel for rel in MODEL.rels if rel.type == "RESOURCE"}
+
+USER_FILL = RecordFill(USER)
+WORKSPACE_FILL = RecordFill(WORKSPACE)
+API_KEY_FILL = RecordFill(API_KEY)
+SERVICE_ACCOUNT_FILL = RecordFill(SERVICE_ACCOUNT)
+INVITE_FILL = RecordFill(INVITE)
 
 
 def email_domain(email: str | None) -> str | None:
@@ -59,17 +66,10 @@ def map_users(users: Iterable[User]) -> GraphRows:
     the organization node is written."""
     rows = GraphRows()
     for user in users:
+        email = user.email
         rows.node(
-            g.USER,
-            {
-                "id": user.id,
-                "email": user.email,
-                "email_lower": lower(user.email),
-                "name": user.name,
-                "role": text(user.role),
-                "added_at": timestamp(user.added_at),
-                "email_domain": email_domain(user.email),
-            },
+            USER,
+            USER_FILL(user, id=user.id, email_lower=lower(email), email_domain=email_domain(email)),
         )
     return rows
 
@@ -104,12 +104,12 @@ def map_roles(
     rows = GraphRows()
     for role in sorted(set(ORGANIZATION_ROLES) | set(seen_organization_roles)):
         role_id = organization_role_id(org_id, role)
-        rows.node(g.ROLE, _role_row(role_id, role, "organization", None))
+        rows.node(ROLE, _role_row(role_id, role, "organization", None))
         rows.rel(RESOURCE["role"], org_id, role_id)
     for workspace in workspaces:
         for role in WORKSPACE_ROLES:
             role_id = workspace_role_id(workspace.id, role)
-            rows.node(g.ROLE, _role_row(role_id, role, "workspace", workspace.id))
+            rows.node(ROLE, _role_row(role_id, role, "workspace", workspace.id))
             rows.rel(RESOURCE["role"], org_id, role_id)
             rows.rel(SCOPED_TO, role_id, workspace.id)
     return rows
@@ -134,22 +134,14 @@ def map_workspaces(org_id: str, workspaces: Iterable[Workspace]) -> GraphRows:
         residency = ws.data_residency
         allowed = residency.allowed_inference_geos if residency else None
         rows.node(
-            g.WORKSPACE,
-            {
-                "id": ws.id,
-                "name": ws.name,
-                "created_at": timestamp(ws.created_at),
-                "archived_at": timestamp(ws.archived_at),
-                "is_default": ws.is_default,
-                "is_archived": ws.archived_at is not None,
-                "display_color": ws.display_color,
-                "compartment_id": ws.compartment_id,
-                "external_key_id": ws.external_key_id,
-                "workspace_geo": residency.workspace_geo if residency else None,
-                "default_inference_geo": residency.default_inference_geo if residency else None,
-                "allowed_inference_geos": [allowed] if isinstance(allowed, str) else allowed,
-                "tags": [f"{k}={v}" for k, v in sorted(ws.tags.items())] or None,
-            },
+            WORKSPACE,
+            WORKSPACE_FILL(
+                ws,
+                id=ws.id,
+                is_archived=ws.archived_at is not None,
+                allowed_inference_geos=[allowed] if isinstance(allowed, str) else allowed,
+                tags=[f"{k}={v}" for k, v in sorted(ws.tags.items())] or None,
+            ),
         )
         rows.rel(RESOURCE["workspace"], org_id, ws.id)
     return rows
@@ -239,28 +231,19 @@ def map_api_keys(
         workspace_id = key.scope_workspace_id
         if workspace_id is None and scope_type != "organization":
             workspace_id = default_ws  # legacy shape: null workspace_id = Default Workspace
-        owner = key.created_by
-        principal = key.principal
         rows.node(
-            g.API_KEY,
-            {
-                "id": key.id,
-                "name": key.name,
-                "status": text(key.status),
-                "created_at": timestamp(key.created_at),
-                "expires_at": timestamp(key.expires_at),
-                "partial_key_hint": key.partial_key_hint,
-                "scope_type": scope_type or ("workspace" if workspace_id else None),
-                "workspace_id": workspace_id,
-                "created_by_id": owner.id if owner else None,
-                "created_by_type": text(owner.type) if owner else None,
-                "principal_type": text(principal.kind) if principal else None,
-                "principal_id": principal.id if principal else None,
-            },
+            API_KEY,
+            API_KEY_FILL(
+                key,
+                id=key.id,
+                scope_type=scope_type or ("workspace" if workspace_id else None),
+                workspace_id=workspace_id,
+            ),
         )
         rows.rel(RESOURCE["api_key"], org_id, key.id)
         if workspace_id is not None:
             rows.rel(CONTAINS, workspace_id, key.id)
+        owner = key.created_by
         if owner is None or owner.id is None:
             continue
         if text(owner.type) == "user":
@@ -270,7 +253,7 @@ def map_api_keys(
             rows.rel(OWNED_BY_SA, key.id, owner.id)
             if not service_accounts_read and owner.id not in stubs:
                 stubs.add(owner.id)
-                rows.node(g.SERVICE_ACCOUNT, _service_account_stub(owner.id))
+                rows.node(SERVICE_ACCOUNT, _service_account_stub(owner.id))
                 rows.rel(RESOURCE["service_account"], org_id, owner.id)
     return rows
 
@@ -285,19 +268,7 @@ def _service_account_stub(sa_id: str) -> dict:
 def map_service_accounts(org_id: str, accounts: Iterable[ServiceAccount]) -> GraphRows:
     rows = GraphRows()
     for sa in accounts:
-        rows.node(
-            g.SERVICE_ACCOUNT,
-            {
-                "id": sa.id,
-                "name": sa.name,
-                "description": sa.description,
-                "organization_role": text(sa.organization_role),
-                "created_at": timestamp(sa.created_at),
-                "updated_at": timestamp(sa.updated_at),
-                "archived_at": timestamp(sa.archived_at),
-                "is_stub": False,
-            },
-        )
+        rows.node(SERVICE_ACCOUNT, SERVICE_ACCOUNT_FILL(sa, id=sa.id, is_stub=False))
         rows.rel(RESOURCE["service_account"], org_id, sa.id)
     return rows
 
@@ -342,21 +313,10 @@ def map_service_account_members(
 def map_invites(org_id: str, invites: Iterable[Invite]) -> GraphRows:
     rows = GraphRows()
     for invite in invites:
-        role = text(invite.role)
-        rows.node(
-            g.INVITE,
-            {
-                "id": invite.id,
-                "email": invite.email,
-                "email_lower": lower(invite.email),
-                "role": role,
-                "status": text(invite.status),
-                "invited_at": timestamp(invite.invited_at),
-                "expires_at": timestamp(invite.expires_at),
-                "accepted_at": timestamp(invite.accepted_at),
-            },
-        )
+        row = INVITE_FILL(invite, id=invite.id, email_lower=lower(invite.email))
+        rows.node(INVITE, row)
         rows.rel(RESOURCE["invite"], org_id, invite.id)
+        role = row["role"]
         if role is not None:
             rows.rel(GRANTS, invite.id, organization_role_id(org_id, role))
     return rows

@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ingest.graph import model as g
+from ingest.graph.model import MODEL, ORGANIZATION, SYNC_RUN
 from ingest.mapping.admin import RESOURCE
 from ingest.mapping.rows import GraphRows
 
-SYNCED = g.MODEL.rel("SYNCED", "sync_run", "organization")
+SYNCED = MODEL.rel("SYNCED", "sync_run", "organization")
 
 # A domain is one of the organization's own when at least this share of members use it.
 MAIN_DOMAIN_SHARE = 0.05
@@ -55,7 +55,7 @@ class OrganizationFacts:
 def map_organization(facts: OrganizationFacts) -> GraphRows:
     rows = GraphRows()
     rows.node(
-        g.ORGANIZATION,
+        ORGANIZATION,
         {
             "id": facts.org_id,
             "name": facts.name,
@@ -96,7 +96,7 @@ class SyncRunFacts:
 def map_sync_run(facts: SyncRunFacts) -> GraphRows:
     rows = GraphRows()
     rows.node(
-        g.SYNC_RUN,
+        SYNC_RUN,
         {
             "id": facts.sync_id,
             "started_at": facts.started_at,

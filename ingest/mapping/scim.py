@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ingest.extract.models import ScimGroup, ScimUser, User
-from ingest.graph import model as g
+from ingest.graph.model import MODEL, SCIM_GROUP, SCIM_USER
 from ingest.mapping.admin import RESOURCE, lower
+from ingest.mapping.fill import RecordFill
 from ingest.mapping.rows import GraphRows
 
-PROVISIONED_AS = g.MODEL.rel("PROVISIONED_AS", "scim_user", "user")
-MEMBER_OF_GROUP = g.MODEL.rel("MEMBER_OF", "scim_user", "scim_group")
+PROVISIONED_AS = MODEL.rel("PROVISIONED_AS", "scim_user", "user")
+MEMBER_OF_GROUP = MODEL.rel("MEMBER_OF", "scim_user", "scim_group")
+
+SCIM_USER_FILL = RecordFill(SCIM_USER)
+SCIM_GROUP_FILL = RecordFill(SCIM_GROUP)
 
 
 def scim_node_id(org_id: str, scim_id: str) -> str:
@@ -47,19 +51,7 @@ def map_scim_users(org_id: str, scim_users: Iterable[ScimUser], members: EmailIn
     for su in scim_users:
         node_id = scim_node_id(org_id, su.id)
         email = su.primary_email
-        rows.node(
-            g.SCIM_USER,
-            {
-                "id": node_id,
-                "scim_id": su.id,
-                "user_name": su.user_name,
-                "email": email,
-                "email_lower": lower(email),
-                "active": su.active,
-                "external_id": su.external_id,
-                "display_name": su.display_name,
-            },
-        )
+        rows.node(SCIM_USER, SCIM_USER_FILL(su, id=node_id, email_lower=lower(email)))
         rows.rel(RESOURCE["scim_user"], org_id, node_id)
         if not email:
             continue
@@ -74,15 +66,7 @@ def map_scim_groups(org_id: str, groups: Iterable[ScimGroup]) -> GraphRows:
     rows = GraphRows()
     for group in groups:
         node_id = scim_node_id(org_id, group.id)
-        rows.node(
-            g.SCIM_GROUP,
-            {
-                "id": node_id,
-                "scim_id": group.id,
-                "display_name": group.display_name,
-                "external_id": group.external_id,
-            },
-        )
+        rows.node(SCIM_GROUP, SCIM_GROUP_FILL(group, id=node_id))
         rows.rel(RESOURCE["scim_group"], org_id, node_id)
         nested = set(group.nested_group_ids)
         for member_id in group.member_ids:

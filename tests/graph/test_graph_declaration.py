@@ -188,3 +188,11 @@ def test_graph_model_doc_mentions_every_type() -> None:
 
 def test_volatile_properties_are_the_sync_bookkeeping_of_the_organization() -> None:
     assert MODEL.volatile_properties() == {"last_sync_id", "last_synced_at"}
+
+
+def test_graph_model_doc_says_where_each_property_comes_from() -> None:
+    text = docs.graph_model_markdown(MODEL)
+    assert "| `created_by_id` | string |  | `ApiKey.created_by.id` |" in text
+    assert "| `email_lower` | string | yes | derived: `map_users` |" in text
+    assert "| `source` | string |  | derived: `map_user_role_grants`, `map_access` |" in text
+    assert "| `tenant_id` | string | yes | loader |" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ingest.graph import model as g
+from ingest.graph.model import USER
 from ingest.graph.schema import TRUNCATED
 from ingest.load.limits import MAX_INDEXED_BYTES, cut, cut_node_row, cut_rel_row, fits
 
@@ -40,16 +40,16 @@ def test_two_long_values_sharing_their_cut_prefix_stay_distinct():
 def test_only_indexed_properties_and_the_key_are_cut_and_flagged():
     huge = "b" * 9_000 + "@example.com"
     row = {"id": "user_1", "email": huge, "email_lower": huge, "name": "n" * 9_000}
-    fitted, names = cut_node_row(g.USER, row)
+    fitted, names = cut_node_row(USER, row)
     assert names == ("email_lower",)
     assert fitted[TRUNCATED] == ["email_lower"]
     assert fitted["email"] == huge and fitted["name"] == row["name"]  # not indexed: kept
     assert fits(fitted["email_lower"])
-    assert cut_node_row(g.USER, {"id": "user_2", "email_lower": "a@b.c"}) == (
+    assert cut_node_row(USER, {"id": "user_2", "email_lower": "a@b.c"}) == (
         {"id": "user_2", "email_lower": "a@b.c"},
         (),
     )
     key = "k" * 9_000
-    fitted, names = cut_node_row(g.USER, {"id": key})
+    fitted, names = cut_node_row(USER, {"id": key})
     assert names == ("id",)
     assert cut_rel_row({"start": key, "end": "w"}) == {"start": fitted["id"], "end": "w"}

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from ingest.extract.models import ApiKey, ScimGroup, ScimUser, User, Workspace, WorkspaceMember
-from ingest.mapping import admin as m
+from ingest.mapping import admin
 from ingest.mapping.members import Members
 from ingest.mapping.organization import infer_main_domains
 from ingest.mapping.rows import GraphRows
@@ -53,7 +53,7 @@ def test_main_domains_are_those_a_sizeable_share_uses_and_always_the_top_one() -
 def test_inherited_access_covers_live_workspaces_for_admins_and_billing_only() -> None:
     roles = {"admin-1": "admin", "bill-1": "billing", "dev-1": "developer"}
     live, archived = workspace("ws-live"), workspace("ws-old", archived=True)
-    inherited = m.InheritedAccess(roles, [live, archived])
+    inherited = admin.InheritedAccess(roles, [live, archived])
     assert dict(inherited.items()) == {
         ("admin-1", "ws-live"): ("workspace_admin", True),
         ("bill-1", "ws-live"): ("workspace_billing", True),
@@ -63,18 +63,18 @@ def test_inherited_access_covers_live_workspaces_for_admins_and_billing_only() -
 
 
 def test_explicit_access_leaves_out_what_inheritance_already_grants() -> None:
-    inherited = m.InheritedAccess({"admin-1": "admin"}, [workspace("ws-1")])
+    inherited = admin.InheritedAccess({"admin-1": "admin"}, [workspace("ws-1")])
     listed = [
         WorkspaceMember(workspace_id="ws-1", user_id="admin-1", workspace_role="workspace_user"),
         WorkspaceMember(workspace_id="ws-1", user_id="dev-1", workspace_role="workspace_developer"),
     ]
-    assert m.explicit_access(listed, inherited) == {
+    assert admin.explicit_access(listed, inherited) == {
         ("dev-1", "ws-1"): ("workspace_developer", False)
     }
 
 
 def test_workspace_access_maps_to_member_of_admin_of_and_the_scoped_role() -> None:
-    memberships, grants = m.map_access(
+    memberships, grants = admin.map_access(
         {("u1", "ws-1"): ("workspace_admin", True), ("u2", "ws-1"): ("workspace_user", False)}
     )
     assert rels(memberships, "MEMBER_OF") == [
@@ -89,11 +89,11 @@ def test_workspace_access_maps_to_member_of_admin_of_and_the_scoped_role() -> No
 
 
 def test_organization_role_grants_and_user_resources() -> None:
-    grants = m.map_user_role_grants(ORG, [("u1", "admin"), ("u2", None)])
+    grants = admin.map_user_role_grants(ORG, [("u1", "admin"), ("u2", None)])
     assert rels(grants, "HAS_ROLE") == [
         {"start": "u1", "end": f"{ORG}/organization/admin", "source": "organization"}
     ]
-    assert pairs(m.map_user_resources(ORG, ["u1", "u2"]), "RESOURCE") == {
+    assert pairs(admin.map_user_resources(ORG, ["u1", "u2"]), "RESOURCE") == {
         (ORG, "u1"),
         (ORG, "u2"),
     }
@@ -106,7 +106,7 @@ def key(kid: str, owner: dict[str, str] | None, workspace_id: str | None = None)
 def test_api_keys_sit_in_their_workspace_the_default_one_for_legacy_keys() -> None:
     workspaces = [workspace("ws-default", default=True), workspace("ws-2")]
     keys = [key("k1", None, "ws-2"), key("k2", None)]
-    rows = m.map_api_keys(ORG, keys, workspaces, service_accounts_read=True)
+    rows = admin.map_api_keys(ORG, keys, workspaces, service_accounts_read=True)
     assert pairs(rows, "CONTAINS") == {("ws-2", "k1"), ("ws-default", "k2")}
 
 
@@ -114,10 +114,12 @@ def test_key_owners_become_edges_and_service_account_stubs_once_across_pages() -
     by_user = {"type": "user", "id": "u1"}
     by_sa = {"type": "service_account", "id": "sa-1"}
     stubs: set[str] = set()
-    first = m.map_api_keys(
+    first = admin.map_api_keys(
         ORG, [key("k1", by_user), key("k2", by_sa)], [], service_accounts_read=False, stubs=stubs
     )
-    second = m.map_api_keys(ORG, [key("k3", by_sa)], [], service_accounts_read=False, stubs=stubs)
+    second = admin.map_api_keys(
+        ORG, [key("k3", by_sa)], [], service_accounts_read=False, stubs=stubs
+    )
     assert pairs(first, "OWNED_BY") == {("k1", "u1"), ("k2", "sa-1")}
     assert pairs(first, "OWNS") == {("u1", "k1")}
     stub_rows = [row for node, rows in first.iter_nodes() for row in rows if row.get("is_stub")]

@@ -15,7 +15,19 @@ import pytest
 from anthropic_sim import mutations
 from anthropic_sim.config import FaultSpec
 from anthropic_sim.server import RunningSimulator
-from ingest.graph import model as g
+from ingest.graph.model import (
+    API_KEY,
+    FAMILIES,
+    INVITE,
+    MODEL,
+    NEVER_CLEANED,
+    ROLE,
+    SCIM_USER,
+    SERVICE_ACCOUNT,
+    USER,
+    WORKSPACE,
+)
+from ingest.graph.schema import NodeType, RelType
 from ingest.mapping.members import Members
 from ingest.mapping.roles import organization_role_id, workspace_role_id
 from ingest.sync.extraction import Extraction
@@ -41,11 +53,11 @@ LISTING = {
 Element = tuple[str, ...]  # ("node", label, key) or ("rel", type, start key, end key, ...)
 
 
-def node(node_type: g.NodeType, key: str) -> Element:
+def node(node_type: NodeType, key: str) -> Element:
     return ("node", node_type.label, key)
 
 
-def rel(rel_type: g.RelType, start: str, end: str) -> Element:
+def rel(rel_type: RelType, start: str, end: str) -> Element:
     return ("rel", rel_type.type, rel_type.start.label, start, rel_type.end.label, end)
 
 
@@ -54,12 +66,12 @@ def elements(neo4j: Any, tenant: str) -> dict[str, set[Element]]:
     found: dict[str, set[Element]] = {}
     for family in SOURCES:
         here = found.setdefault(family, set())
-        for n in g.MODEL.nodes_in(family):
+        for n in MODEL.nodes_in(family):
             rows = neo4j.run(
                 f"MATCH (n:{n.label}) WHERE n.tenant_id = $t RETURN n.{n.key} AS key", t=tenant
             )
             here |= {node(n, row["key"]) for row in rows}
-        for r in g.MODEL.rels_in(family):
+        for r in MODEL.rels_in(family):
             rows = neo4j.run(
                 f"MATCH (a:{r.start.label})-[:{r.type}]->(b:{r.end.label}) "
                 f"WHERE a.tenant_id = $t RETURN a.{r.start.key} AS a, b.{r.end.key} AS b",
@@ -116,22 +128,22 @@ def remove_one_of_each(running: RunningSimulator) -> dict[str, Element]:
 
     scim = f"{tenant}/"
     return {
-        "users": node(g.USER, leaver),
+        "users": node(USER, leaver),
         "role_grants": rel(
-            g.MODEL.rel("HAS_ROLE", "user", "role"), promoted, organization_role_id(tenant, "user")
+            MODEL.rel("HAS_ROLE", "user", "role"), promoted, organization_role_id(tenant, "user")
         ),
-        "workspaces": node(g.WORKSPACE, closed),
-        "roles": node(g.ROLE, workspace_role_id(closed, "workspace_user")),
-        "workspace_members": rel(g.MODEL.rel("MEMBER_OF", "user", "workspace"), left_user, left_ws),
-        "invites": node(g.INVITE, invite),
-        "api_keys": node(g.API_KEY, key),
-        "service_accounts": node(g.SERVICE_ACCOUNT, retired),
+        "workspaces": node(WORKSPACE, closed),
+        "roles": node(ROLE, workspace_role_id(closed, "workspace_user")),
+        "workspace_members": rel(MODEL.rel("MEMBER_OF", "user", "workspace"), left_user, left_ws),
+        "invites": node(INVITE, invite),
+        "api_keys": node(API_KEY, key),
+        "service_accounts": node(SERVICE_ACCOUNT, retired),
         "service_account_members": rel(
-            g.MODEL.rel("MEMBER_OF", "service_account", "workspace"), sa, sa_ws
+            MODEL.rel("MEMBER_OF", "service_account", "workspace"), sa, sa_ws
         ),
-        "scim_users": node(g.SCIM_USER, scim + dropped),
+        "scim_users": node(SCIM_USER, scim + dropped),
         "scim_groups": rel(
-            g.MODEL.rel("MEMBER_OF", "scim_user", "scim_group"),
+            MODEL.rel("MEMBER_OF", "scim_user", "scim_group"),
             scim + parted,
             scim + str(group["id"]),
         ),
@@ -140,7 +152,7 @@ def remove_one_of_each(running: RunningSimulator) -> dict[str, Element]:
 
 def test_every_extraction_family_gates_something_and_every_cleaned_family_is_tested() -> None:
     assert set(EXTRACTIONS) == set(LISTING)
-    assert set(SOURCES) == set(g.FAMILIES) - g.NEVER_CLEANED
+    assert set(SOURCES) == set(FAMILIES) - NEVER_CLEANED
 
 
 def test_a_mapping_step_is_refused_every_read_its_family_does_not_declare() -> None:

@@ -1,0 +1,98 @@
+"""A record with every field set maps to rows with every declared property set: a field the
+declaration names but neither a `source` nor a mapper fills comes out null and fails here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ingest.extract.models import (
+    ApiKey,
+    Invite,
+    ScimGroup,
+    ScimUser,
+    ServiceAccount,
+    ServiceAccountMembership,
+    User,
+    Workspace,
+    WorkspaceMember,
+)
+from ingest.graph.model import MODEL
+from ingest.mapping import admin
+from ingest.mapping.members import Members
+from ingest.mapping.organization import (
+    OrganizationFacts,
+    SyncRunFacts,
+    map_organization,
+    map_sync_run,
+)
+from ingest.mapping.rows import GraphRows
+from ingest.mapping.scim import map_scim_groups, map_scim_users
+from tests.mapping.populated import populated
+
+ORG = "org-1"
+
+# Nulls the declaration documents, by (node type, property): when the row may hold one.
+NULL_BY_DESIGN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
+    ("role", "workspace_id"): lambda row: row["scope"] == "organization",
+}
+
+
+def every_family_mapped() -> GraphRows:
+    user, workspace = populated(User), populated(Workspace)
+    account, scim_user = populated(ServiceAccount), populated(ScimUser)
+    members = Members()
+    members.add([user.model_copy(update={"email": scim_user.primary_email})])
+    inherited = admin.InheritedAccess(members.roles, [workspace])
+    memberships, grants = admin.map_access(
+        admin.explicit_access([populated(WorkspaceMember)], inherited)
+    )
+    rows = GraphRows()
+    for part in (
+        map_organization(populated(OrganizationFacts)),
+        admin.map_users([user]),
+        admin.map_roles(ORG, [workspace], members.organization_roles()),
+        admin.map_user_role_grants(ORG, members.roles.items()),
+        grants,
+        admin.map_workspaces(ORG, [workspace]),
+        memberships,
+        admin.map_invites(ORG, [populated(Invite)]),
+        admin.map_api_keys(ORG, [populated(ApiKey)], [workspace], service_accounts_read=True),
+        admin.map_service_accounts(ORG, [account]),
+        admin.map_service_account_members(ORG, [account], [populated(ServiceAccountMembership)]),
+        map_scim_users(ORG, [scim_user], members.emails),
+        map_scim_groups(ORG, [populated(ScimGroup)]),
+        map_sync_run(populated(SyncRunFacts)),
+    ):
+        rows.merge(part)
+    return rows
+
+
+def nulls(owner: str, names: tuple[str, ...], found: list[dict[str, Any]]) -> set[str]:
+    return {
+        f"{owner}.{name}"
+        for row in found
+        for name in names
+        if row.get(name) is None and not NULL_BY_DESIGN.get((owner, name), lambda _: False)(row)
+    }
+
+
+def test_populated_records_have_every_field_set() -> None:
+    record_types = (ApiKey, Invite, ScimGroup, ScimUser, ServiceAccount, User, Workspace)
+    for record_type in (*record_types, ServiceAccountMembership, WorkspaceMember):
+        record = populated(record_type)
+        assert all(getattr(record, name) not in (None, [], {}) for name in record_type.model_fields)
+
+
+def test_every_declared_property_of_a_fully_populated_record_is_set() -> None:
+    rows = every_family_mapped()
+    missing_nodes = {node.name for node in MODEL.nodes} - {node.name for node in rows.nodes}
+    with_props = {rel.pattern for rel in MODEL.rels if rel.properties}
+    missing_rels = with_props - {rel.pattern for rel in rows.rels}
+    assert not missing_nodes and not missing_rels, "map these families here too"
+    null = set()
+    for node, found in rows.iter_nodes():
+        null |= nulls(node.name, node.property_names, found)
+    for rel, found in rows.iter_rels():
+        null |= nulls(rel.pattern, rel.property_names, found)
+    assert not null, f"declared properties left null by their source or mapper: {sorted(null)}"
