@@ -25,7 +25,7 @@ from anthropic_sim.faults import FaultInjector, FaultMiddleware
 from anthropic_sim.generator import generate
 from anthropic_sim.httputil import AdminJSON
 from anthropic_sim.ratelimit import RateLimiter, RateLimitMiddleware
-from anthropic_sim.state import Simulator
+from anthropic_sim.state import Org, Simulator
 
 try:
     from anthropic_sim.scim.routes import scim_routes
@@ -36,7 +36,7 @@ except ImportError:  # the SCIM engine is built separately; without it nothing i
 def create_simulator(config: SimConfig | None = None) -> Simulator:
     """Generate the org for `config` (seed, size, tier) and wire the engines' shared parts."""
     config = config or SimConfig()
-    org = generate(config.seed, config.size, config.tier)
+    org = _generate(config)
     sim = Simulator(org=org, config=config)
     sim.faults = FaultInjector(config.faults, config.fault_seed)
     sim.rate_limiter = RateLimiter(sim)
@@ -45,7 +45,7 @@ def create_simulator(config: SimConfig | None = None) -> Simulator:
 
 def reset_simulator(sim: Simulator, config: SimConfig) -> Simulator:
     """Swap a fresh org (from `config`) and `config` into a running simulator, in place."""
-    org = generate(config.seed, config.size, config.tier)
+    org = _generate(config)
     with sim.lock:
         sim.org = org
         sim.config = config
@@ -58,6 +58,13 @@ def reset_simulator(sim: Simulator, config: SimConfig) -> Simulator:
         sim.faults.configure(config.faults, config.fault_seed)
         sim.rate_limiter.reset()
     return sim
+
+
+def _generate(config: SimConfig) -> Org:
+    org = generate(config.seed, config.size, config.tier)
+    if config.org_id:
+        org.id = config.org_id
+    return org
 
 
 def _request_id(request: Request) -> str:

@@ -74,6 +74,11 @@ class SimConfig:
     # answers (counted from when it is set) name this org in `anthropic-organization-id`, and
     # every later one name another organization, as if the key moved mid-sync.
     foreign_org_after: int = 0
+    # Test switch, not Anthropic behaviour: "" draws the organization id from the seed; any
+    # other value is the id served instead, so two simulators of one seed are two organizations
+    # sharing the same people (user ids, emails), as linked organizations do. "" takes effect
+    # at the next reset; another id at once.
+    org_id: str = ""
 
     faults: list[FaultSpec] = field(default_factory=list)
     fault_seed: int = 0
