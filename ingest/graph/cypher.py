@@ -83,9 +83,6 @@ def schema_statements(model: GraphModel) -> Iterator[SchemaStatement]:
 def _indexed_props(node: NodeType) -> Iterator[str]:
     if node.tenant_scoped:
         yield TENANT_ID
-        # The constraint's index needs the tenant too; questions written for cartography
-        # match on `id` alone.
-        yield node.key
     yield SYNC_ID
     for prop in node.properties:
         if prop.indexed:

@@ -151,7 +151,6 @@ def test_schema_statements_cover_every_label() -> None:
         label = f"(n:`{node.label}`)"
         unique = "REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE"
         assert any(label in s and unique in s for s in statements)
-        assert any(label in s and "ON (n.`id`)" in s for s in statements)
         assert f"DROP CONSTRAINT `{node.label}_id_unique` IF EXISTS" in statements
         assert any(label in s and "ON (n.`tenant_id`)" in s for s in statements)
         assert any(label in s and "ON (n.`sync_id`)" in s for s in statements)

@@ -103,7 +103,6 @@ def test_a_graph_of_the_single_key_version_is_upgraded_by_the_next_sync(neo4j, s
         old = superseded_constraint_name(node)
         assert old is not None
         neo4j.run(f"DROP CONSTRAINT `{node.label}_tenant_id_id_unique` IF EXISTS")
-        neo4j.run(f"DROP INDEX `{node.label}_id_idx` IF EXISTS")  # not in that version
         neo4j.run(
             f"CREATE CONSTRAINT `{old}` IF NOT EXISTS FOR (n:`{node.label}`) REQUIRE n.id IS UNIQUE"
         )
