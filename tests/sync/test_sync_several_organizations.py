@@ -63,6 +63,10 @@ def test_another_org_serving_the_same_ids_retags_nothing_of_the_first(neo4j, sim
     )
     assert {row["t"] for row in counts} == {tenant_a, ORG_B}
     assert counts[0]["c"] == counts[1]["c"] == counts[0]["ids"]
+    # Every relationship stays within one organization, so the questions' joins (along
+    # relationships, e.g. a key's principal_id against its OWNED_BY end) never mix two.
+    crossing = "MATCH (a)-[r]->(b) WHERE a.tenant_id <> b.tenant_id RETURN count(r) AS n"
+    assert neo4j.run(crossing) == [{"n": 0}]
 
 
 def test_shared_people_keep_their_own_roles_and_leaving_one_org_leaves_the_other_intact(
