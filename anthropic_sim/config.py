@@ -102,6 +102,12 @@ class SimConfig:
     invite_limit: int = 1200
     invite_window_s: float = 3600.0
 
+    # Test switch, not Anthropic behaviour: "" draws the organization id from the seed; any
+    # other value is the id served instead, so two simulators of one seed are two organizations
+    # sharing the same people (user ids, emails), as linked organizations do. "" takes effect
+    # at the next reset; another id at once.
+    org_id: str = ""
+
     faults: list[FaultSpec] = field(default_factory=list)
     fault_seed: int = 0
     control_token: str = "sim-control-token"

@@ -111,6 +111,9 @@ def apply_config(sim: Simulator, changes: dict[str, Any]) -> None:
             sim.rate_limiter.reset()
         if "foreign_org_after" in updates:
             sim.org_header_answers = 0
+        if updates.get("org_id"):
+            sim.org.id = updates["org_id"]
+            linked.link_orgs(sim)  # the parent knows its orgs by id
 
 
 def _time(value: Any, name: str) -> datetime | None:

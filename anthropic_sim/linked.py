@@ -38,13 +38,20 @@ def wire(config: SimConfig, org: Org) -> Simulator:
 
 def create_simulator(config: SimConfig) -> Simulator:
     """The org `config` describes, with its linked organizations and keys."""
-    return link_orgs(wire(config, generate_for(config)))
+    return link_orgs(wire(config, _generate(config)))
 
 
 def regenerate(sim: Simulator, config: SimConfig) -> Simulator:
     """Swap a freshly generated org (and linked orgs) into a running simulator, in place."""
-    sim.reset(config, generate_for(config))
+    sim.reset(config, _generate(config))
     return link_orgs(sim)
+
+
+def _generate(config: SimConfig) -> Org:
+    org = generate_for(config)
+    if config.org_id:  # the test knob: the same people under another organization id
+        org.id = config.org_id
+    return org
 
 
 def link_orgs(sim: Simulator) -> Simulator:
@@ -53,7 +60,12 @@ def link_orgs(sim: Simulator) -> Simulator:
     parent.orgs[sim.org.id] = sim
     for n, product in enumerate(sim.config.linked_orgs, start=1):
         config = dataclasses.replace(
-            sim.config, seed=sim.config.seed * 1000 + n, product=product, linked_orgs=[], faults=[]
+            sim.config,
+            seed=sim.config.seed * 1000 + n,
+            product=product,
+            linked_orgs=[],
+            faults=[],
+            org_id="",
         )
         linked = wire(config, generate_for(config))
         linked.parent = parent

@@ -1,17 +1,28 @@
 // GENERATED from ingest/graph/model.py by `python -m ingest.graph.docs`: do not edit.
-// Uniqueness constraints (Neo4j Community compatible) and range indexes of the
-// identity graph. Every statement is idempotent (IF NOT EXISTS).
+// Uniqueness constraints (Neo4j Community compatible; (tenant_id, id) on every
+// organization's node type) and range indexes of the identity graph, after dropping
+// the single-id constraints of earlier versions. Every statement is idempotent.
 
-CREATE CONSTRAINT `AnthropicOrganization_id_unique` IF NOT EXISTS FOR (n:`AnthropicOrganization`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `AnthropicUser_id_unique` IF NOT EXISTS FOR (n:`AnthropicUser`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `AnthropicRole_id_unique` IF NOT EXISTS FOR (n:`AnthropicRole`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `AnthropicWorkspace_id_unique` IF NOT EXISTS FOR (n:`AnthropicWorkspace`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `AnthropicInvite_id_unique` IF NOT EXISTS FOR (n:`AnthropicInvite`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `AnthropicApiKey_id_unique` IF NOT EXISTS FOR (n:`AnthropicApiKey`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `AnthropicServiceAccount_id_unique` IF NOT EXISTS FOR (n:`AnthropicServiceAccount`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `ScimUser_id_unique` IF NOT EXISTS FOR (n:`ScimUser`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `ScimGroup_id_unique` IF NOT EXISTS FOR (n:`ScimGroup`) REQUIRE n.`id` IS UNIQUE;
-CREATE CONSTRAINT `SyncRun_id_unique` IF NOT EXISTS FOR (n:`SyncRun`) REQUIRE n.`id` IS UNIQUE;
+DROP CONSTRAINT `AnthropicOrganization_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicUser_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicRole_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicWorkspace_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicInvite_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicApiKey_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicServiceAccount_id_unique` IF EXISTS;
+DROP CONSTRAINT `ScimUser_id_unique` IF EXISTS;
+DROP CONSTRAINT `ScimGroup_id_unique` IF EXISTS;
+DROP CONSTRAINT `SyncRun_id_unique` IF EXISTS;
+CREATE CONSTRAINT `AnthropicOrganization_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicOrganization`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicUser_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicUser`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicRole_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicRole`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicWorkspace_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicWorkspace`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicInvite_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicInvite`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicApiKey_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicApiKey`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicServiceAccount_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicServiceAccount`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `ScimUser_tenant_id_id_unique` IF NOT EXISTS FOR (n:`ScimUser`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `ScimGroup_tenant_id_id_unique` IF NOT EXISTS FOR (n:`ScimGroup`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `SyncRun_tenant_id_id_unique` IF NOT EXISTS FOR (n:`SyncRun`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE INDEX `AnthropicOrganization_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicOrganization_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicUser_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicUser`) ON (n.`tenant_id`);

@@ -45,9 +45,15 @@ def rel_columns(rel: RelType) -> tuple[Column, ...]:
     return tuple(Column(p.name, p.type) for p in (*rel.properties, *REL_SYSTEM_PROPS))
 
 
-def element_id(label: str, key: str) -> str:
-    """An id unique across labels (keys are only unique per provider label)."""
-    return f"{label}:{key}"
+def identity(key: str, tenant: str | None) -> str:
+    """A node's id within its provider label: keys are unique per organization (tenant), and
+    one API id can belong to several organizations (docs/graph-model.md)."""
+    return key if tenant is None else f"{tenant}:{key}"
+
+
+def element_id(label: str, key: str, tenant: str | None = None) -> str:
+    """An id unique across labels and organizations."""
+    return f"{label}:{identity(key, tenant)}"
 
 
 def typed_value(value: Any, column: Column, owner: str) -> Any:

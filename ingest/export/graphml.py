@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from ingest.export.columns import Column, ExportError, element_id, node_columns, rel_columns
 from ingest.export.source import GraphReader
-from ingest.graph.schema import KEY, GraphModel, NodeType, PropType, RelType
+from ingest.graph.schema import GraphModel, NodeType, PropType, RelType
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 NODE_LABELS_KEY = "labels"
@@ -91,7 +91,7 @@ def _write_nodes(stream: TextIO, reader: GraphReader, node: NodeType) -> int:
     count = 0
     columns = node_columns(node)
     for row in reader.nodes(node):
-        node_id = element_id(node.label, row.values[KEY])
+        node_id = element_id(node.label, row.key, row.tenant)
         labels = "".join(f":{label}" for label in row.labels)
         stream.write(f'<node id="{xml_escape(node_id)}">')
         stream.write(_data(f"n_{NODE_LABELS_KEY}", xml_escape(labels)))
@@ -105,8 +105,8 @@ def _write_rels(stream: TextIO, reader: GraphReader, rel: RelType, first_id: int
     count = 0
     columns = rel_columns(rel)
     for row in reader.rels(rel):
-        source = xml_escape(element_id(rel.start.label, row.start))
-        target = xml_escape(element_id(rel.end.label, row.end))
+        source = xml_escape(element_id(rel.start.label, row.start, row.start_tenant))
+        target = xml_escape(element_id(rel.end.label, row.end, row.end_tenant))
         stream.write(f'<edge id="e{first_id + count}" source="{source}" target="{target}">')
         stream.write(_data(f"e_{EDGE_TYPE_KEY}", rel.type))
         stream.write("".join(_data(f"e_{c.name}", _encode(row.values[c.name], c)) for c in columns))

@@ -1,10 +1,10 @@
 """CSV in the header format of `neo4j-admin database import full`, one file per node type and
 one per relationship type (type, start, end), which BI tools read as joinable tables.
 
-Node files: `id:ID(<Label>)`, `:LABEL`, then typed property columns (`name:string`,
-`active:boolean`, `firstseen:long`, `main_domains:string[]`...). Relationship files:
-`:START_ID(<Start label>)`, `:END_ID(<End label>)`, `:TYPE`, then typed columns. Each provider
-label is its own id space, so ids only need to be unique per label, as in the graph.
+Node files: `:ID(<Label>)` (`<tenant_id>:<id>` for an organization's node, as the graph keys
+them), `:LABEL`, then typed property columns (`id:string`, `name:string`, `active:boolean`,
+`firstseen:long`, `main_domains:string[]`...). Relationship files: `:START_ID(<Start label>)`,
+`:END_ID(<End label>)`, `:TYPE`, then typed columns. Each provider label is its own id space.
 
 Strings are always quoted and absent values are empty unquoted fields, so the importer tells
 null from "" apart. Lists are joined with a delimiter no element contains (ASCII's unit separator
@@ -22,8 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ingest.export.columns import Column, ExportError, float_text, node_columns, rel_columns
-from ingest.export.source import GraphReader
+from ingest.export.columns import (
+    Column,
+    ExportError,
+    float_text,
+    identity,
+    node_columns,
+    rel_columns,
+)
+from ingest.export.source import GraphReader, NodeRow, RelRow
 from ingest.graph.schema import GraphModel, NodeType, PropType, RelType, quote
 
 # ASCII's unit separator, made for this; then characters text practically never holds.
@@ -71,8 +78,9 @@ def rel_file_name(rel: RelType) -> str:
 
 
 def node_header(node: NodeType) -> list[str]:
-    _, *props = node_columns(node)  # the key is the :ID column, stored as property `id`
-    return [f"id:ID({node.label})", ":LABEL", *(_typed(c) for c in props)]
+    # The :ID column is the node's identity in its label (tenant and key: one API id can be
+    # in several organizations), not stored; the key is property `id` like any other column.
+    return [f":ID({node.label})", ":LABEL", *(_typed(c) for c in node_columns(node))]
 
 
 def rel_header(rel: RelType) -> list[str]:
@@ -157,16 +165,23 @@ class EmptyLists:
             "// cypher-shell -f empty-lists.cypher (one statement a line).\n"
         )
 
-    def node(self, node: NodeType, key: str, prop: str) -> None:
-        match = f"MATCH (n:{quote(node.label)} {{id: {_cypher_string(key)}}})"
+    def node(self, node: NodeType, row: NodeRow, prop: str) -> None:
+        match = f"MATCH (n:{quote(node.label)} {_identity_map(row.key, row.tenant)})"
         self.stream.write(f"{match} SET n.{quote(prop)} = [];\n")
 
-    def rel(self, rel: RelType, start: str, end: str, prop: str) -> None:
+    def rel(self, rel: RelType, row: RelRow, prop: str) -> None:
         match = (
-            f"MATCH (:{quote(rel.start.label)} {{id: {_cypher_string(start)}}})"
-            f"-[r:{quote(rel.type)}]->(:{quote(rel.end.label)} {{id: {_cypher_string(end)}}})"
+            f"MATCH (:{quote(rel.start.label)} {_identity_map(row.start, row.start_tenant)})"
+            f"-[r:{quote(rel.type)}]->"
+            f"(:{quote(rel.end.label)} {_identity_map(row.end, row.end_tenant)})"
         )
         self.stream.write(f"{match} SET r.{quote(prop)} = [];\n")
+
+
+def _identity_map(key: str, tenant: str | None) -> str:
+    if tenant is None:
+        return f"{{id: {_cypher_string(key)}}}"
+    return f"{{tenant_id: {_cypher_string(tenant)}, id: {_cypher_string(key)}}}"
 
 
 def post_import_statements(path: Path) -> Iterator[str]:
@@ -200,13 +215,13 @@ def _write_line(stream: TextIO, fields: list[str]) -> None:
 def _node_lines(
     reader: GraphReader, node: NodeType, fixups: EmptyLists, arrays: Arrays
 ) -> Iterator[list[str]]:
-    key, *props = node_columns(node)
+    columns = node_columns(node)
     for row in reader.nodes(node):
-        key_value = row.values[key.name]
-        for prop in _empty_lists(row.values, props):
-            fixups.node(node, key_value, prop)
+        for prop in _empty_lists(row.values, columns):
+            fixups.node(node, row, prop)
         labels = _quoted(arrays.join(row.labels))
-        yield [_quoted(key_value), labels, *(_field(row.values, c, arrays) for c in props)]
+        node_id = _quoted(identity(row.key, row.tenant))
+        yield [node_id, labels, *(_field(row.values, c, arrays) for c in columns)]
 
 
 def _rel_lines(
@@ -215,8 +230,9 @@ def _rel_lines(
     columns = rel_columns(rel)
     for row in reader.rels(rel):
         for prop in _empty_lists(row.values, columns):
-            fixups.rel(rel, row.start, row.end, prop)
-        ends = [_quoted(row.start), _quoted(row.end), _quoted(rel.type)]
+            fixups.rel(rel, row, prop)
+        start = identity(row.start, row.start_tenant)
+        ends = [_quoted(start), _quoted(identity(row.end, row.end_tenant)), _quoted(rel.type)]
         yield [*ends, *(_field(row.values, c, arrays) for c in columns)]
 
 

@@ -84,7 +84,7 @@ def _nodes(reader: GraphReader, model: GraphModel) -> Iterator[dict[str, Any]]:
     for node_type in exported_nodes(model):
         for row in reader.nodes(node_type):
             node = Node(
-                element_id(node_type.label, row.values["id"]),
+                element_id(node_type.label, row.key, row.tenant),
                 node_kinds(row.labels, node_type.label),
                 _properties(row.values),
             )
@@ -95,8 +95,8 @@ def _edges(reader: GraphReader, model: GraphModel) -> Iterator[dict[str, Any]]:
     for rel in exported_rels(model):
         for row in reader.rels(rel):
             edge = Edge(
-                element_id(rel.start.label, row.start),
-                element_id(rel.end.label, row.end),
+                element_id(rel.start.label, row.start, row.start_tenant),
+                element_id(rel.end.label, row.end, row.end_tenant),
                 rel.type,
                 _properties(row.values),
             )

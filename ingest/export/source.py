@@ -11,7 +11,7 @@ from typing import Any
 from neo4j import READ_ACCESS, Driver, Transaction
 
 from ingest.export.columns import Column, node_columns, rel_columns, typed_value
-from ingest.graph.schema import KEY, NodeType, RelType, quote
+from ingest.graph.schema import KEY, TENANT_ID, NodeType, RelType, quote
 
 FETCH_SIZE = 1_000  # records per fetch
 REL_CHUNK = 100  # relationships per record at most (so the driver buffers <= 100 x fetch_size)
@@ -22,12 +22,23 @@ class NodeRow:
     labels: list[str]
     values: dict[str, Any]  # declared column -> typed value (None when absent)
 
+    @property
+    def key(self) -> str:
+        return self.values[KEY]
+
+    @property
+    def tenant(self) -> str | None:
+        return self.values.get(TENANT_ID)
+
 
 @dataclass(frozen=True)
 class RelRow:
     start: str
     end: str
     values: dict[str, Any]
+    # The endpoints' organizations (None for a type that is not tenant-scoped).
+    start_tenant: str | None = None
+    end_tenant: str | None = None
 
 
 @dataclass
@@ -43,7 +54,7 @@ class GraphReader:
         columns = node_columns(node)
         query = (
             f"MATCH (n:{quote(node.label)}) RETURN labels(n) AS labels, properties(n) AS props "
-            f"ORDER BY n.{quote(KEY)}"
+            f"ORDER BY n.{quote(KEY)}, n.{TENANT_ID}"
         )
         for record in self.tx.run(query):
             values = self._values(record["props"], columns, node.label)
@@ -56,14 +67,15 @@ class GraphReader:
         query = (
             f"MATCH (a:{quote(rel.start.label)}) CALL (a) {{ "
             f"MATCH (a)-[r:{quote(rel.type)}]->(b:{quote(rel.end.label)}) "
-            f"WITH collect([b.{quote(KEY)}, properties(r)]) AS ends "
+            f"WITH collect([b.{quote(KEY)}, b.{TENANT_ID}, properties(r)]) AS ends "
             "UNWIND range(0, size(ends) - 1, $chunk) AS i RETURN ends[i..i + $chunk] AS ends } "
-            f"RETURN a.{quote(KEY)} AS start, ends"
+            f"RETURN a.{quote(KEY)} AS start, a.{TENANT_ID} AS tenant, ends"
         )
         for record in self.tx.run(query, chunk=REL_CHUNK):
-            start = record["start"]
-            for end, props in record["ends"]:
-                yield RelRow(start, end, self._values(props, columns, rel.pattern))
+            start, tenant = record["start"], record["tenant"]
+            for end, end_tenant, props in record["ends"]:
+                values = self._values(props, columns, rel.pattern)
+                yield RelRow(start, end, values, tenant, end_tenant)
 
     def _values(self, props: dict[str, Any], columns: tuple[Column, ...], owner: str) -> dict:
         values = {c.name: typed_value(props.get(c.name), c, owner) for c in columns}

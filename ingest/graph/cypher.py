@@ -29,7 +29,26 @@ class SchemaStatement:
 
 
 def constraint_name(node: NodeType) -> str:
-    return f"{node.label}_{node.key}_unique"
+    return "_".join((node.label, *identity_props(node), "unique"))
+
+
+def superseded_constraint_name(node: NodeType) -> str | None:
+    """The single-property key constraint that versions before per-organization keys created
+    on a tenant-scoped label: it would make a person in two organizations collide."""
+    return f"{node.label}_{node.key}_unique" if node.tenant_scoped else None
+
+
+def identity_props(node: NodeType) -> tuple[str, ...]:
+    """What identifies a node: (tenant_id, id) for a tenant-scoped type, since the same API id
+    (a person, say) can belong to several organizations; the key alone otherwise."""
+    return (TENANT_ID, node.key) if node.tenant_scoped else (node.key,)
+
+
+def identity_map(node: NodeType, key: str) -> str:
+    """A map pattern matching one node by its identity: `key` is the Cypher expression of its
+    key; the tenant is always the sync's own `$tenant_id`."""
+    tenant = f"{quote(TENANT_ID)}: $tenant_id, " if node.tenant_scoped else ""
+    return f"{{{tenant}{quote(node.key)}: {key}}}"
 
 
 def index_name(label: str, prop: str) -> str:
@@ -37,13 +56,19 @@ def index_name(label: str, prop: str) -> str:
 
 
 def schema_statements(model: GraphModel) -> Iterator[SchemaStatement]:
-    """Uniqueness constraints (Community-compatible) then range indexes, all IF NOT EXISTS."""
+    """Superseded constraints dropped, uniqueness constraints (Community-compatible, composite
+    on tenant-scoped labels) then range indexes: all idempotent (IF EXISTS, IF NOT EXISTS)."""
+    for node in model.nodes:
+        superseded = superseded_constraint_name(node)
+        if superseded is not None:
+            yield SchemaStatement(superseded, f"DROP CONSTRAINT {quote(superseded)} IF EXISTS")
     for node in model.nodes:
         name = constraint_name(node)
+        props = ", ".join(f"n.{quote(p)}" for p in identity_props(node))
         yield SchemaStatement(
             name,
             f"CREATE CONSTRAINT {quote(name)} IF NOT EXISTS "
-            f"FOR (n:{quote(node.label)}) REQUIRE n.{quote(node.key)} IS UNIQUE",
+            f"FOR (n:{quote(node.label)}) REQUIRE ({props}) IS UNIQUE",
         )
     for node in model.nodes:
         for prop in _indexed_props(node):
@@ -66,20 +91,18 @@ def _indexed_props(node: NodeType) -> Iterator[str]:
 
 def node_merge(node: NodeType) -> str:
     """Parameters: $rows (maps holding the key and every declared property), $now, $sync_id,
-    and $tenant_id for tenant-scoped types. `SET n += row` removes properties set to null.
-    Returns how many rows were written."""
-    key = quote(node.key)
+    and $tenant_id for tenant-scoped types (merged on it with the key, so one organization's
+    sync never touches another's node of the same id). `SET n += row` removes properties set
+    to null. Returns how many rows were written."""
     sets = [
         "n += row",
         *(f"n:{quote(label)}" for label in node.extra_labels),
         f"n.{LASTUPDATED} = $now",
         f"n.{SYNC_ID} = $sync_id",
     ]
-    if node.tenant_scoped:
-        sets.append(f"n.{TENANT_ID} = $tenant_id")
     return (
         "UNWIND $rows AS row\n"
-        f"MERGE (n:{quote(node.label)} {{{key}: row.{key}}})\n"
+        f"MERGE (n:{quote(node.label)} {identity_map(node, f'row.{quote(node.key)}')})\n"
         f"ON CREATE SET n.{FIRSTSEEN} = $now\n"
         f"SET {', '.join(sets)}\n"
         "RETURN count(n) AS written"
@@ -87,8 +110,9 @@ def node_merge(node: NodeType) -> str:
 
 
 def rel_merge(rel: RelType) -> str:
-    """Parameters: $rows (maps {start, end, every declared property}), $now. Rows whose
-    endpoints do not exist write nothing; the statement returns how many were written."""
+    """Parameters: $rows (maps {start, end, every declared property}), $now, $tenant_id (the
+    endpoints are the tenant's own nodes). Rows whose endpoints do not exist write nothing;
+    the statement returns how many were written."""
     sets = [f"r.{quote(p)} = row.{quote(p)}" for p in rel.property_names]
     sets.append(f"r.{LASTUPDATED} = $now")
     return _rows_and_endpoints(rel) + (
@@ -112,8 +136,8 @@ def rel_create(rel: RelType) -> str:
 def _rows_and_endpoints(rel: RelType) -> str:
     return (
         "UNWIND $rows AS row\n"
-        f"MATCH (a:{quote(rel.start.label)} {{{quote(rel.start.key)}: row.start}})\n"
-        f"MATCH (b:{quote(rel.end.label)} {{{quote(rel.end.key)}: row.end}})\n"
+        f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, 'row.start')})\n"
+        f"MATCH (b:{quote(rel.end.label)} {identity_map(rel.end, 'row.end')})\n"
     )
 
 
@@ -175,7 +199,8 @@ def schema_cypher_file(model: GraphModel) -> str:
     """The text of cypher/schema.cypher, for people who set up a database by hand."""
     header = (
         "// GENERATED from ingest/graph/model.py by `python -m ingest.graph.docs`: do not edit.\n"
-        "// Uniqueness constraints (Neo4j Community compatible) and range indexes of the\n"
-        "// identity graph. Every statement is idempotent (IF NOT EXISTS).\n"
+        "// Uniqueness constraints (Neo4j Community compatible; (tenant_id, id) on every\n"
+        "// organization's node type) and range indexes of the identity graph, after dropping\n"
+        "// the single-id constraints of earlier versions. Every statement is idempotent.\n"
     )
     return header + "".join(f"\n{s.cypher};" for s in schema_statements(model)) + "\n"

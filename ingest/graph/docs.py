@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ingest.graph.cypher import schema_cypher_file
+from ingest.graph.cypher import identity_props, schema_cypher_file
 from ingest.graph.model import MODEL
 from ingest.graph.schema import (
     KEY,
@@ -39,8 +39,14 @@ def _markdown_lines(model: GraphModel) -> Iterator[str]:
     yield "     tests/graph/test_docs.py fails when this file is stale. -->"
     yield ""
     yield (
-        "Every node is merged on its key `id` (a uniqueness constraint per provider label). "
-        "Relationships are merged between existing nodes (created without a check when the "
+        "Every node of an organization (every tenant-scoped type) is merged on "
+        "(`tenant_id`, `id`), a composite uniqueness constraint per provider label: `id` "
+        "stays the API id, so a person who belongs to two organizations is two nodes with the "
+        "same `id` (and `email_lower`), one per organization, each with that organization's "
+        "role and relationships; one organization's sync and cleanup never touch another's "
+        "nodes. Join nodes by `id` within one `tenant_id`. Other nodes are merged on `id` "
+        "alone. Relationships are merged between existing nodes of the same organization "
+        "(created without a check when the "
         "tenant has none of them yet). An element whose declared properties did not change "
         "since it was last written (a node's `content_hash`, a relationship's properties "
         "themselves) is not written again, so `lastupdated` (and a node's `sync_id`) say when "
@@ -96,7 +102,15 @@ def _system_props() -> Iterator[str]:
     yield "On every node (`tenant_id` on tenant-scoped types only):"
     yield ""
     yield from _prop_table(
-        (Prop(KEY, "string", "The key: uniqueness constraint per provider label.", indexed=True),),
+        (
+            Prop(
+                KEY,
+                "string",
+                "The API id; unique per provider label together with `tenant_id` on "
+                "tenant-scoped types, alone on the others.",
+                indexed=True,
+            ),
+        ),
         _by_loader,
     )
     yield from _prop_table(NODE_SYSTEM_PROPS, _by_loader, header=False)
@@ -114,7 +128,7 @@ def _node_section(node: NodeType) -> Iterator[str]:
     yield ""
     labels = ", ".join(f"`{label}`" for label in node.labels)
     yield f"- labels: {labels}"
-    yield f"- key: `{node.key}`"
+    yield f"- key: {', '.join(f'`{p}`' for p in identity_props(node))}"
     yield f"- family: `{node.family}`"
     yield f"- tenant-scoped: {'yes' if node.tenant_scoped else 'no'}"
     yield ""

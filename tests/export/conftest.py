@@ -15,12 +15,15 @@ from tests.simulated import options_for
 SEED = 7
 TRICKY_TEXT = 'Zoë "Q" O\'Brien, Jr.; 🚀\nsecond line\r\nthird\\back\ttab <&> ]]>'
 TRICKY_LIST = ["team=platform", "owner=ü/ß", 'quote="x"', "comma=a,b", "", "🚀", "a;b", "us=\x1f"]
+SECOND_ORG = "00000000-0000-4000-8000-000000000002"
 TRICKY_REL_TEXT = 'member "quoted",\nnext'
 
 
 @pytest.fixture(scope="module")
 def synced(neo4j_server: Neo4jServer) -> Neo4jServer:
-    """The test database holding a synced small organization plus TRICKY values: a user name,
+    """The test database holding a synced small organization, a second organization sharing
+    its people (same seed, another org id: the same user ids in two organizations), plus
+    TRICKY values: a user name,
     workspace tags (one list full of awkward strings, one empty), an empty string and a
     relationship property."""
     neo4j_server.wipe()
@@ -28,6 +31,10 @@ def synced(neo4j_server: Neo4jServer) -> Neo4jServer:
     with running_simulator(SimConfig(**{**FAST, "size": "small", "seed": SEED})) as running:
         report = run_sync(loader, options_for(running))
     assert report.status == "success", report.to_json()
+    config = SimConfig(**{**FAST, "size": "small", "seed": SEED, "org_id": SECOND_ORG})
+    with running_simulator(config) as running:
+        second = run_sync(loader, options_for(running))
+    assert second.status == "success", second.to_json()
     _add_tricky_values(neo4j_server)
     return neo4j_server
 

@@ -15,13 +15,14 @@ STRING_LISTS: frozenset[str] = frozenset(
 
 
 def nodes(server: Neo4jServer, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, Any]]:
-    """ "<provider label>:<id>" -> {"labels": sorted labels, "props": properties}."""
+    """ "<provider label>:<tenant>:<id>" -> {"labels": sorted labels, "props": properties}."""
     found: dict[str, dict[str, Any]] = {}
     for node in MODEL.nodes:
         if node.label in skip:
             continue
         rows = server.run(
-            f"MATCH (n:{node.label}) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+            f"MATCH (n:{node.label}) RETURN n.tenant_id + ':' + n.id AS id, labels(n) AS labels, "
+            "properties(n) AS props"
         )
         for row in rows:
             found[f"{node.label}:{row['id']}"] = {
@@ -39,7 +40,8 @@ def rels(server: Neo4jServer, skip: frozenset[str] = frozenset()) -> Counter[str
             continue
         rows = server.run(
             f"MATCH (a:{rel.start.label})-[r:{rel.type}]->(b:{rel.end.label}) "
-            "RETURN a.id AS a, b.id AS b, properties(r) AS props"
+            "RETURN a.tenant_id + ':' + a.id AS a, b.tenant_id + ':' + b.id AS b, "
+            "properties(r) AS props"
         )
         for row in rows:
             source, target = f"{rel.start.label}:{row['a']}", f"{rel.end.label}:{row['b']}"

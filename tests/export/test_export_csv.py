@@ -61,7 +61,7 @@ def test_headers_use_id_spaces_and_typed_columns(exported: ExportResult) -> None
     assert exported.csv is not None
     headers = {path.name: _header(path) for path in (*exported.csv.nodes, *exported.csv.rels)}
     users = headers["nodes_AnthropicUser.csv"]
-    assert users[:2] == ["id:ID(AnthropicUser)", ":LABEL"]
+    assert users[:3] == [":ID(AnthropicUser)", ":LABEL", "id:string"]
     assert {"email:string", "tenant_id:string", "firstseen:long", "sync_id:string"} <= set(users)
     org = headers["nodes_AnthropicOrganization.csv"]
     assert {"lifecycle_remediation_enabled:boolean", "main_domains:string[]"} <= set(org)
@@ -74,7 +74,7 @@ def test_headers_use_id_spaces_and_typed_columns(exported: ExportResult) -> None
 
 def test_bi_tools_can_join_relationships_to_nodes(exported: ExportResult) -> None:
     out = exported.files[0].parent
-    users = {row["id:ID(AnthropicUser)"] for row in _rows(out / "nodes_AnthropicUser.csv")}
+    users = {row[":ID(AnthropicUser)"] for row in _rows(out / "nodes_AnthropicUser.csv")}
     grants = list(_rows(out / "rels_AnthropicUser_HAS_ROLE_AnthropicRole.csv"))
     assert grants
     assert {row[":START_ID(AnthropicUser)"] for row in grants} <= users

@@ -91,7 +91,8 @@ def test_edges_are_the_privilege_edges_and_resource(
 def test_an_admin_reaches_a_key_of_the_workspace(synced: Neo4jServer, exported: Path) -> None:
     [row] = synced.run(
         "MATCH (u:AnthropicUser)-[:ADMIN_OF]->(w:AnthropicWorkspace)-[:CONTAINS]->"
-        "(k:AnthropicApiKey) RETURN u.id AS u, w.id AS w, k.id AS k ORDER BY u, w, k LIMIT 1"
+        "(k:AnthropicApiKey) RETURN u.tenant_id + ':' + u.id AS u, w.tenant_id + ':' + w.id AS w, "
+        "k.tenant_id + ':' + k.id AS k ORDER BY u, w, k LIMIT 1"
     )
     graph = OpenGraph()
     graph.import_from_file(str(exported))

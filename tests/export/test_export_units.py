@@ -74,7 +74,7 @@ def test_xml_escaping_keeps_carriage_returns_and_replaces_what_xml_cannot_carry(
 
 def test_csv_headers() -> None:
     header = node_header(WORKSPACE)
-    assert header[:2] == ["id:ID(AnthropicWorkspace)", ":LABEL"]
+    assert header[:3] == [":ID(AnthropicWorkspace)", ":LABEL", "id:string"]
     assert "tags:string[]" in header
     assert header[-6:] == [
         "tenant_id:string",
@@ -100,7 +100,9 @@ def test_csv_quotes_strings_and_leaves_nulls_empty() -> None:
     fixups = io.StringIO()
     [line] = list(_node_lines(reader, USER, EmptyLists(fixups), Arrays(DELIMITERS[0])))
     fields = dict(zip(node_header(USER), line, strict=True))
-    assert fields["id:ID(AnthropicUser)"] == '"u1"'
+    assert fields[":ID(AnthropicUser)"] == '"t1:u1"'  # unique across organizations
+    assert fields["id:string"] == '"u1"'
+    assert fields["tenant_id:string"] == '"t1"'
     assert fields[":LABEL"] == '"AnthropicUser\x1fUserAccount"'
     assert fields["name:string"] == '"say ""hi"""'
     assert fields["email:string"] == '""'  # an empty string, not null
@@ -117,12 +119,17 @@ def test_a_list_element_holding_the_delimiter_picks_one_no_element_holds() -> No
 
 
 def test_empty_lists_become_post_import_statements() -> None:
-    record = {"labels": ["AnthropicWorkspace"], "props": {"id": 'w"1', "tags": []}}
+    record = {
+        "labels": ["AnthropicWorkspace"],
+        "props": {"id": 'w"1', "tenant_id": "t", "tags": []},
+    }
     fixups = io.StringIO()
     reader = GraphReader(FakeTx([record]))
     list(_node_lines(reader, WORKSPACE, EmptyLists(fixups), Arrays(DELIMITERS[0])))
     statements = [s for s in fixups.getvalue().splitlines() if not s.startswith("//")]
-    assert statements == ['MATCH (n:`AnthropicWorkspace` {id: "w\\"1"}) SET n.`tags` = [];']
+    assert statements == [
+        'MATCH (n:`AnthropicWorkspace` {tenant_id: "t", id: "w\\"1"}) SET n.`tags` = [];'
+    ]
 
 
 def test_the_reader_reports_undeclared_properties() -> None:
@@ -146,5 +153,12 @@ def test_opengraph_kinds_and_edges() -> None:
 
 
 def _user_record(extra: dict[str, Any]) -> dict[str, Any]:
-    props = {"id": "u1", "firstseen": 5, "lastupdated": 5, "sync_id": "s", **extra}
+    props = {
+        "id": "u1",
+        "tenant_id": "t1",
+        "firstseen": 5,
+        "lastupdated": 5,
+        "sync_id": "s",
+        **extra,
+    }
     return {"labels": ["UserAccount", "AnthropicUser"], "props": props}

@@ -135,10 +135,11 @@ def test_invalid_models_are_refused() -> None:
 def test_statements_quote_identifiers_and_carry_values_as_parameters() -> None:
     user = MODEL.node("user")
     merge = cypher.node_merge(user)
-    assert "MERGE (n:`AnthropicUser` {`id`: row.`id`})" in merge
+    assert "MERGE (n:`AnthropicUser` {`tenant_id`: $tenant_id, `id`: row.`id`})" in merge
     assert "n:`UserAccount`" in merge and "$tenant_id" in merge and "$sync_id" in merge
     rel = cypher.rel_merge(MODEL.rel("HAS_ROLE", "user", "role"))
-    assert "MATCH (a:`AnthropicUser` {`id`: row.start})" in rel
+    assert "MATCH (a:`AnthropicUser` {`tenant_id`: $tenant_id, `id`: row.start})" in rel
+    assert "MATCH (b:`AnthropicRole` {`tenant_id`: $tenant_id, `id`: row.end})" in rel
     assert "MERGE (a)-[r:`HAS_ROLE`]->(b)" in rel and "r.`source` = row.`source`" in rel
     for statement in (merge, rel, cypher.node_delete(user)):
         assert "'" not in statement and '"' not in statement
@@ -148,11 +149,16 @@ def test_schema_statements_cover_every_label() -> None:
     statements = [s.cypher for s in cypher.schema_statements(MODEL)]
     for node in MODEL.nodes:
         label = f"(n:`{node.label}`)"
-        assert any(label in s and "REQUIRE n.`id` IS UNIQUE" in s for s in statements)
+        unique = "REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE"
+        assert any(label in s and unique in s for s in statements)
+        assert f"DROP CONSTRAINT `{node.label}_id_unique` IF EXISTS" in statements
         assert any(label in s and "ON (n.`tenant_id`)" in s for s in statements)
         assert any(label in s and "ON (n.`sync_id`)" in s for s in statements)
     assert any("(n:`AnthropicUser`) ON (n.`email_lower`)" in s for s in statements)
-    assert all("IF NOT EXISTS" in s for s in statements)
+    drops = [s for s in statements if s.startswith("DROP CONSTRAINT")]
+    assert statements[: len(drops)] == drops  # the old constraints go before the new ones
+    assert all("IF NOT EXISTS" in s for s in statements[len(drops) :])
+    assert all(s.endswith("IF EXISTS") for s in drops)
     names = [s.name for s in cypher.schema_statements(MODEL)]
     assert len(names) == len(set(names))
 
