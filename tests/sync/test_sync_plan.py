@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
+from ingest.extract.models import Invite
 from ingest.extract.parsing import ParseResult
 from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel, NodeType, Prop
 from ingest.load import GraphLoader
-from ingest.mapping.rows import GraphRows
+from ingest.mapping.declared import as_declared
 from ingest.sync.families import EXTRACTIONS, STEPS, MappingStep
 from ingest.sync.pipeline import run_sync
 from ingest.sync.plan import OAUTH_TOKEN, PLAN, Read, ReadPlan
@@ -53,13 +53,19 @@ def test_every_gated_row_says_why_it_is_skipped() -> None:
 
 
 # A toy endpoint family, added the way docs/architecture.md says: one plan row, one graph
-# declaration (node type and family), one mapping step. It reads the invites listing.
+# declaration (node type with its record and sources, and family), one mapping step written
+# from the declaration; no mapper, since nothing is derived. It reads the invites listing.
 TOY = NodeType(
     name="toy_invite",
     label="AnthropicToyInvite",
     family="toys",
     description="A toy family for the plan test.",
-    properties=(Prop("email", "string", "The invited address."),),
+    record=Invite,
+    properties=(
+        Prop("email", "string", "The invited address.", source="email"),
+        Prop("status", "string", "accepted | deleted | expired | pending.", source="status"),
+        Prop("invited_at", "datetime_string", "When the invite was sent.", source="invited_at"),
+    ),
 )
 TOY_MODEL = GraphModel(
     nodes=(*MODEL.nodes, TOY),
@@ -69,15 +75,8 @@ TOY_MODEL = GraphModel(
 )
 
 
-def map_toys(org_id: str, invites: Iterable[Any]) -> GraphRows:
-    rows = GraphRows()
-    for invite in invites:
-        rows.node(TOY, {"id": invite.id, "email": invite.email})
-    return rows
-
-
 TOY_ROW = Read("toys", lambda engines, _, __: engines.admin.invites())
-TOY_STEP = MappingStep("toys", (map_toys,), frozenset({"toys"}))
+TOY_STEP = MappingStep("toys", (as_declared(TOY),), frozenset({"toys"}))
 
 
 @pytest.mark.neo4j
@@ -87,7 +86,11 @@ def test_a_family_added_as_one_plan_row_and_one_step_is_read_written_and_cleaned
     loader = GraphLoader(neo4j.driver, neo4j.database, model=TOY_MODEL)
 
     def toys(tenant: str) -> set[str]:
-        rows = neo4j.run("MATCH (t:AnthropicToyInvite {tenant_id: $t}) RETURN t.id AS id", t=tenant)
+        rows = neo4j.run(
+            "MATCH (t:AnthropicToyInvite {tenant_id: $t}) WHERE t.email IS NOT NULL "
+            "AND t.status IS NOT NULL AND t.invited_at STARTS WITH '20' RETURN t.id AS id",
+            t=tenant,
+        )
         return {row["id"] for row in rows}
 
     with simulator(size="small", seed=5) as running:
