@@ -19,7 +19,7 @@ from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
 from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
-from ingest.logs import LogFormat, configure_logging, logs_as_json
+from ingest.logs import LogFormat, configure_logging, logs_as_json, naming_organization
 from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import open_driver
 from ingest.organizations import Organization, environment, load_organizations, sync_options
@@ -166,7 +166,8 @@ def _sync_several(
         summary.add_column(column)
     for result in results:
         if result.outcome is not None:
-            _print_report(result.outcome, as_json=False)
+            with naming_organization(result.name):
+                _print_report(result.outcome, as_json=False)
         status = result.outcome.status if result.outcome else f"error: {result.message}"
         sync_id = result.outcome.sync_id if result.outcome else ""
         summary.add_row(safe(result.name), safe(status), str(int(result.exit_code)), sync_id)
