@@ -22,7 +22,12 @@ from ingest.load import GraphLoader
 from ingest.logs import LogFormat, configure_logging, logs_as_json, naming_organization
 from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import open_driver
-from ingest.organizations import Organization, environment, load_organizations, sync_options
+from ingest.organizations import (
+    ConfiguredOrganization,
+    environment,
+    load_organizations,
+    sync_options,
+)
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.families import SOURCES
 from ingest.sync.outcome import ExitCode, SyncOutcome
@@ -151,7 +156,7 @@ def _sync_several(
     env, base = environment(), _extract_config(settings)
     drawn = err.is_terminal and log_format is LogFormat.text and not as_json
 
-    def sync_one(org: Organization) -> SyncOutcome:
+    def sync_one(org: ConfiguredOrganization) -> SyncOutcome:
         options = sync_options(org, base, settings.main_domains, env)
         with show_progress(err, terminal=drawn, interval=settings.progress_interval) as progress:
             return run_sync(loader, options, progress)

@@ -31,7 +31,7 @@ _UUID = re.compile(r"^(org_)?[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12
 _SECRET_FIELDS = ("admin_key", "oauth_token", "scim_token")
 
 
-class Organization(BaseModel):
+class ConfiguredOrganization(BaseModel):
     """One `[[organization]]` table of the file."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -81,7 +81,7 @@ class Organization(BaseModel):
 class OrganizationsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    organization: list[Organization] = Field(min_length=1)
+    organization: list[ConfiguredOrganization] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique_names(self) -> OrganizationsFile:
@@ -92,7 +92,7 @@ class OrganizationsFile(BaseModel):
         return self
 
 
-def load_organizations(path: Path) -> list[Organization]:
+def load_organizations(path: Path) -> list[ConfiguredOrganization]:
     """The file's organizations, or a Failure (exit code 2) naming the file and the field."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -121,7 +121,7 @@ def environment() -> dict[str, str]:
 
 
 def sync_options(
-    org: Organization,
+    org: ConfiguredOrganization,
     base: ExtractConfig,
     main_domains: list[str],
     env: Mapping[str, str],

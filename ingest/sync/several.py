@@ -15,7 +15,7 @@ from typing import Any
 
 from ingest.failures import Failure, failure_of
 from ingest.logs import naming_organization
-from ingest.organizations import Organization
+from ingest.organizations import ConfiguredOrganization
 from ingest.sync.outcome import ExitCode, SyncOutcome
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,8 @@ class OrganizationResult:
 
 
 def sync_each(
-    orgs: Sequence[Organization], sync_one: Callable[[Organization], SyncOutcome]
+    orgs: Sequence[ConfiguredOrganization],
+    sync_one: Callable[[ConfiguredOrganization], SyncOutcome],
 ) -> list[OrganizationResult]:
     """`sync_one` for every organization in turn; a failure a person fixes is that
     organization's result, Neo4j unreachable stops the run, anything else is a bug."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from tests.sync.oracle import assert_graph_matches
 from tests.sync.test_sync_cli import env_for, invoke
 
 pytestmark = pytest.mark.neo4j
+CANARY = "sk-ant-admin01-CANARYcanaryCANARY-do-not-leak-0123456789AA"
 
 
 def orgs_toml(*tables: dict[str, object]) -> str:
@@ -177,7 +179,9 @@ def test_one_organization_failing_never_stops_the_others(neo4j, simulator, tmp_p
     ("table", "named"),
     [
         ({"name": "a"}, "organization[0].admin_key_env: Field required"),
-        ({"name": "a", "admin_key_env": "K", "admin_key": "x"}, "organization[0]: admin_key:"),
+        ({"name": "a", "admin_key_env": "K", "admin_key": CANARY}, "organization[0]: admin_key:"),
+        ({"name": "a", "admin_key_env": "K", "scim_tokn_env": "T"}, "[0].scim_tokn_env: Extra"),
+        ({"name": "a", "admin_key_env": "K-EY"}, "organization[0].admin_key_env: not an env"),
         ({"name": "a", "admin_key_env": "K", "organization_id": "acme"}, "organization_id"),
         ({"name": "a", "admin_key_env": "K", "base_url": "http://example.com"}, "base_url"),
     ],
@@ -189,7 +193,32 @@ def test_a_configuration_error_names_the_file_and_the_field(neo4j, tmp_path, tab
     assert result.exit_code == 2
     assert str(orgs) in result.output
     assert named in result.output
+    assert CANARY not in result.output
     assert neo4j.run("MATCH (n) RETURN count(n) AS n") == [{"n": 0}]
+
+
+def test_repeated_names_are_a_configuration_error(neo4j, tmp_path):
+    orgs = tmp_path / "twice.toml"
+    orgs.write_text(orgs_toml(*[{"name": "a", "admin_key_env": "K"}] * 2))
+    result = invoke("sync", "--json", "--orgs", str(orgs), env=env_for(neo4j))
+    assert result.exit_code == 2
+    assert "organization names repeat: a" in json.loads(result.stdout)["message"]
+
+
+def test_neo4j_unreachable_stops_the_run_before_any_organization(neo4j, simulator, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with simulator(size="small", tier="team") as running:
+        orgs = tmp_path / "orgs.toml"
+        orgs.write_text(
+            orgs_toml({"name": "one", "admin_key_env": "KEY", "base_url": running.base_url})
+        )
+        env = env_for(neo4j, KEY=running.admin_key, NEO4J_URI=f"bolt://127.0.0.1:{port}")
+        result = invoke("sync", "--orgs", str(orgs), "--wait-neo4j", "0", env=env)
+        requests = sum(running.sim.stats.requests.values())
+    assert result.exit_code == 3
+    assert requests == 0
 
 
 def test_the_file_may_come_from_the_environment(neo4j, simulator, tmp_path):
