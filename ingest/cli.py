@@ -284,8 +284,9 @@ def sync(
     the worst of their codes.
     """
     settings = settings_or_exit(as_json)
-    if orgs_file or settings.orgs_file:
-        _sync_several(settings, orgs_file or settings.orgs_file, as_json, wait_neo4j, log_format)  # type: ignore[arg-type]
+    several = orgs_file or settings.orgs_file
+    if several is not None:
+        _sync_several(settings, several, as_json, wait_neo4j, log_format)
     with reported_failures(as_json):
         credentials = _credentials(settings)
     config = _extract_config(settings)
