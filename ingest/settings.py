@@ -144,6 +144,11 @@ class Settings(BaseSettings):
             return json.loads(value)
         return [domain.strip() for domain in value.split(",") if domain.strip()]
 
+    @field_validator("orgs_file", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("base_url", "scim_url")
     @classmethod
     def _no_credentials_in_clear(cls, value: str | None) -> str | None:
