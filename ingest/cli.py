@@ -6,7 +6,8 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, get_args
+from pathlib import Path
+from typing import Annotated, NoReturn, get_args
 
 import typer
 from rich.console import Console
@@ -18,14 +19,21 @@ from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
 from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
-from ingest.logs import LogFormat, configure_logging, logs_as_json
+from ingest.logs import LogFormat, configure_logging, logs_as_json, naming_organization
 from ingest.mapping.organization import SCIM_REFUSED
 from ingest.neo4j_connection import open_driver
+from ingest.organizations import (
+    ConfiguredOrganization,
+    environment,
+    load_organizations,
+    sync_options,
+)
 from ingest.settings import Settings, settings_or_exit
 from ingest.sync.families import SOURCES
 from ingest.sync.outcome import ExitCode, SyncOutcome
 from ingest.sync.pipeline import SyncOptions, run_sync
 from ingest.sync.progress import show_progress
+from ingest.sync.several import run_json, sync_each, worst_exit_code
 from ingest.terminal_text import safe
 
 app = typer.Typer(
@@ -138,6 +146,40 @@ def _sync(
         return run_sync(loader, options, progress)
 
 
+def _sync_several(
+    settings: Settings, path: Path, as_json: bool, wait: float, log_format: LogFormat
+) -> NoReturn:
+    """Every organization of the file in turn, into one graph; exits with the worst code."""
+    with reported_failures(as_json):
+        orgs = load_organizations(path)
+    configure_logging(log_format)
+    env, base = environment(), _extract_config(settings)
+    drawn = err.is_terminal and log_format is LogFormat.text and not as_json
+
+    def sync_one(org: ConfiguredOrganization) -> SyncOutcome:
+        options = sync_options(org, base, settings.main_domains, env)
+        with show_progress(err, terminal=drawn, interval=settings.progress_interval) as progress:
+            return run_sync(loader, options, progress)
+
+    with reported_failures(as_json), _loader(settings, wait) as loader:
+        results = sync_each(orgs, sync_one)
+    if as_json:
+        out.print_json(json.dumps(run_json(results)))
+        raise typer.Exit(worst_exit_code(results))
+    summary = Table(title="Organizations")
+    for column in ("organization", "status", "exit code", "sync id"):
+        summary.add_column(column)
+    for result in results:
+        if result.outcome is not None:
+            with naming_organization(result.name):
+                _print_report(result.outcome, as_json=False)
+        status = result.outcome.status if result.outcome else f"error: {result.message}"
+        sync_id = result.outcome.sync_id if result.outcome else ""
+        summary.add_row(safe(result.name), safe(status), str(int(result.exit_code)), sync_id)
+    out.print(summary)
+    raise typer.Exit(worst_exit_code(results))
+
+
 def _print_report(report: SyncOutcome, as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(report.to_json()))
@@ -228,15 +270,23 @@ def sync(
     as_json: JsonFlag = False,
     wait_neo4j: WaitFlag = 30.0,
     log_format: LogFormatFlag = LogFormat.text,
+    orgs_file: Annotated[
+        Path | None,
+        typer.Option("--orgs", help="TOML file naming several organizations (IDGRAPH_ORGS_FILE)."),
+    ] = None,
 ) -> None:
     """Sync the organization of ANTHROPIC_ADMIN_KEY (and SCIM when configured) into Neo4j.
 
     Exit codes: 0 ok (also when SCIM is not on the organization's plan), 1 partial (a family
     could not be read completely or written, or the SCIM token or URL was refused; nothing of
     it was deleted), 2 configuration or credentials, 3 Neo4j unreachable,
-    4 the organization could not be read at all.
+    4 the organization could not be read at all. With --orgs, each organization in turn, and
+    the worst of their codes.
     """
     settings = settings_or_exit(as_json)
+    several = orgs_file or settings.orgs_file
+    if several is not None:
+        _sync_several(settings, several, as_json, wait_neo4j, log_format)
     with reported_failures(as_json):
         credentials = _credentials(settings)
     config = _extract_config(settings)
@@ -307,9 +357,12 @@ def run(
     wait_neo4j: WaitFlag = 120.0,
     log_format: LogFormatFlag = LogFormat.text,
 ) -> None:
-    """The job docker compose runs: `sync` when ANTHROPIC_ADMIN_KEY is set, else `demo`."""
+    """The job docker compose runs: `sync` when ANTHROPIC_ADMIN_KEY (or IDGRAPH_ORGS_FILE) is
+    set, else `demo`."""
     settings = settings_or_exit(as_json)
-    if settings.admin_key is not None and settings.admin_key.get_secret_value().strip():
+    if settings.orgs_file or (
+        settings.admin_key is not None and settings.admin_key.get_secret_value().strip()
+    ):
         sync(as_json=as_json, wait_neo4j=wait_neo4j, log_format=log_format)
     err.print("ANTHROPIC_ADMIN_KEY is not set: syncing the built-in demo organization.")
     demo(size="small", seed=1, as_json=as_json, wait_neo4j=wait_neo4j, log_format=log_format)

@@ -51,18 +51,28 @@ def reported_failures(as_json: bool = False) -> Iterator[None]:
     """Turns the failures of a command into `fail(...)`; anything else is a bug and propagates."""
     try:
         yield
-    except Failure as exc:
-        fail(exc.exit_code, str(exc), as_json)
-    except CredentialError as exc:
-        fail(ExitCode.CONFIG, f"credentials: {exc}", as_json)
-    except ApiError as exc:
-        if exc.status in REJECTED_CREDENTIAL:
-            fail(
-                ExitCode.CONFIG,
-                f"the Admin API refused the credentials ({exc}): check ANTHROPIC_ADMIN_KEY "
-                "(and ANTHROPIC_OAUTH_TOKEN, ANTHROPIC_SCIM_TOKEN)",
-                as_json,
-            )
-        fail(ExitCode.FAILED, f"the sync stopped; nothing was deleted: {exc}", as_json)
-    except ExtractError as exc:
-        fail(ExitCode.FAILED, f"the sync stopped; nothing was deleted: {exc}", as_json)
+    except Exception as exc:
+        failure = failure_of(exc)
+        if failure is None:
+            raise
+        fail(*failure, as_json)
+
+
+def failure_of(
+    exc: BaseException,
+    key_names: str = "ANTHROPIC_ADMIN_KEY (and ANTHROPIC_OAUTH_TOKEN, ANTHROPIC_SCIM_TOKEN)",
+) -> tuple[ExitCode, str] | None:
+    """The exit code and one-line text of a failure a person fixes; None for anything else
+    (a bug). `key_names` are the variables to check when the Admin API refuses the key."""
+    if isinstance(exc, Failure):
+        return exc.exit_code, str(exc)
+    if isinstance(exc, CredentialError):
+        return ExitCode.CONFIG, f"credentials: {exc}"
+    if isinstance(exc, ApiError) and exc.status in REJECTED_CREDENTIAL:
+        return (
+            ExitCode.CONFIG,
+            f"the Admin API refused the credentials ({exc}): check {key_names}",
+        )
+    if isinstance(exc, ExtractError):
+        return ExitCode.FAILED, f"the sync stopped; nothing was deleted: {exc}"
+    return None

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-FIELDS = ("family", "engine", "status", "counts", "exit_code")
+FIELDS = ("organization", "family", "engine", "status", "counts", "exit_code")
 HANDLER = "idgraph"
 
 
@@ -71,3 +73,24 @@ def logs_as_json() -> bool:
         h.get_name() == HANDLER and isinstance(h.formatter, JsonLines)
         for h in logging.getLogger().handlers
     )
+
+
+@contextmanager
+def naming_organization(name: str) -> Iterator[None]:
+    """While one organization of several syncs, every idgraph log line names it (the text
+    prefixed with it, the JSON line with an `organization` field)."""
+
+    def name_it(record: logging.LogRecord) -> bool:
+        record.organization = name
+        if not logs_as_json() and isinstance(record.msg, str):
+            record.msg = f"[{name.replace('%', '%%')}] {record.msg}"
+        return True
+
+    handlers = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER]
+    for handler in handlers:
+        handler.addFilter(name_it)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(name_it)

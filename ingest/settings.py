@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -63,6 +64,12 @@ class Settings(BaseSettings):
         None,
         validation_alias=_env("ANTHROPIC_SCIM_TOKEN"),
         description="SCIM bearer token from the identity-provider setup flow.",
+    )
+
+    orgs_file: Path | None = Field(
+        None,
+        validation_alias=_env("IDGRAPH_ORGS_FILE"),
+        description="TOML file naming several organizations to sync in one run (as `--orgs`).",
     )
 
     # Neo4j (the driver's standard names)
@@ -137,14 +144,23 @@ class Settings(BaseSettings):
             return json.loads(value)
         return [domain.strip() for domain in value.split(",") if domain.strip()]
 
+    @field_validator("orgs_file", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("base_url", "scim_url")
     @classmethod
     def _no_credentials_in_clear(cls, value: str | None) -> str | None:
-        """Keys travel in headers: plain http only to this machine (the simulator)."""
-        url = urlsplit(value or "")
-        if url.scheme.lower() == "http" and not is_loopback(url.hostname or ""):
-            raise ValueError("plain http:// would send the credentials in clear; use https://")
-        return value
+        return check_url_scheme(value)
+
+
+def check_url_scheme(value: str | None) -> str | None:
+    """Keys travel in headers: plain http only to this machine (the simulator)."""
+    url = urlsplit(value or "")
+    if url.scheme.lower() == "http" and not is_loopback(url.hostname or ""):
+        raise ValueError("plain http:// would send the credentials in clear; use https://")
+    return value
 
 
 def load_settings() -> Settings:

@@ -132,9 +132,12 @@ class AdminExtractor:
             transport=self._transport,
             timeout=self.config.request_timeout,
             headers={"anthropic-version": ANTHROPIC_VERSION, "accept": "application/json"},
+            params=_addressing(self.config.organization_id),
             follow_redirects=False,
         )
-        self._organization_id: str | None = None
+        # Every answer must come from this organization: the configured one from the start,
+        # else the one /organizations/me names.
+        self._organization_id: str | None = self.config.organization_id
 
     async def __aenter__(self) -> AdminExtractor:
         return self
@@ -160,10 +163,16 @@ class AdminExtractor:
             raise MalformedPageError("organization", endpoint, "no readable organization id")
         organization = parsed.records[0]
         header = response.headers.get(ORG_HEADER)
-        if header is not None and header != organization.id:
+        if header is not None and not same_organization(header, organization.id):
             raise OrganizationMismatchError(
                 f"{ORG_HEADER} header {header!r} differs from /organizations/me id "
                 f"{organization.id!r}; refusing to mix organizations"
+            )
+        wanted = self.config.organization_id
+        if wanted is not None and not same_organization(wanted, organization.id):
+            raise OrganizationMismatchError(
+                f"/organizations/me answered for organization {organization.id!r}, not the "
+                f"configured organization_id {wanted!r}; refusing to mix organizations"
             )
         self._organization_id = organization.id
         return organization
@@ -399,7 +408,8 @@ class AdminExtractor:
 
     def _check_organization(self, response: httpx.Response, family: str, endpoint: str) -> None:
         header = response.headers.get(ORG_HEADER)
-        if self._organization_id and header is not None and header != self._organization_id:
+        expected = self._organization_id
+        if expected and header is not None and not same_organization(header, expected):
             raise OrganizationMismatchError(
                 f"{family} page from {endpoint} belongs to organization {header!r}, "
                 f"not {self._organization_id!r}"
@@ -411,3 +421,14 @@ class AdminExtractor:
             assert token is not None  # checked by _require_oauth
             return {"authorization": f"Bearer {token.get_secret_value()}"}
         return {"x-api-key": self._credentials.admin_key.get_secret_value()}
+
+
+def same_organization(one: str, other: str) -> bool:
+    """Whether two organization ids name the same org: a UUID is written bare or
+    `org_`-prefixed, in either case (docs/simulator.md reading 22)."""
+    return one.removeprefix("org_").lower() == other.removeprefix("org_").lower()
+
+
+def _addressing(organization_id: str | None) -> dict[str, str]:
+    """The query parameter naming the linked organization on every Admin request, if any."""
+    return {"organization_id": organization_id} if organization_id else {}

@@ -31,6 +31,9 @@ class ExtractConfig:
     """
 
     admin_base_url: str = DEFAULT_ADMIN_BASE_URL
+    # A linked organization a parent-level Enterprise key addresses (sent on every Admin
+    # request as `organization_id`); None: the key's own organization.
+    organization_id: str | None = None
     scim_base_url: str | None = None
     admin: EngineLimits = EngineLimits()
     scim: EngineLimits = EngineLimits()

@@ -27,6 +27,7 @@ def env_for(neo4j, running=None, **extra):
         "ANTHROPIC_OAUTH_TOKEN": "",
         "ANTHROPIC_SCIM_URL": "",
         "ANTHROPIC_SCIM_TOKEN": "",
+        "IDGRAPH_ORGS_FILE": "",
         "IDGRAPH_ADMIN_RATE": "2000",
         "IDGRAPH_ADMIN_BURST": "2000",
         "IDGRAPH_SCIM_RATE": "2000",
