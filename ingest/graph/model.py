@@ -101,7 +101,13 @@ ORGANIZATION = NodeType(
             "The Enterprise key's scopes as a 403 listed them; when no probe was refused, the "
             "probed scopes and '(at least)'. Empty for Console keys (they have no scopes).",
         ),
-        text_list("families_read", "The extraction families read completely by the last sync."),
+        Prop(
+            "families_read",
+            "string_list",
+            "The extraction families the last sync had read completely when it last wrote this "
+            "organization.",
+            volatile=True,
+        ),
         text_list(
             "families_not_permitted",
             "The product's families the key's scopes do not let it read (skipped, not cleaned).",

@@ -140,7 +140,7 @@ class GraphSteps:
             sync_id=self.sync_id,
             synced_at=self.started_at,
             capabilities=self.capabilities,
-            families_read=sorted(self.extraction.read_completely()),
+            families_read=sorted(self.extraction.read_completely() - {"scim_probe"}),
         )
         if facts != self.organization_written:
             await self.writer.write("organization", map_organization(facts))
