@@ -17,6 +17,7 @@ from anthropic_sim.config import Size as SimSize
 from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
+from ingest.extract.pacing import admin_limits_for_key
 from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
 from ingest.logs import LogFormat, configure_logging, logs_as_json, naming_organization
@@ -95,7 +96,7 @@ def _extract_config(settings: Settings, scim_url: str | None = None) -> ExtractC
     return ExtractConfig(
         admin_base_url=settings.base_url,
         scim_base_url=scim_url or settings.scim_url,
-        admin=EngineLimits(rate=settings.admin_rate, burst=settings.admin_burst),
+        admin=admin_limits_for_key(settings.admin_key, settings.admin_rate, settings.admin_burst),
         scim=EngineLimits(rate=settings.scim_rate, burst=settings.scim_burst),
         request_timeout=settings.request_timeout,
         deadline=settings.deadline,

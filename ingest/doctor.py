@@ -19,8 +19,16 @@ from ingest.extract import (
     ScimRefused,
     ScimUnavailable,
 )
-from ingest.extract.credentials import redact
+from ingest.extract.capabilities import (
+    AT_LEAST,
+    PRODUCT_FAMILIES,
+    Capabilities,
+    capabilities_of,
+    family_access,
+)
+from ingest.extract.credentials import AdminKeyKind, redact
 from ingest.graph.model import MODEL
+from ingest.lifecycle_actions import LIFECYCLE_ACTIONS, blocked_by, possible_actions
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.settings import Settings
 
@@ -77,10 +85,75 @@ async def _api_checks(credentials: Credentials, config: ExtractConfig) -> list[C
                     "admin api", "fail", f"{exc} — check ANTHROPIC_ADMIN_KEY and ANTHROPIC_BASE_URL"
                 )
             )
-            return checks
+            if not isinstance(exc, ApiError) or exc.status != 400:
+                return checks  # a 400 is the other product's endpoint: the key still answers
+        try:
+            capabilities: Capabilities | None = await capabilities_of(admin)
+        except ExtractError as exc:
+            capabilities = None
+            checks.append(Check("capabilities", "fail", f"the scope probes failed: {exc}"))
+    if capabilities is not None:
+        checks.extend(capability_matrix(capabilities, admin.admin_key_kind))
     checks.append(await _oauth_check(credentials, config))
-    checks.append(await _scim_check(credentials, config))
+    scim_check, scim_state = await _scim_check(credentials, config)
+    checks.append(scim_check)
+    if capabilities is not None:
+        checks.append(lifecycle_check(capabilities, scim_state))
     return checks
+
+
+def capability_matrix(capabilities: Capabilities, kind: AdminKeyKind) -> list[Check]:
+    """The product, the key's scopes, and for each family whether the key may read it."""
+    scopes = capabilities.scopes
+    if scopes is None:
+        held = "none: Console admin keys have no scopes"
+    elif AT_LEAST in scopes:
+        held = (
+            f"at least {', '.join(sorted(scopes - {AT_LEAST}))} (no probe was refused, so no "
+            "403 listed the key's scopes)"
+        )
+    else:
+        held = ", ".join(sorted(scopes)) or "none"
+    checks = [
+        Check("product", "ok", f"{capabilities.product} ({kind.value} admin key)"),
+        Check("key scopes", "ok", held),
+    ]
+    every_family = dict.fromkeys(f for fs in PRODUCT_FAMILIES.values() for f in fs)
+    for family in every_family:
+        missing = family_access(capabilities, family)
+        if missing is None:
+            checks.append(
+                Check(f"family {family}", "skip", f"not offered by {capabilities.product}")
+            )
+        elif missing:
+            checks.append(
+                Check(
+                    f"family {family}",
+                    "warn",
+                    f"not permitted by the key's scopes (missing {', '.join(missing)}): "
+                    "skipped, nothing of it deleted",
+                )
+            )
+        else:
+            checks.append(Check(f"family {family}", "ok", "readable"))
+    return checks
+
+
+def lifecycle_check(capabilities: Capabilities, scim_state: str) -> Check:
+    possible = possible_actions(capabilities, scim_state)
+    blocked = sorted(
+        {
+            f"{action.name} ({why})"
+            for action in LIFECYCLE_ACTIONS
+            if action.name not in possible
+            and (why := blocked_by(action, capabilities, scim_state))
+            and capabilities.product in action.products
+        }
+    )
+    detail = f"possible: {', '.join(possible) or 'none'}"
+    if blocked:
+        detail += f"; not possible: {'; '.join(blocked)}"
+    return Check("lifecycle actions", "ok" if possible else "warn", detail)
 
 
 async def _oauth_check(credentials: Credentials, config: ExtractConfig) -> Check:
@@ -112,14 +185,15 @@ async def _oauth_check(credentials: Credentials, config: ExtractConfig) -> Check
     )
 
 
-async def _scim_check(credentials: Credentials, config: ExtractConfig) -> Check:
+async def _scim_check(credentials: Credentials, config: ExtractConfig) -> tuple[Check, str]:
+    """The SCIM check and the organization's SCIM status it found (as a sync records it)."""
     if credentials.scim is None:
         return Check(
             "scim",
             "warn",
             "not configured (ANTHROPIC_SCIM_URL, ANTHROPIC_SCIM_TOKEN): lifecycle checks and "
             "remediation will be off",
-        )
+        ), "not_configured"
     async with ScimExtractor(credentials.scim, config) as scim:
         try:
             service = await scim.probe()
@@ -128,14 +202,14 @@ async def _scim_check(credentials: Credentials, config: ExtractConfig) -> Check:
                 "scim",
                 "warn",
                 f"{exc}; the sync will skip SCIM and disable lifecycle remediation",
-            )
+            ), "unavailable"
         except ScimRefused as exc:
             return Check(
                 "scim", "fail", f"{exc}; until then the sync exits 1 and keeps the SCIM graph"
-            )
+            ), exc.scim_status
         except (ApiError, ExtractError) as exc:
-            return Check("scim", "fail", f"{exc} — check ANTHROPIC_SCIM_URL and the token")
-    return Check("scim", "ok", f"available (page size {service.page_size})")
+            return Check("scim", "fail", f"{exc} — check ANTHROPIC_SCIM_URL and the token"), "error"
+    return Check("scim", "ok", f"available (page size {service.page_size})"), "available"
 
 
 def _neo4j_check(settings: Settings) -> Check:

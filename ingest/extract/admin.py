@@ -16,7 +16,7 @@ import httpx
 
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.config import ExtractConfig
-from ingest.extract.credentials import OAUTH_TOKEN_ENV, Credentials
+from ingest.extract.credentials import OAUTH_TOKEN_ENV, AdminKeyKind, Credentials
 from ingest.extract.deadline import Deadline
 from ingest.extract.errors import (
     ApiError,
@@ -151,6 +151,15 @@ class AdminExtractor:
     @property
     def can_read_service_accounts(self) -> bool:
         return self._credentials.oauth_token is not None
+
+    @property
+    def admin_key_kind(self) -> AdminKeyKind:
+        return self._credentials.admin_key_kind
+
+    async def probe(self, family: str, endpoint: str) -> None:
+        """One page of one record of a list, read only for whether the key may: `ApiError`
+        (with the API's message) when it may not."""
+        await self._get(family, endpoint, {"limit": 1}, oauth=False)
 
     # ---- families -------------------------------------------------------------------
 

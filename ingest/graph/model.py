@@ -95,6 +95,28 @@ ORGANIZATION = NodeType(
             "scim_status says why not (the plan, or a token or URL to fix).",
         ),
         text_list("main_domains", "Main email domains of the organization's members."),
+        text("product", "console | enterprise: the organization's product, by its admin key."),
+        text_list(
+            "key_scopes",
+            "The Enterprise key's scopes as a 403 listed them; when no probe was refused, the "
+            "probed scopes and '(at least)'. Empty for Console keys (they have no scopes).",
+        ),
+        Prop(
+            "families_read",
+            "string_list",
+            "The extraction families the last sync had read completely when it last wrote this "
+            "organization.",
+            volatile=True,
+        ),
+        text_list(
+            "families_not_permitted",
+            "The product's families the key's scopes do not let it read (skipped, not cleaned).",
+        ),
+        text_list(
+            "lifecycle_actions",
+            "The lifecycle actions the product, key scopes and SCIM status allow "
+            "(ingest/lifecycle_actions.py).",
+        ),
         Prop(
             "last_sync_id",
             "string",

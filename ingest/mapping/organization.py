@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ingest.extract.capabilities import Capabilities, families_not_permitted
 from ingest.graph.model import MODEL, ORGANIZATION, SYNC_RUN
+from ingest.lifecycle_actions import possible_actions
 from ingest.mapping.admin import RESOURCE
 from ingest.mapping.rows import GraphRows
 
@@ -46,6 +48,8 @@ class OrganizationFacts:
     main_domains: list[str]
     sync_id: str
     synced_at: str
+    capabilities: Capabilities
+    families_read: list[str] = field(default_factory=list)
 
     @property
     def lifecycle_remediation_enabled(self) -> bool:
@@ -63,6 +67,11 @@ def map_organization(facts: OrganizationFacts) -> GraphRows:
             "scim_unavailable_reason": facts.scim_unavailable_reason,
             "lifecycle_remediation_enabled": facts.lifecycle_remediation_enabled,
             "main_domains": facts.main_domains,
+            "product": facts.capabilities.product,
+            "key_scopes": sorted(facts.capabilities.scopes or ()),
+            "families_read": sorted(facts.families_read),
+            "families_not_permitted": families_not_permitted(facts.capabilities),
+            "lifecycle_actions": possible_actions(facts.capabilities, facts.scim_status),
             "last_sync_id": facts.sync_id,
             "last_synced_at": facts.synced_at,
         },

@@ -28,6 +28,7 @@ from ingest.extract import (
     ScimRefused,
     ScimUnavailable,
 )
+from ingest.extract.capabilities import capabilities_of
 from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.load import GraphLoader, SyncContext
@@ -85,6 +86,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
                     outcome.started_at,
                     options.steps,
                     scim_configured=engines.scim is not None,
+                    capabilities=await capabilities_of(engines.admin),
                     main_domains=options.main_domains,
                     progress=progress,
                     access_chunk=options.access_chunk,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest.extract import ScimRefused, ScimUnavailable
+from ingest.extract.capabilities import Capabilities
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.models import Organization
 from ingest.load.rows import batched
@@ -113,34 +114,37 @@ class GraphSteps:
     started_at: str
     steps: Sequence[MappingStep]
     scim_configured: bool
+    capabilities: Capabilities
     main_domains: list[str] = field(default_factory=list)
     progress: SyncProgress = field(default_factory=SyncProgress)
     access_chunk: int = ACCESS_CHUNK
     members: Members = field(default_factory=Members)
-    # The SCIM status the organization node was last written with.
-    organization_written: tuple[str, str | None] | None = None
+    # The facts the organization node was last written with.
+    organization_written: OrganizationFacts | None = None
 
     def reads(self, *families: str) -> DeclaredReads:
         return DeclaredReads(self.extraction, self.members, self.steps, *families)
 
     async def write_organization(self) -> tuple[str, str | None]:
-        """The organization node with its SCIM status as the reads say now: written before any
-        edge from it (with the probe's answer), and again only if the status changed since
-        (a SCIM listing that failed after the probe)."""
+        """The organization node with its SCIM status and the families read as the reads say
+        now: written before any edge from it (with the probe's answer), and again only if its
+        facts changed since (the reads finished, or a SCIM listing failed after the probe)."""
         status = scim_status(self.extraction, self.scim_configured)
-        if status != self.organization_written:
-            members = self.reads("organization").members()
-            facts = OrganizationFacts(
-                org_id=self.org.id,
-                name=self.org.name,
-                scim_status=status[0],
-                scim_unavailable_reason=status[1],
-                main_domains=self.main_domains or infer_main_domains(members.domains),
-                sync_id=self.sync_id,
-                synced_at=self.started_at,
-            )
+        members = self.reads("organization").members()
+        facts = OrganizationFacts(
+            org_id=self.org.id,
+            name=self.org.name,
+            scim_status=status[0],
+            scim_unavailable_reason=status[1],
+            main_domains=self.main_domains or infer_main_domains(members.domains),
+            sync_id=self.sync_id,
+            synced_at=self.started_at,
+            capabilities=self.capabilities,
+            families_read=sorted(self.extraction.read_completely() - {"scim_probe"}),
+        )
+        if facts != self.organization_written:
             await self.writer.write("organization", map_organization(facts))
-            self.organization_written = status
+            self.organization_written = facts
         return status
 
     async def write_nodes_first(self) -> None:

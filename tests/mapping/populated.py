@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any, TypeVar, get_args, get_origin, get_type_hints
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 from pydantic import BaseModel
 
@@ -35,6 +35,12 @@ def _value(name: str, annotation: Any) -> Any:
     origin = get_origin(arm)
     if origin is list:
         return [_value(name, get_args(arm)[0])]
+    if origin is frozenset:
+        return frozenset({_value(name, get_args(arm)[0])})
+    if origin is Literal:
+        return get_args(arm)[0]
+    if dataclasses.is_dataclass(arm):
+        return populated(arm)
     if origin is dict or origin is Mapping:
         return {f"{name}-key": _value(name, get_args(arm)[1])}
     if isinstance(arm, type):

@@ -1,0 +1,121 @@
+"""What an organization's admin key may read: its product and, on Enterprise, its scopes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from ingest.extract.admin import AdminExtractor
+from ingest.extract.credentials import AdminKeyKind
+from ingest.extract.errors import ApiError
+
+Product = Literal["console", "enterprise"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    product: Product
+    scopes: frozenset[str] | None = None
+
+    def permits(self, *needed: str) -> bool:
+        return not missing_scopes(self, *needed)
+
+
+ORG_AUDIT = "read:org_audit"
+READ_MEMBERS = "read:members"
+READ_RBAC_GROUPS = "read:rbac_groups"
+USER_MANAGEMENT_READS = frozenset({READ_MEMBERS, READ_RBAC_GROUPS})
+
+# Held with the scopes probed when no probe was refused: the key holds at least the others, and
+# perhaps more (only a 403 lists a key's scopes, and a key that may read everything gets none).
+AT_LEAST = "(at least)"
+
+# The scopes each Enterprise family needs (§1.2: custom roles are read with read:members).
+FAMILY_SCOPES: dict[str, tuple[str, ...]] = {
+    "users": (READ_MEMBERS,),
+    "invites": (READ_MEMBERS,),
+    "rbac_groups": (READ_RBAC_GROUPS,),
+    "rbac_group_members": (READ_RBAC_GROUPS,),
+    "rbac_roles": (READ_MEMBERS,),
+    "rbac_role_permissions": (READ_MEMBERS,),
+}
+
+# The Admin API families each product offers (§1.3); the SCIM families depend on SCIM alone.
+PRODUCT_FAMILIES: dict[Product, tuple[str, ...]] = {
+    "console": (
+        "users",
+        "invites",
+        "workspaces",
+        "workspace_members",
+        "api_keys",
+        "service_accounts",
+        "service_account_memberships",
+    ),
+    "enterprise": tuple(FAMILY_SCOPES),
+}
+
+# Cheap GETs, each of the scope it needs: the one most often missing first, since the first 403
+# already lists every scope the key holds.
+_SCOPE_PROBES = (
+    ("rbac_groups", "/v1/organizations/rbac_groups", READ_RBAC_GROUPS),
+    ("users", "/v1/organizations/users", READ_MEMBERS),
+)
+_GOT = re.compile(r"Got: \[([^\]]*)\]")
+
+
+def missing_scopes(capabilities: Capabilities, *needed: str) -> tuple[str, ...]:
+    """The scopes of `needed` the key lacks (none for a Console key, which has no scopes);
+    `read:org_audit` covers every user-management GET (claude-org-products.md §1.2)."""
+    if capabilities.scopes is None:
+        return ()
+    held = capabilities.scopes
+    audit = ORG_AUDIT in held
+    return tuple(s for s in needed if s not in held and not (audit and s in USER_MANAGEMENT_READS))
+
+
+def product_of_key(kind: AdminKeyKind) -> Product:
+    """The product an admin key's prefix names: a first value (pacing is chosen before any
+    request), which the API's answers then confirm."""
+    return "enterprise" if kind is AdminKeyKind.ENTERPRISE else "console"
+
+
+async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
+    """The scopes of an Enterprise key, read from the documented 403 (`Missing required scopes.
+    Got: [...] Needed: [...]`) of a probe it fails; when every probe succeeds, the scopes the
+    probes needed plus `AT_LEAST`. None for a Console key (it has no scopes)."""
+    if admin.admin_key_kind is not AdminKeyKind.ENTERPRISE:
+        return None
+    proven: set[str] = set()
+    for family, endpoint, needs in _SCOPE_PROBES:
+        try:
+            await admin.probe(family, endpoint)
+        except ApiError as exc:
+            got = _GOT.search(exc.message) if exc.status == 403 else None
+            if got is None:
+                raise
+            return frozenset(s.strip() for s in got.group(1).split(",") if s.strip())
+        proven.add(needs)
+    return frozenset({*proven, AT_LEAST})
+
+
+async def capabilities_of(admin: AdminExtractor) -> Capabilities:
+    """The product (by the key's prefix) and the key's scopes (by asking)."""
+    return Capabilities(product_of_key(admin.admin_key_kind), await probe_scopes(admin))
+
+
+def family_access(capabilities: Capabilities, family: str) -> tuple[str, ...] | None:
+    """None when the product does not offer `family`; else the scopes the key lacks for it
+    (empty: readable)."""
+    if family not in PRODUCT_FAMILIES[capabilities.product]:
+        return None
+    return missing_scopes(capabilities, *FAMILY_SCOPES.get(family, ()))
+
+
+def families_not_permitted(capabilities: Capabilities) -> list[str]:
+    """The product's families the key's scopes do not let it read."""
+    return [
+        family
+        for family in PRODUCT_FAMILIES[capabilities.product]
+        if family_access(capabilities, family)
+    ]

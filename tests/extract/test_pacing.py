@@ -1,0 +1,55 @@
+"""The Admin API pacing per product: an Enterprise read stays under the organization's
+documented request limit (100/min, here a faster window of the simulator's) with no 429."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ingest.extract import AdminExtractor, Credentials, EngineLimits, ExtractConfig
+from ingest.extract.pacing import (
+    ENTERPRISE_ORG_REQUESTS,
+    ENTERPRISE_ORG_WINDOW_S,
+    admin_limits,
+    admin_limits_for_key,
+    within_window,
+)
+
+LIMIT, WINDOW_S = 12, 1.0
+
+
+def test_enterprise_pacing_fits_the_published_limit_and_settings_override_it() -> None:
+    enterprise = admin_limits("enterprise")
+    assert enterprise.rate <= ENTERPRISE_ORG_REQUESTS / ENTERPRISE_ORG_WINDOW_S
+    most_in_a_window = enterprise.burst + enterprise.rate * ENTERPRISE_ORG_WINDOW_S
+    assert most_in_a_window <= ENTERPRISE_ORG_REQUESTS
+    assert admin_limits("console") == EngineLimits()
+    assert admin_limits("enterprise", rate=3.0).rate == 3.0
+    assert admin_limits("enterprise", burst=9).burst == 9
+    assert admin_limits_for_key("sk-ant-api01-" + "x" * 40) == enterprise
+    assert admin_limits_for_key("sk-ant-admin01-" + "x" * 40) == EngineLimits()
+    assert admin_limits_for_key(None) == EngineLimits()
+
+
+@pytest.mark.asyncio
+async def test_an_enterprise_read_never_meets_the_organization_limit(serve: Any) -> None:
+    handle = serve(
+        seed=5,
+        size="small",
+        product="enterprise",
+        org_request_limit=LIMIT,
+        org_request_window_s=WINDOW_S,
+    )
+    config = ExtractConfig(
+        admin_base_url=handle.base_url,
+        admin=within_window(LIMIT, WINDOW_S, burst=2),
+        admin_page_size=1,
+        deadline=120.0,
+    )
+    async with AdminExtractor(Credentials(admin_key=handle.admin_key), config) as admin:
+        users = await admin.users()
+    assert len(users.records) == len(handle.sim.org.users)
+    assert admin.stats.api_calls >= 3 * LIMIT  # spans several windows
+    assert admin.stats.status_counts.get(429, 0) == 0
+    assert handle.stats.snapshot()["rate_limited_total"] == 0
