@@ -193,7 +193,7 @@ def test_graph_model_doc_mentions_every_type() -> None:
 
 
 def test_volatile_properties_are_the_sync_bookkeeping_of_the_organization() -> None:
-    assert MODEL.volatile_properties() == {"last_sync_id", "last_synced_at"}
+    assert MODEL.volatile_properties() == {"last_sync_id", "last_synced_at", "families_read"}
 
 
 def test_graph_model_doc_says_where_each_property_comes_from() -> None:
