@@ -24,7 +24,8 @@ class Extraction:
     """The reads of a plan in progress; `records` and `batches` wait for them.
 
     A family that failed or was skipped yields no records and is not read completely, so
-    nothing built from it is cleaned up; nor is one whose listing never held still
+    nothing built from it is cleaned up (but one the organization's product does not offer has
+    nothing to read: it counts as read, empty); nor is one whose listing never held still
     (`unsettled`), though it yields what was read of it. A streamed family's pages go through
     a `Channel` of `capacity` weight to `batches`; with `streaming` off (tests that want every
     record at hand) every family is read whole and `batches` yields it in one go."""
@@ -53,6 +54,9 @@ class Extraction:
         self.unsettled: dict[str, str] = {}  # read, but not completely: why, in one line
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}  # not read, and why
+        # Skipped because the organization's product has no such family: nothing exists to
+        # read, so it counts as read completely, with no records.
+        self.absent: set[str] = set()
 
     def start(self) -> None:
         for row in self._rows:
@@ -86,7 +90,7 @@ class Extraction:
             task.cancel()
 
     def read_completely(self) -> set[str]:
-        return set(self._counts) - set(self.unsettled)
+        return (set(self._counts) | self.absent) - set(self.unsettled)
 
     def incomplete(self) -> dict[str, str]:
         return {**self.skipped, **self.unsettled}
@@ -101,7 +105,10 @@ class Extraction:
         family, channel = row.family, self._channels.get(row.family)
         try:
             parents = {parent: await self.records(parent) for parent in row.parents}
-            if row.gate is not None and row.gate.closed(self._engines, self.failed):
+            if (why := row.not_offered(self._engines)) is not None:
+                self.skipped[family] = why
+                self.absent.add(family)
+            elif row.gate is not None and row.gate.closed(self._engines, self.failed):
                 self.skipped[family] = row.gate.skipped_because
             elif skipped := [self.skipped[p] for p in row.parents if p in self.skipped]:
                 self.skipped[family] = skipped[0]

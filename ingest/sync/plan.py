@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ingest.extract import AdminExtractor, ScimExtractor, ScimUnavailable
+from ingest.extract.capabilities import PRODUCT_NAMES, Capabilities, Product
 from ingest.extract.credentials import OAUTH_TOKEN_ENV
 from ingest.extract.parsing import OnRecords, ParseResult
 
 Engine = Literal["admin", "scim"]
+CONSOLE = Capabilities("console")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Engines:
 
     admin: AdminExtractor
     scim: ScimExtractor | None = None
+    capabilities: Capabilities = CONSOLE
 
     def configured(self, engine: Engine) -> bool:
         return engine == "admin" or self.scim is not None
@@ -66,6 +69,16 @@ class Read:
     weight: Callable[[Any], int] | None = None
     gate: Gate | None = None
     engine: Engine = "admin"
+    # The one organization product that offers the family; None: both. On the other product
+    # the family is not read, not a failure, and counts as read with nothing in it.
+    product: Product | None = None
+
+    def not_offered(self, engines: Engines) -> str | None:
+        """Why the organization's product does not offer this family, if it does not."""
+        product = engines.capabilities.product
+        if self.product is None or self.product == product:
+            return None
+        return f"not offered by {PRODUCT_NAMES[product]} organizations"
 
 
 class ReadPlan:
@@ -121,21 +134,47 @@ def _scim_group_weight(group: Any) -> int:
 PLAN = ReadPlan(
     [
         Read("users", lambda e, _, pages: e.admin.users(pages), streams=True),
-        Read("workspaces", lambda e, _, __: e.admin.workspaces()),
-        Read("api_keys", lambda e, _, pages: e.admin.api_keys(pages), streams=True),
+        Read("workspaces", lambda e, _, __: e.admin.workspaces(), product="console"),
+        Read(
+            "api_keys",
+            lambda e, _, pages: e.admin.api_keys(pages),
+            streams=True,
+            product="console",
+        ),
         Read("invites", lambda e, _, __: e.admin.invites()),
         Read(
             "workspace_members",
             lambda e, parents, pages: e.admin.workspace_members(parents["workspaces"], pages),
             parents=("workspaces",),
             streams=True,
+            product="console",
         ),
-        Read("service_accounts", lambda e, _, __: e.admin.service_accounts(), gate=OAUTH_TOKEN),
+        Read(
+            "service_accounts",
+            lambda e, _, __: e.admin.service_accounts(),
+            gate=OAUTH_TOKEN,
+            product="console",
+        ),
         Read(
             "service_account_memberships",
             lambda e, parents, _: e.admin.service_account_memberships(parents["service_accounts"]),
             parents=("service_accounts",),
             gate=OAUTH_TOKEN,
+            product="console",
+        ),
+        Read("rbac_roles", lambda e, _, __: e.admin.rbac_roles(), product="enterprise"),
+        Read(
+            "rbac_role_permissions",
+            lambda e, parents, _: e.admin.rbac_role_permissions(parents["rbac_roles"]),
+            parents=("rbac_roles",),
+            product="enterprise",
+        ),
+        Read("rbac_groups", lambda e, _, __: e.admin.rbac_groups(), product="enterprise"),
+        Read(
+            "rbac_group_members",
+            lambda e, parents, _: e.admin.rbac_group_members(parents["rbac_groups"]),
+            parents=("rbac_groups",),
+            product="enterprise",
         ),
         Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
         Read(
