@@ -11,6 +11,9 @@ CREATE CONSTRAINT `AnthropicApiKey_id_unique` IF NOT EXISTS FOR (n:`AnthropicApi
 CREATE CONSTRAINT `AnthropicServiceAccount_id_unique` IF NOT EXISTS FOR (n:`AnthropicServiceAccount`) REQUIRE n.`id` IS UNIQUE;
 CREATE CONSTRAINT `ScimUser_id_unique` IF NOT EXISTS FOR (n:`ScimUser`) REQUIRE n.`id` IS UNIQUE;
 CREATE CONSTRAINT `ScimGroup_id_unique` IF NOT EXISTS FOR (n:`ScimGroup`) REQUIRE n.`id` IS UNIQUE;
+CREATE CONSTRAINT `AnthropicRbacGroup_id_unique` IF NOT EXISTS FOR (n:`AnthropicRbacGroup`) REQUIRE n.`id` IS UNIQUE;
+CREATE CONSTRAINT `AnthropicRbacRole_id_unique` IF NOT EXISTS FOR (n:`AnthropicRbacRole`) REQUIRE n.`id` IS UNIQUE;
+CREATE CONSTRAINT `AnthropicRbacRolePermission_id_unique` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) REQUIRE n.`id` IS UNIQUE;
 CREATE CONSTRAINT `SyncRun_id_unique` IF NOT EXISTS FOR (n:`SyncRun`) REQUIRE n.`id` IS UNIQUE;
 CREATE INDEX `AnthropicOrganization_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicOrganization_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`sync_id`);
@@ -34,5 +37,12 @@ CREATE INDEX `ScimUser_sync_id_idx` IF NOT EXISTS FOR (n:`ScimUser`) ON (n.`sync
 CREATE INDEX `ScimUser_email_lower_idx` IF NOT EXISTS FOR (n:`ScimUser`) ON (n.`email_lower`);
 CREATE INDEX `ScimGroup_tenant_id_idx` IF NOT EXISTS FOR (n:`ScimGroup`) ON (n.`tenant_id`);
 CREATE INDEX `ScimGroup_sync_id_idx` IF NOT EXISTS FOR (n:`ScimGroup`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicRbacGroup_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacGroup`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicRbacGroup_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacGroup`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicRbacRole_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRole`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicRbacRole_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRole`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicRbacRolePermission_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicRbacRolePermission_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicRbacRolePermission_action_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`action`);
 CREATE INDEX `SyncRun_tenant_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`tenant_id`);
 CREATE INDEX `SyncRun_sync_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`sync_id`);

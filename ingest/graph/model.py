@@ -148,7 +148,12 @@ ROLE = NodeType(
     properties=(
         text("name", "Role name as the API spells it (admin, workspace_admin...)."),
         text("scope", "organization | workspace."),
-        flag("privileged", "Whether the role can manage members, keys or billing."),
+        flag(
+            "privileged",
+            "Whether the role can manage members, keys or billing: Console admin; Enterprise "
+            "primary_owner, owner and membership_admin (managed gets its rights only through "
+            "groups); workspace_admin.",
+        ),
         text("workspace_id", "Workspace of a workspace role; null for organization roles."),
     ),
 )
@@ -359,7 +364,13 @@ RBAC_PERMISSION = NodeType(
     family="rbac_role_permissions",
     description=(
         "One permission row of a role: an action on a resource. Id: "
-        "'<role id>:<action>:<resource type>/<organization id>/<connector id>/<tool>/<scope>'."
+        "'<role id>:<action>:<resource type>/<organization id>/<connector id>/<tool>/<scope>'. "
+        'Permissions are nodes (cartography\'s choice) so that "who can do X" is one path, '
+        "`(u:AnthropicUser)-[:MEMBER_OF]->(:AnthropicRbacGroup)-[:HAS_ROLE]->(:AnthropicRbacRole)"
+        "-[:GRANTS]->(p {action: X})`, indexed on `action`, instead of a scan of list properties; "
+        "a blanket grant is one node with `blanket` true, so a question about a feature also "
+        "matches the actions capability_access_all and (for a GA feature) "
+        "capability_access_all_ga, which never include model access or permission_*."
     ),
     record=RbacRolePermission,
     mapped_by=("map_rbac_role_permissions",),
