@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from anthropic_sim.auth import CONSOLE_ONLY
+from anthropic_sim.state import FOREIGN_ORG_ID
+from ingest.extract import OrganizationMismatchError
 from tests.simulated import reconfigure
 from tests.sync.enterprise_oracle import actual_enterprise_graph, expected_enterprise_graph
 
@@ -114,3 +116,23 @@ def test_group_role_data_that_stays_unavailable_deletes_nothing_of_the_groups(
     assert group_reads == 1 + 3  # one page per walk: the first sync, then 3 bounded tries
     assert neo4j.run("MATCH (:AnthropicRbacGroup)-[h:HAS_ROLE]->() RETURN count(h) AS n") == grants
     assert grants[0]["n"] > 0
+
+
+def test_an_enterprise_org_whose_answers_turn_foreign_stops_before_any_delete(
+    neo4j, simulator, sync
+):
+    with simulator(size="small", seed=8, **ENTERPRISE) as running:
+        sync(running)
+        org = running.sim.org
+        leaver = next(u.id for u in org.users.values() if u.role == "user")
+        del org.users[leaver]
+        # the product probe, the organization's header and one page are ours
+        reconfigure(running, foreign_org_after=3)
+        with pytest.raises(OrganizationMismatchError, match=FOREIGN_ORG_ID):
+            sync(running)
+    assert neo4j.run("MATCH (u:AnthropicUser {id: $id}) RETURN count(u) AS n", id=leaver) == [
+        {"n": 1}
+    ]
+    assert neo4j.run("MATCH (n {tenant_id: $t}) RETURN count(n) AS n", t=FOREIGN_ORG_ID) == [
+        {"n": 0}
+    ]
