@@ -319,11 +319,7 @@ class AdminExtractor:
         ) -> Callable[[], Awaitable[ParseResult[ServiceAccountMembership]]]:
             return lambda: self._memberships_of(sa)
 
-        parts = await bounded_gather([job(sa) for sa in live], self.config.member_concurrency)
-        result: ParseResult[ServiceAccountMembership] = ParseResult(SERVICE_ACCOUNT_MEMBERSHIPS)
-        for part in parts:
-            result.extend(part)
-        return result
+        return await self._gathered(SERVICE_ACCOUNT_MEMBERSHIPS, [job(sa) for sa in live])
 
     async def rbac_groups(self) -> ParseResult[RbacGroup]:
         """Every group, SCIM-sourced ones included. A group whose role data came back null

@@ -24,11 +24,12 @@ class Extraction:
     """The reads of a plan in progress; `records` and `batches` wait for them.
 
     A family that failed or was skipped yields no records and is not read completely, so
-    nothing built from it is cleaned up (but one the organization's product does not offer has
-    nothing to read: it counts as read, empty); nor is one whose listing never held still
-    (`unsettled`), though it yields what was read of it. A streamed family's pages go through
-    a `Channel` of `capacity` weight to `batches`; with `streaming` off (tests that want every
-    record at hand) every family is read whole and `batches` yields it in one go."""
+    nothing built from it is cleaned up (but one the organization's product does not offer,
+    `not_offered`, has nothing to read: it counts as read, empty, and is no failure); nor is
+    one whose listing never held still (`unsettled`), though it yields what was read of it. A
+    streamed family's pages go through a `Channel` of `capacity` weight to `batches`; with
+    `streaming` off (tests that want every record at hand) every family is read whole and
+    `batches` yields it in one go."""
 
     def __init__(
         self,
@@ -54,9 +55,9 @@ class Extraction:
         self.unsettled: dict[str, str] = {}  # read, but not completely: why, in one line
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}  # not read, and why
-        # Skipped because the organization's product has no such family: nothing exists to
-        # read, so it counts as read completely, with no records.
-        self.absent: set[str] = set()
+        # Not read because the organization's product has no such family, and why: nothing
+        # exists to read, so it counts as read completely, with no records (not a failure).
+        self.not_offered: dict[str, str] = {}
 
     def start(self) -> None:
         for row in self._rows:
@@ -90,7 +91,7 @@ class Extraction:
             task.cancel()
 
     def read_completely(self) -> set[str]:
-        return (set(self._counts) | self.absent) - set(self.unsettled)
+        return (set(self._counts) | set(self.not_offered)) - set(self.unsettled)
 
     def incomplete(self) -> dict[str, str]:
         return {**self.skipped, **self.unsettled}
@@ -106,8 +107,7 @@ class Extraction:
         try:
             parents = {parent: await self.records(parent) for parent in row.parents}
             if (why := row.not_offered(self._engines)) is not None:
-                self.skipped[family] = why
-                self.absent.add(family)
+                self.not_offered[family] = why
             elif row.gate is not None and row.gate.closed(self._engines, self.failed):
                 self.skipped[family] = row.gate.skipped_because
             elif skipped := [self.skipped[p] for p in row.parents if p in self.skipped]:
