@@ -123,6 +123,8 @@ class Extraction:
         finally:
             if channel is not None:
                 await channel.close(self.failed.get(family))
+        if family in self.not_offered:
+            return  # nothing to tell: the family does not exist on this product
         problem = self.failed.get(family)
         self._progress.read_ended(
             family,
