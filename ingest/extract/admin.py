@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ingest.extract.capabilities import Product
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.config import ExtractConfig
 from ingest.extract.credentials import OAUTH_TOKEN_ENV, AdminKeyKind, Credentials
@@ -30,6 +31,10 @@ from ingest.extract.models import (
     ApiKey,
     Invite,
     Organization,
+    RbacGroup,
+    RbacGroupMember,
+    RbacRole,
+    RbacRolePermission,
     Record,
     ServiceAccount,
     ServiceAccountMembership,
@@ -41,6 +46,7 @@ from ingest.extract.pagination import (
     Collected,
     Page,
     read_id_cursor_page,
+    read_next_page_page,
     read_page_token_page,
 )
 from ingest.extract.parsing import (
@@ -48,6 +54,7 @@ from ingest.extract.parsing import (
     OnRecords,
     ParseResult,
     RecordIssue,
+    TemporarilyUnavailable,
     parse_records,
 )
 from ingest.extract.transport import (
@@ -63,6 +70,8 @@ R = TypeVar("R", bound=Record)
 
 ANTHROPIC_VERSION = "2023-06-01"
 ORG_HEADER = "anthropic-organization-id"
+# `error.details.error_code` of an endpoint the organization's product does not offer.
+PRODUCT_NOT_SUPPORTED = "organization_type_not_supported"
 
 USERS = "users"
 INVITES = "invites"
@@ -71,6 +80,10 @@ WORKSPACE_MEMBERS = "workspace_members"
 API_KEYS = "api_keys"
 SERVICE_ACCOUNTS = "service_accounts"
 SERVICE_ACCOUNT_MEMBERSHIPS = "service_account_memberships"
+RBAC_GROUPS = "rbac_groups"
+RBAC_GROUP_MEMBERS = "rbac_group_members"
+RBAC_ROLES = "rbac_roles"
+RBAC_ROLE_PERMISSIONS = "rbac_role_permissions"
 ADMIN_FAMILIES = (
     USERS,
     INVITES,
@@ -79,6 +92,10 @@ ADMIN_FAMILIES = (
     API_KEYS,
     SERVICE_ACCOUNTS,
     SERVICE_ACCOUNT_MEMBERSHIPS,
+    RBAC_GROUPS,
+    RBAC_GROUP_MEMBERS,
+    RBAC_ROLES,
+    RBAC_ROLE_PERMISSIONS,
 )
 
 _LACKS_ORG_ADMIN = (
@@ -100,6 +117,11 @@ class _Paging:
 
 _ID_CURSOR = _Paging("after_id", read_id_cursor_page, False, "admin_page_size")
 _PAGE_TOKEN = _Paging("page", read_page_token_page, True, "service_account_page_size")
+# Enterprise groups and roles: opaque `page`/`next_page`, the largest page the API allows.
+_NEXT_PAGE = _Paging("page", read_next_page_page, False, "admin_page_size")
+
+# Reads of the group listing while some group's role data is null ("temporarily unavailable").
+RBAC_ROLE_DATA_ATTEMPTS = 3
 
 
 class AdminExtractor:
@@ -138,6 +160,8 @@ class AdminExtractor:
         # Every answer must come from this organization: the configured one from the start,
         # else the one /organizations/me names.
         self._organization_id: str | None = self.config.organization_id
+        self._product: Product | None = None
+        self._me: Organization | None = None
 
     async def __aenter__(self) -> AdminExtractor:
         return self
@@ -163,8 +187,32 @@ class AdminExtractor:
 
     # ---- families -------------------------------------------------------------------
 
+    async def product(self) -> Product:
+        """The organization's product, asked once: `me` answers on Console (and is kept as the
+        organization), and 400 `organization_type_not_supported` on Enterprise."""
+        if self._product is None:
+            try:
+                self._me = await self._read_me()
+                self._product = "console"
+            except ApiError as exc:
+                if exc.status != 400 or exc.error_code != PRODUCT_NOT_SUPPORTED:
+                    raise
+                self._product = "enterprise"
+        return self._product
+
     async def organization(self) -> Organization:
-        """GET /v1/organizations/me, cross-checked with the anthropic-organization-id header."""
+        """The organization the key reads, cross-checked with the anthropic-organization-id
+        header of every later answer. Console: `GET /v1/organizations/me`. Enterprise (no `me`):
+        the id from that header on one member listed, and no name (the API does not give it)."""
+        if await self.product() == "console":
+            assert self._me is not None
+            organization = self._me
+        else:
+            organization = await self._organization_from_header()
+        self._organization_id = organization.id
+        return organization
+
+    async def _read_me(self) -> Organization:
         endpoint = "/v1/organizations/me"
         body, response = await self._get("organization", endpoint, {}, oauth=False)
         parsed = parse_records(Organization, [body], "organization")
@@ -183,8 +231,17 @@ class AdminExtractor:
                 f"/organizations/me answered for organization {organization.id!r}, not the "
                 f"configured organization_id {wanted!r}; refusing to mix organizations"
             )
-        self._organization_id = organization.id
         return organization
+
+    async def _organization_from_header(self) -> Organization:
+        endpoint = "/v1/organizations/users"
+        _, response = await self._get("organization", endpoint, {"limit": 1}, oauth=False)
+        header = response.headers.get(ORG_HEADER)
+        if not header:
+            raise MalformedPageError(
+                "organization", endpoint, f"no {ORG_HEADER} header to tell the organization"
+            )
+        return Organization(id=header)
 
     async def users(self, on_records: OnRecords | None = None) -> ParseResult[User]:
         """Every member. With `on_records`, each page's users are handed over as it is read
@@ -280,8 +337,66 @@ class AdminExtractor:
         ) -> Callable[[], Awaitable[ParseResult[ServiceAccountMembership]]]:
             return lambda: self._memberships_of(sa)
 
-        parts = await bounded_gather([job(sa) for sa in live], self.config.member_concurrency)
-        result: ParseResult[ServiceAccountMembership] = ParseResult(SERVICE_ACCOUNT_MEMBERSHIPS)
+        return await self._gathered(SERVICE_ACCOUNT_MEMBERSHIPS, [job(sa) for sa in live])
+
+    async def rbac_groups(self) -> ParseResult[RbacGroup]:
+        """Every group, SCIM-sourced ones included. A group whose role data came back null
+        ("temporarily unavailable; retry") is read again with the whole listing, a bounded
+        number of times; after that the family is not read completely."""
+        for _ in range(RBAC_ROLE_DATA_ATTEMPTS):
+            result = await self._walk(
+                RbacGroup, RBAC_GROUPS, "/v1/organizations/rbac_groups", paging=_NEXT_PAGE
+            )
+            unavailable = [g for g in result.records if g.role_ids is None]
+            if not unavailable:
+                return result
+        what = f"the role data of {len(unavailable)} group(s)"
+        result.unsettled = TemporarilyUnavailable(what, RBAC_ROLE_DATA_ATTEMPTS)
+        return result
+
+    async def rbac_group_members(self, groups: Sequence[RbacGroup]) -> ParseResult[RbacGroupMember]:
+        """Current members of every group, listed concurrently (bounded, rate-limited)."""
+
+        def job(group: RbacGroup) -> Callable[[], Awaitable[ParseResult[RbacGroupMember]]]:
+            return lambda: self._walk(
+                RbacGroupMember,
+                RBAC_GROUP_MEMBERS,
+                f"/v1/organizations/rbac_groups/{group.id}/members",
+                defaults={"rbac_group_id": group.id},
+                paging=_NEXT_PAGE,
+                priority=FAN_OUT,
+            )
+
+        return await self._gathered(RBAC_GROUP_MEMBERS, [job(g) for g in groups])
+
+    async def rbac_roles(self) -> ParseResult[RbacRole]:
+        """The organization's role catalog, built-in and custom."""
+        return await self._walk(
+            RbacRole, RBAC_ROLES, "/v1/organizations/rbac_roles", paging=_NEXT_PAGE
+        )
+
+    async def rbac_role_permissions(
+        self, roles: Sequence[RbacRole]
+    ) -> ParseResult[RbacRolePermission]:
+        """The permission rows of every role (blanket grants stay single rows)."""
+
+        def job(role: RbacRole) -> Callable[[], Awaitable[ParseResult[RbacRolePermission]]]:
+            return lambda: self._walk(
+                RbacRolePermission,
+                RBAC_ROLE_PERMISSIONS,
+                f"/v1/organizations/rbac_roles/{role.id}/permissions",
+                defaults={"rbac_role_id": role.id},
+                paging=_NEXT_PAGE,
+                priority=FAN_OUT,
+            )
+
+        return await self._gathered(RBAC_ROLE_PERMISSIONS, [job(r) for r in roles])
+
+    async def _gathered(
+        self, family: str, jobs: Sequence[Callable[[], Awaitable[ParseResult[R]]]]
+    ) -> ParseResult[R]:
+        parts = await bounded_gather(list(jobs), self.config.member_concurrency)
+        result: ParseResult[R] = ParseResult(family)
         for part in parts:
             result.extend(part)
         return result

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ingest.extract.admin import AdminExtractor
 from ingest.extract.credentials import AdminKeyKind
 from ingest.extract.errors import ApiError
 
+if TYPE_CHECKING:
+    from ingest.extract.admin import AdminExtractor
+
 Product = Literal["console", "enterprise"]
+
+PRODUCT_NAMES: dict[Product, str] = {
+    "console": "Claude Console",
+    "enterprise": "Claude Enterprise",
+}
 
 
 @dataclass(frozen=True)
@@ -99,9 +106,17 @@ async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
     return frozenset({*proven, AT_LEAST})
 
 
+async def detect_product(admin: AdminExtractor) -> Product:
+    """The organization's product, by one documented request: Console answers
+    `GET /v1/organizations/me`, Enterprise answers it 400 `organization_type_not_supported`
+    (docs/simulator.md). The key's prefix only suggests which; the answer decides."""
+    return await admin.product()
+
+
 async def capabilities_of(admin: AdminExtractor) -> Capabilities:
-    """The product (by the key's prefix) and the key's scopes (by asking)."""
-    return Capabilities(product_of_key(admin.admin_key_kind), await probe_scopes(admin))
+    """The product and, on Enterprise, the key's scopes: both by asking."""
+    product = await detect_product(admin)
+    return Capabilities(product, await probe_scopes(admin) if product == "enterprise" else None)
 
 
 def family_access(capabilities: Capabilities, family: str) -> tuple[str, ...] | None:

@@ -33,8 +33,10 @@ class ApiError(ExtractError):
         *,
         family: str | None = None,
         endpoint: str | None = None,
+        error_code: str | None = None,
     ) -> None:
         self.status = status
+        self.error_code = error_code  # `error.details.error_code`, where the API names one
         self.error_type = error_type
         self.message = message
         self.request_id = request_id

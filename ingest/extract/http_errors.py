@@ -24,6 +24,7 @@ def api_error(
     """Read the documented error envelope (`{"type":"error","error":{type,message},
     "request_id"}`), falling back to the status line and the request-id header."""
     error_type, message, request_id = None, "", response.headers.get("request-id")
+    error_code = None
     try:
         body: Any = response.json()
     except ValueError:
@@ -33,6 +34,9 @@ def api_error(
         if isinstance(error, dict):
             error_type = _text(error.get("type"))
             message = _text(error.get("message")) or ""
+            details = error.get("details")
+            if isinstance(details, dict):
+                error_code = _text(details.get("error_code"))
         request_id = _text(body.get("request_id")) or request_id
         if not message:  # a SCIM error, or another envelope
             message = _text(body.get("detail")) or _text(body.get("message")) or ""
@@ -46,6 +50,7 @@ def api_error(
         request_id,
         family=family,
         endpoint=endpoint,
+        error_code=error_code,
     )
 
 

@@ -251,3 +251,109 @@ class ScimGroup(Record):
     member_ids: list[str] = Field(default_factory=list)  # every member value, users and groups
     nested_group_ids: list[str] = Field(default_factory=list)  # members typed "Group"
     expected_fields = frozenset({"display_name"})
+
+
+# ---- Claude Enterprise groups and custom roles (reference claude-org-products.md 2.6-2.7) ----
+
+
+class RbacGroup(Record):
+    """A group; `role_ids` is None when the API said the role data is temporarily unavailable
+    (null). The guide spells the field `roles`, the schema `role_ids`: either is read."""
+
+    id: str
+    name: str | None = None  # not unique
+    source_type: str | None = None  # direct | scim; a new value is kept as sent
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    role_ids: list[str] | None = None
+    expected_fields = frozenset({"name", "source_type"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _either_role_field(cls, value: Any) -> Any:
+        if isinstance(value, Mapping) and "role_ids" not in value and "roles" in value:
+            return {**value, "role_ids": value["roles"]}
+        return value
+
+
+class RbacGroupMember(Record):
+    """A current member of a group; the group id is `rbac_group_id` (schema) or `group_id`
+    (guide), and the extractor supplies it from the listing otherwise."""
+
+    rbac_group_id: str
+    user_id: str
+    email: str | None = None
+    created_at: datetime | None = None
+    id_fields = ("rbac_group_id", "user_id")
+
+    @classmethod
+    def record_id(cls, raw: Mapping[str, Any]) -> str | None:
+        return super().record_id(_with_group_id(raw))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _either_group_field(cls, value: Any) -> Any:
+        return _with_group_id(value) if isinstance(value, Mapping) else value
+
+
+def _with_group_id(raw: Mapping[str, Any]) -> Mapping[str, Any]:
+    if raw.get("group_id") and not raw.get("rbac_group_id"):
+        return {**raw, "rbac_group_id": raw["group_id"]}
+    return raw
+
+
+class RbacRoleSource(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    type: str | None = None  # built_in | custom; more values may be added (kept as sent)
+
+
+class RbacRole(Record):
+    """A role of the organization's catalog, built-in or custom. Keyed on `id`: built-in
+    names can change. Older answers carried `name` instead of `display_name`."""
+
+    id: str
+    display_name: str | None = None
+    name: str | None = None
+    source: RbacRoleSource | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    expected_fields = frozenset({"source", "created_at"})
+
+
+class RbacResource(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    type: str | None = None  # organization | connector_tool | connector_scope | connector | ...
+    organization_id: str | None = None
+    connector_id: str | None = None
+    tool_name: str | None = None
+    scope: str | None = None
+
+
+class RbacRolePermission(Record):
+    """One permission row of a role. Rows have no id: one is made of the role, the action
+    and the resource, so two rows differing only in their resource stay two."""
+
+    rbac_role_id: str
+    action: str
+    resource: RbacResource | None = None
+    id_fields = ("rbac_role_id", "action")
+
+    @classmethod
+    def record_id(cls, raw: Mapping[str, Any]) -> str | None:
+        base = super().record_id(raw)
+        if base is None:
+            return None
+        resource = raw.get("resource")
+        return f"{base}:{_resource_key(resource if isinstance(resource, Mapping) else {})}"
+
+    @property
+    def key(self) -> str:
+        resource = self.resource.model_dump() if self.resource is not None else {}
+        return f"{self.rbac_role_id}:{self.action}:{_resource_key(resource)}"
+
+
+def _resource_key(resource: Mapping[str, Any]) -> str:
+    fields = ("type", "organization_id", "connector_id", "tool_name", "scope")
+    return "/".join(str(resource.get(name) or "") for name in fields)

@@ -93,3 +93,16 @@ class Collected:
 
     def items(self) -> list[Any]:
         return [*self.by_key.values(), *self.unkeyed]
+
+
+def read_next_page_page(body: Any, family: str, endpoint: str) -> Page:
+    """Enterprise groups and roles: `{"data": [...], "next_page": str|null}` (`has_more`, when
+    sent, must agree); the next page is `page=next_page` until it is null."""
+    if not isinstance(body, Mapping) or not isinstance(body.get("data"), list):
+        raise MalformedPageError(family, endpoint, "page has no 'data' list")
+    next_page = body.get("next_page")
+    if next_page is not None and (not isinstance(next_page, str) or not next_page):
+        raise MalformedPageError(family, endpoint, "'next_page' is not a page token")
+    if body.get("has_more") is True and next_page is None:
+        raise MalformedPageError(family, endpoint, "'has_more' is true but 'next_page' is null")
+    return Page(body["data"], next_page)

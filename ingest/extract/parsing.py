@@ -48,7 +48,7 @@ class ParseResult(Generic[R]):
     # Records handed to their consumer instead of kept in `records`: how many distinct ones.
     streamed: int | None = None
     # Set when the listing never held still while it was read: the family is incomplete.
-    unsettled: Unsettled | None = None
+    unsettled: Unsettled | TemporarilyUnavailable | None = None
 
     def count(self) -> int:
         return self.streamed if self.streamed is not None else len(self.records)
@@ -59,6 +59,18 @@ class ParseResult(Generic[R]):
     def extend(self, other: ParseResult[R]) -> None:
         self.records.extend(other.records)
         self.issues.extend(other.issues)
+
+
+@dataclass(frozen=True)
+class TemporarilyUnavailable:
+    """Data the API said was temporarily unavailable through every bounded retry: what was
+    read is kept, but the family was not read completely."""
+
+    what: str
+    attempts: int
+
+    def __str__(self) -> str:
+        return f"{self.what} stayed temporarily unavailable through {self.attempts} reads"
 
 
 # Where a streamed family's records go, page by page, as they are read.

@@ -18,6 +18,9 @@ from __future__ import annotations
 from ingest.extract.models import (
     ApiKey,
     Invite,
+    RbacGroup,
+    RbacRole,
+    RbacRolePermission,
     ScimGroup,
     ScimUser,
     ServiceAccount,
@@ -39,6 +42,11 @@ FAMILIES: tuple[str, ...] = (
     "service_account_members",
     "scim_users",
     "scim_groups",
+    "rbac_roles",
+    "rbac_role_permissions",
+    "rbac_groups",
+    "rbac_group_members",
+    "scim_rbac_groups",
     "sync_runs",
 )
 # Sync runs are the audit trail of the syncs themselves: never deleted by cleanup.
@@ -162,7 +170,12 @@ ROLE = NodeType(
     properties=(
         text("name", "Role name as the API spells it (admin, workspace_admin...)."),
         text("scope", "organization | workspace."),
-        flag("privileged", "Whether the role can manage members, keys or billing."),
+        flag(
+            "privileged",
+            "Whether the role can manage members, keys or billing: Console admin; Enterprise "
+            "primary_owner, owner and membership_admin (managed gets its rights only through "
+            "groups); workspace_admin.",
+        ),
         text("workspace_id", "Workspace of a workspace role; null for organization roles."),
     ),
 )
@@ -326,6 +339,102 @@ SCIM_GROUP = NodeType(
     ),
 )
 
+RBAC_GROUP = NodeType(
+    name="rbac_group",
+    label="AnthropicRbacGroup",
+    extra_labels=("UserGroup",),
+    family="rbac_groups",
+    description=(
+        "A Claude Enterprise group (rbac_groups): members get its roles. Names are not unique; "
+        "SCIM groups surface here with source_type scim."
+    ),
+    record=RbacGroup,
+    mapped_by=("map_rbac_groups",),
+    properties=(
+        text("name", "Group name (not unique).", source="name"),
+        text("source_type", "direct | scim (a new value is kept as sent).", source="source_type"),
+        timestamp("created_at", "When the group was created.", source="created_at"),
+        timestamp("updated_at", "When the group was last updated.", source="updated_at"),
+    ),
+)
+
+RBAC_ROLE = NodeType(
+    name="rbac_role",
+    label="AnthropicRbacRole",
+    extra_labels=("PermissionRole",),
+    family="rbac_roles",
+    description="A role of a Claude Enterprise organization's catalog (rbac_roles), built-in or "
+    "custom, granted to groups.",
+    record=RbacRole,
+    mapped_by=("map_rbac_roles",),
+    properties=(
+        text("name", "Display name (the older `name` when no display_name is sent)."),
+        text("display_name", "Display name as the API sends it.", source="display_name"),
+        text(
+            "source_type",
+            "built_in | custom (a new value is kept as sent).",
+            source="source.type",
+        ),
+        timestamp("created_at", "When the role was created.", source="created_at"),
+        timestamp("updated_at", "When the role was last updated.", source="updated_at"),
+    ),
+)
+
+RBAC_PERMISSION = NodeType(
+    name="rbac_role_permission",
+    label="AnthropicRbacRolePermission",
+    family="rbac_role_permissions",
+    description=(
+        "One permission row of a role: an action on a resource. Id: "
+        "'<role id>:<action>:<resource type>/<organization id>/<connector id>/<tool>/<scope>'. "
+        'Permissions are nodes (cartography\'s choice) so that "who can do X" is one path, '
+        "`(u:AnthropicUser)-[:MEMBER_OF]->(:AnthropicRbacGroup)-[:HAS_ROLE]->(:AnthropicRbacRole)"
+        "-[:GRANTS]->(p {action: X})`, indexed on `action`, instead of a scan of list properties; "
+        "a blanket grant is one node with `blanket` true, so a question about a feature also "
+        "matches the actions capability_access_all and (for a GA feature) "
+        "capability_access_all_ga, which never include model access or permission_*."
+    ),
+    record=RbacRolePermission,
+    mapped_by=("map_rbac_role_permissions",),
+    properties=(
+        text(
+            "action",
+            "The action (a feature such as chat, permission_*, use, grant...).",
+            source="action",
+            indexed=True,
+        ),
+        text(
+            "resource_type",
+            "organization | connector_tool | connector_scope | connector | all_connectors.",
+            source="resource.type",
+        ),
+        text(
+            "resource_organization_id",
+            "Organization of an organization resource.",
+            source="resource.organization_id",
+        ),
+        text(
+            "resource_connector_id",
+            "Connector (mcpsrv_...) of a connector resource.",
+            source="resource.connector_id",
+        ),
+        text(
+            "resource_tool_name", "Tool of a connector_tool resource.", source="resource.tool_name"
+        ),
+        text("resource_scope", "Scope of a connector_scope resource.", source="resource.scope"),
+        flag(
+            "blanket",
+            "A blanket grant (capability_access_all: every feature; capability_access_all_ga: "
+            "every generally available feature), sent as one row: expand it when asking.",
+        ),
+        flag(
+            "privileged",
+            "Manages members or roles: an organization permission_* action other than a "
+            "read-only permission_view_*.",
+        ),
+    ),
+)
+
 SYNC_RUN = NodeType(
     name="sync_run",
     label="SyncRun",
@@ -363,6 +472,9 @@ NODES: tuple[NodeType, ...] = (
     SERVICE_ACCOUNT,
     SCIM_USER,
     SCIM_GROUP,
+    RBAC_GROUP,
+    RBAC_ROLE,
+    RBAC_PERMISSION,
     SYNC_RUN,
 )
 
@@ -495,6 +607,38 @@ RELS: tuple[RelType, ...] = (
         end=SCIM_GROUP,
         family="scim_groups",
         description="The SCIM user is a member of the SCIM group.",
+    ),
+    RelType(
+        type="MEMBER_OF",
+        start=USER,
+        end=RBAC_GROUP,
+        family="rbac_group_members",
+        description="The member belongs to the Enterprise group (and so holds its roles).",
+    ),
+    RelType(
+        type="HAS_ROLE",
+        start=RBAC_GROUP,
+        end=RBAC_ROLE,
+        family="rbac_groups",
+        description="The group grants this role to its members.",
+    ),
+    RelType(
+        type="GRANTS",
+        start=RBAC_ROLE,
+        end=RBAC_PERMISSION,
+        family="rbac_role_permissions",
+        description="The role grants this permission.",
+    ),
+    RelType(
+        type="SURFACES_AS",
+        start=SCIM_GROUP,
+        end=RBAC_GROUP,
+        family="scim_rbac_groups",
+        mapped_by=("map_scim_rbac_groups",),
+        description=(
+            "The SCIM group surfaces in the organization as this group (source_type scim, the "
+            "same display name, joined only when exactly one such group has it)."
+        ),
     ),
     RelType(
         type="SYNCED",

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
 from ingest.extract import DeadlineExceeded, ExtractError, OrganizationMismatchError
+from ingest.extract.capabilities import family_access
 from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.sync.channel import Channel
 from ingest.sync.plan import Engines, Read, ReadPlan
@@ -24,10 +25,12 @@ class Extraction:
     """The reads of a plan in progress; `records` and `batches` wait for them.
 
     A family that failed or was skipped yields no records and is not read completely, so
-    nothing built from it is cleaned up; nor is one whose listing never held still
-    (`unsettled`), though it yields what was read of it. A streamed family's pages go through
-    a `Channel` of `capacity` weight to `batches`; with `streaming` off (tests that want every
-    record at hand) every family is read whole and `batches` yields it in one go."""
+    nothing built from it is cleaned up (but one the organization's product does not offer,
+    `not_offered`, has nothing to read: it counts as read, empty, and is no failure); nor is
+    one whose listing never held still (`unsettled`), though it yields what was read of it. A
+    streamed family's pages go through a `Channel` of `capacity` weight to `batches`; with
+    `streaming` off (tests that want every record at hand) every family is read whole and
+    `batches` yields it in one go."""
 
     def __init__(
         self,
@@ -53,6 +56,9 @@ class Extraction:
         self.unsettled: dict[str, str] = {}  # read, but not completely: why, in one line
         self.failed: dict[str, ExtractError] = {}
         self.skipped: dict[str, str] = {}  # not read, and why
+        # Not read because the organization's product has no such family, and why: nothing
+        # exists to read, so it counts as read completely, with no records (not a failure).
+        self.not_offered: dict[str, str] = {}
 
     def start(self) -> None:
         for row in self._rows:
@@ -86,7 +92,7 @@ class Extraction:
             task.cancel()
 
     def read_completely(self) -> set[str]:
-        return set(self._counts) - set(self.unsettled)
+        return (set(self._counts) | set(self.not_offered)) - set(self.unsettled)
 
     def incomplete(self) -> dict[str, str]:
         return {**self.skipped, **self.unsettled}
@@ -101,7 +107,11 @@ class Extraction:
         family, channel = row.family, self._channels.get(row.family)
         try:
             parents = {parent: await self.records(parent) for parent in row.parents}
-            if row.gate is not None and row.gate.closed(self._engines, self.failed):
+            if (why := row.not_offered(self._engines)) is not None:
+                self.not_offered[family] = why
+            elif missing := family_access(self._engines.capabilities, family):
+                self.skipped[family] = f"not permitted by the key's scopes (needs {missing[0]})"
+            elif row.gate is not None and row.gate.closed(self._engines, self.failed):
                 self.skipped[family] = row.gate.skipped_because
             elif skipped := [self.skipped[p] for p in row.parents if p in self.skipped]:
                 self.skipped[family] = skipped[0]
@@ -116,6 +126,8 @@ class Extraction:
         finally:
             if channel is not None:
                 await channel.close(self.failed.get(family))
+        if family in self.not_offered:
+            return  # nothing to tell: the family does not exist on this product
         problem = self.failed.get(family)
         self._progress.read_ended(
             family,

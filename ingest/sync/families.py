@@ -16,6 +16,7 @@ from typing import Any
 from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel
 from ingest.mapping import admin as admin_rows
+from ingest.mapping import rbac
 from ingest.mapping.organization import map_organization
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 
@@ -58,6 +59,16 @@ STEPS: tuple[MappingStep, ...] = (
     ),
     _step("scim_users", (map_scim_users,), "users", "scim_users"),
     _step("scim_groups", (map_scim_groups,), "scim_groups"),
+    _step("rbac_roles", (rbac.map_rbac_roles,), "rbac_roles"),
+    _step(
+        "rbac_role_permissions",
+        (rbac.map_rbac_role_permissions,),
+        "rbac_roles",
+        "rbac_role_permissions",
+    ),
+    _step("rbac_groups", (rbac.map_rbac_groups,), "rbac_groups", "rbac_roles"),
+    _step("rbac_group_members", (rbac.map_rbac_group_members,), "rbac_group_members"),
+    _step("scim_rbac_groups", (rbac.map_scim_rbac_groups,), "scim_groups", "rbac_groups"),
 )
 
 

@@ -86,7 +86,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
                     outcome.started_at,
                     options.steps,
                     scim_configured=engines.scim is not None,
-                    capabilities=await capabilities_of(engines.admin),
+                    capabilities=engines.capabilities,
                     main_domains=options.main_domains,
                     progress=progress,
                     access_chunk=options.access_chunk,
@@ -101,7 +101,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
                 raise
             _tell_reads(outcome, extraction)
             _tell_writes(outcome, writer)
-            outcome.issues += await writer.truncation_issues()
+            outcome.issues += steps.issues + await writer.truncation_issues()
             outcome.absorb_stats(engines.admin.stats, engines.scim.stats if engines.scim else None)
             outcome.finish(time.monotonic() - started_clock)
             await writer.write_sync_run(map_sync_run(outcome.sync_run_facts()))
@@ -111,15 +111,17 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
 
 @contextlib.asynccontextmanager
 async def _engines(options: SyncOptions) -> AsyncIterator[Engines]:
-    """Both extractors under one deadline; SCIM only when it is configured."""
+    """Both extractors under one deadline, SCIM only when it is configured, and what the
+    organization's product offers (asked before anything is read)."""
     creds, config = options.credentials, options.extract
     deadline = Deadline(config.deadline)
     async with AdminExtractor(creds, config, deadline=deadline) as admin:
+        capabilities = await capabilities_of(admin)
         if creds.scim is None:
-            yield Engines(admin)
+            yield Engines(admin, capabilities=capabilities)
             return
         async with ScimExtractor(creds.scim, config, deadline=deadline) as scim:
-            yield Engines(admin, scim)
+            yield Engines(admin, scim, capabilities)
 
 
 def _new_outcome(org: Organization, started: datetime) -> SyncOutcome:

@@ -3,8 +3,11 @@
 A row says how the family is read (the extractor call), which reads it needs first (their
 records are handed to the call), whether it streams page by page to its writer (and what a
 record weighs while it waits), and what gates it. The orchestrator (ingest/sync/extraction.py)
-walks the table and states none of this itself. Which extractions each graph family is built
-from, and so what gets cleaned up, is declared next door in ingest/sync/families.py.
+walks the table and states none of this itself; the scopes an Enterprise key needs for each
+family are declared once, in `FAMILY_SCOPES` (ingest/extract/capabilities.py), and a family
+the key's scopes do not permit is skipped (deleting nothing) with the scope it needs. Which
+extractions each graph family is built from, and so what gets cleaned up, is declared next
+door in ingest/sync/families.py.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ingest.extract import AdminExtractor, ScimExtractor, ScimUnavailable
+from ingest.extract.capabilities import PRODUCT_NAMES, Capabilities, Product
 from ingest.extract.credentials import OAUTH_TOKEN_ENV
 from ingest.extract.parsing import OnRecords, ParseResult
 
 Engine = Literal["admin", "scim"]
+CONSOLE = Capabilities("console")
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Engines:
 
     admin: AdminExtractor
     scim: ScimExtractor | None = None
+    capabilities: Capabilities = CONSOLE
 
     def configured(self, engine: Engine) -> bool:
         return engine == "admin" or self.scim is not None
@@ -66,6 +72,16 @@ class Read:
     weight: Callable[[Any], int] | None = None
     gate: Gate | None = None
     engine: Engine = "admin"
+    # The one organization product that offers the family; None: both. On the other product
+    # the family is not read, not a failure, and counts as read with nothing in it.
+    product: Product | None = None
+
+    def not_offered(self, engines: Engines) -> str | None:
+        """Why the organization's product does not offer this family, if it does not."""
+        product = engines.capabilities.product
+        if self.product is None or self.product == product:
+            return None
+        return f"not offered by {PRODUCT_NAMES[product]} organizations"
 
 
 class ReadPlan:
@@ -121,21 +137,47 @@ def _scim_group_weight(group: Any) -> int:
 PLAN = ReadPlan(
     [
         Read("users", lambda e, _, pages: e.admin.users(pages), streams=True),
-        Read("workspaces", lambda e, _, __: e.admin.workspaces()),
-        Read("api_keys", lambda e, _, pages: e.admin.api_keys(pages), streams=True),
+        Read("workspaces", lambda e, _, __: e.admin.workspaces(), product="console"),
+        Read(
+            "api_keys",
+            lambda e, _, pages: e.admin.api_keys(pages),
+            streams=True,
+            product="console",
+        ),
         Read("invites", lambda e, _, __: e.admin.invites()),
         Read(
             "workspace_members",
             lambda e, parents, pages: e.admin.workspace_members(parents["workspaces"], pages),
             parents=("workspaces",),
             streams=True,
+            product="console",
         ),
-        Read("service_accounts", lambda e, _, __: e.admin.service_accounts(), gate=OAUTH_TOKEN),
+        Read(
+            "service_accounts",
+            lambda e, _, __: e.admin.service_accounts(),
+            gate=OAUTH_TOKEN,
+            product="console",
+        ),
         Read(
             "service_account_memberships",
             lambda e, parents, _: e.admin.service_account_memberships(parents["service_accounts"]),
             parents=("service_accounts",),
             gate=OAUTH_TOKEN,
+            product="console",
+        ),
+        Read("rbac_roles", lambda e, _, __: e.admin.rbac_roles(), product="enterprise"),
+        Read(
+            "rbac_role_permissions",
+            lambda e, parents, _: e.admin.rbac_role_permissions(parents["rbac_roles"]),
+            parents=("rbac_roles",),
+            product="enterprise",
+        ),
+        Read("rbac_groups", lambda e, _, __: e.admin.rbac_groups(), product="enterprise"),
+        Read(
+            "rbac_group_members",
+            lambda e, parents, _: e.admin.rbac_group_members(parents["rbac_groups"]),
+            parents=("rbac_groups",),
+            product="enterprise",
         ),
         Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
         Read(

@@ -16,8 +16,10 @@ from ingest.extract import ScimRefused, ScimUnavailable
 from ingest.extract.capabilities import Capabilities
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.models import Organization
+from ingest.extract.parsing import RecordIssue
 from ingest.load.rows import batched
 from ingest.mapping import admin as admin_rows
+from ingest.mapping import rbac
 from ingest.mapping.members import Members
 from ingest.mapping.organization import OrganizationFacts, infer_main_domains, map_organization
 from ingest.mapping.rows import text
@@ -44,6 +46,11 @@ WRITTEN_HERE = frozenset(
         "service_account_members",
         "scim_users",
         "scim_groups",
+        "rbac_roles",
+        "rbac_role_permissions",
+        "rbac_groups",
+        "rbac_group_members",
+        "scim_rbac_groups",
     }
 )
 
@@ -121,6 +128,10 @@ class GraphSteps:
     members: Members = field(default_factory=Members)
     # The facts the organization node was last written with.
     organization_written: OrganizationFacts | None = None
+    # The SCIM groups written (id, display name): streamed, so kept for the join to groups.
+    scim_group_names: list[tuple[str, str | None]] = field(default_factory=list)
+    # Found while mapping (joins that could not be made), for the outcome.
+    issues: list[RecordIssue] = field(default_factory=list)
 
     def reads(self, *families: str) -> DeclaredReads:
         return DeclaredReads(self.extraction, self.members, self.steps, *families)
@@ -194,11 +205,14 @@ class GraphSteps:
             self._api_keys,
             lambda: self._workspace_members(inherited),
             self._service_account_members,
+            self._rbac,
             *[lambda step=step: self._as_declared(step) for step in self._declared_steps()],
         ]
         if self.scim_configured:
             jobs.append(self._scim)
         await bounded_gather(jobs, limit=len(jobs))
+        if self.scim_configured:
+            await self._scim_rbac_groups()
 
     def _declared_steps(self) -> list[MappingStep]:
         """The steps written from their declaration alone: one read, one mapper."""
@@ -267,7 +281,37 @@ class GraphSteps:
             await self.writer.write("scim_users", map_scim_users(self.org.id, page, emails))
         # Group memberships start at SCIM user nodes: after the last page of users.
         async for groups in self.reads("scim_groups").batches("scim_groups"):
+            self.scim_group_names += [(g.id, g.display_name) for g in groups]
             await self.writer.write("scim_groups", map_scim_groups(self.org.id, groups))
+
+    async def _rbac(self) -> None:
+        """Enterprise roles, their permissions, groups (granting roles), then group members:
+        each relationship after the nodes at both its ends."""
+        org_id = self.org.id
+        roles = await self.reads("rbac_roles").records("rbac_roles")
+        if roles:
+            self.progress("loading Enterprise roles and groups")
+        await self.writer.write("rbac_roles", rbac.map_rbac_roles(org_id, roles))
+        permissions = await self.reads("rbac_role_permissions").records(
+            "rbac_role_permissions", last_reader=True
+        )
+        rows = rbac.map_rbac_role_permissions(org_id, permissions)
+        await self.writer.write("rbac_role_permissions", rows)
+        groups = await self.reads("rbac_groups").records("rbac_groups")
+        await self.writer.write("rbac_groups", rbac.map_rbac_groups(org_id, groups))
+        members = self.reads("rbac_group_members")
+        async for batch in members.batches("rbac_group_members"):
+            await self.writer.write("rbac_group_members", rbac.map_rbac_group_members(batch))
+
+    async def _scim_rbac_groups(self) -> None:
+        """SCIM groups joined to the groups they surface as, once both are written."""
+        joins = self.reads("scim_rbac_groups")
+        groups = await joins.records("rbac_groups")
+        if not groups:
+            return
+        rows, issues = rbac.map_scim_rbac_groups(self.org.id, self.scim_group_names, groups)
+        self.issues.extend(issues)
+        await self.writer.write("scim_rbac_groups", rows)
 
     async def _write_access(
         self, access: Iterable[tuple[admin_rows.Pair, tuple[str, bool]]]

@@ -25,6 +25,15 @@ from anthropic.types.beta.organization import (
     BetaWorkspaceRole,
 )
 from anthropic.types.beta.organization.beta_api_key import Principal, Scope
+from anthropic.types.beta.organization.beta_rbac_group import BetaRBACGroup
+from anthropic.types.beta.organization.beta_rbac_role import BetaRBACRole
+from anthropic.types.beta.organization.rbac_groups.beta_rbac_group_member import (
+    BetaRBACGroupMember,
+)
+from anthropic.types.beta.organization.rbac_roles.beta_rbac_role_permission import (
+    BetaRBACRolePermission,
+    Resource,
+)
 from pydantic import BaseModel
 
 from ingest.extract import models
@@ -49,6 +58,10 @@ NOT_READ: dict[type[BaseModel], set[str]] = {
     models.ApiKey: {"type"},
     models.ServiceAccount: {"type"},
     models.ServiceAccountMembership: {"type"},
+    models.RbacGroup: {"type"},
+    models.RbacGroupMember: {"type"},
+    models.RbacRole: {"type"},
+    models.RbacRolePermission: {"type"},
 }
 SDK_MODEL: dict[type[BaseModel], type[BaseModel]] = {
     models.Organization: BetaOrganization,
@@ -59,6 +72,10 @@ SDK_MODEL: dict[type[BaseModel], type[BaseModel]] = {
     models.ApiKey: BetaAPIKey,
     models.ServiceAccount: BetaServiceAccount,
     models.ServiceAccountMembership: BetaServiceAccountWorkspaceMember,
+    models.RbacGroup: BetaRBACGroup,
+    models.RbacGroupMember: BetaRBACGroupMember,
+    models.RbacRole: BetaRBACRole,
+    models.RbacRolePermission: BetaRBACRolePermission,
 }
 
 
@@ -109,6 +126,17 @@ def test_key_principal_and_scope_shapes_are_known() -> None:
         assert principal.kind is not None and principal.id == "u", raw_type
     # the mapping (ingest/mapping/admin.py) reads "organization" and otherwise a workspace
     assert union_tags(Scope) == {"organization", "workspace"}
+
+
+def test_every_permission_resource_field_is_read() -> None:
+    """Each kind of permission resource the SDK declares is read whole (its `type` included);
+    a kind the SDK adds later is kept as data, its type as sent."""
+    for kind in get_args(get_args(Resource)[0]):
+        assert set(kind.model_fields) <= set(models.RbacResource.model_fields), kind.__name__
+    unknown = {"action": "use", "resource": {"type": "new_kind"}, "rbac_role_id": "r"}
+    assert models.RbacRolePermission.model_validate(unknown).resource.type == "new_kind"
+    role = models.RbacRole.model_validate({"id": "r", "source": {"type": "new_source"}})
+    assert role.source is not None and role.source.type == "new_source"
 
 
 def test_the_sdk_is_a_test_oracle_only() -> None:

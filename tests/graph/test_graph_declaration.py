@@ -23,6 +23,10 @@ EXPECTED_LABELS = {
     "service_account": ("AnthropicServiceAccount", "ServiceAccount"),
     "scim_user": ("ScimUser", "UserAccount"),
     "scim_group": ("ScimGroup", "UserGroup"),
+    # cartography's cartography/models/anthropic/rbac.py labels
+    "rbac_group": ("AnthropicRbacGroup", "UserGroup"),
+    "rbac_role": ("AnthropicRbacRole", "PermissionRole"),
+    "rbac_role_permission": ("AnthropicRbacRolePermission",),
     "sync_run": ("SyncRun",),
 }
 
@@ -42,6 +46,10 @@ EXPECTED_RELS = {
     ("GRANTS", "invite", "role", "invites"),
     ("PROVISIONED_AS", "scim_user", "user", "scim_users"),
     ("MEMBER_OF", "scim_user", "scim_group", "scim_groups"),
+    ("MEMBER_OF", "user", "rbac_group", "rbac_group_members"),
+    ("HAS_ROLE", "rbac_group", "rbac_role", "rbac_groups"),
+    ("GRANTS", "rbac_role", "rbac_role_permission", "rbac_role_permissions"),
+    ("SURFACES_AS", "scim_group", "rbac_group", "scim_rbac_groups"),
     ("SYNCED", "sync_run", "organization", "sync_runs"),
 } - {("RESOURCE", "organization", "organization", "organization")}
 
@@ -73,7 +81,8 @@ def test_families() -> None:
     assert FAMILIES == (
         "organization", "users", "roles", "role_grants", "workspaces", "workspace_members",
         "invites", "api_keys", "service_accounts", "service_account_members", "scim_users",
-        "scim_groups", "sync_runs",
+        "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
+        "rbac_group_members", "scim_rbac_groups", "sync_runs",
     )  # fmt: skip
     assert {"sync_runs"} == NEVER_CLEANED
     used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}

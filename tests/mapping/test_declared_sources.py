@@ -13,7 +13,12 @@ from ingest.graph.schema import NodeType, RelType
 from ingest.graph.sources import check_source
 from ingest.mapping import admin
 
-MAPPING_MODULES = ("ingest.mapping.admin", "ingest.mapping.scim", "ingest.mapping.organization")
+MAPPING_MODULES = (
+    "ingest.mapping.admin",
+    "ingest.mapping.scim",
+    "ingest.mapping.organization",
+    "ingest.mapping.rbac",
+)
 OWNERS: tuple[NodeType | RelType, ...] = (*MODEL.nodes, *MODEL.rels)
 
 

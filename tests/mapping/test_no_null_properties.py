@@ -9,6 +9,10 @@ from typing import Any
 from ingest.extract.models import (
     ApiKey,
     Invite,
+    RbacGroup,
+    RbacGroupMember,
+    RbacRole,
+    RbacRolePermission,
     ScimGroup,
     ScimUser,
     ServiceAccount,
@@ -18,7 +22,7 @@ from ingest.extract.models import (
     WorkspaceMember,
 )
 from ingest.graph.model import MODEL
-from ingest.mapping import admin
+from ingest.mapping import admin, rbac
 from ingest.mapping.members import Members
 from ingest.mapping.organization import (
     OrganizationFacts,
@@ -62,6 +66,10 @@ def every_family_mapped() -> GraphRows:
         admin.map_service_account_members(ORG, [account], [populated(ServiceAccountMembership)]),
         map_scim_users(ORG, [scim_user], members.emails),
         map_scim_groups(ORG, [populated(ScimGroup)]),
+        rbac.map_rbac_roles(ORG, [populated(RbacRole)]),
+        rbac.map_rbac_role_permissions(ORG, [populated(RbacRolePermission)]),
+        rbac.map_rbac_groups(ORG, [populated(RbacGroup)]),
+        rbac.map_rbac_group_members([populated(RbacGroupMember)]),
         map_sync_run(populated(SyncRunFacts)),
     ):
         rows.merge(part)
@@ -78,7 +86,7 @@ def nulls(owner: str, names: tuple[str, ...], found: list[dict[str, Any]]) -> se
 
 
 def test_populated_records_have_every_field_set() -> None:
-    record_types = (ApiKey, Invite, ScimGroup, ScimUser, ServiceAccount, User, Workspace)
+    record_types = (ApiKey, Invite, ScimGroup, ScimUser, ServiceAccount, User, Workspace, RbacRole)
     for record_type in (*record_types, ServiceAccountMembership, WorkspaceMember):
         record = populated(record_type)
         assert all(getattr(record, name) not in (None, [], {}) for name in record_type.model_fields)

@@ -15,12 +15,15 @@ import pytest
 from anthropic_sim import mutations
 from anthropic_sim.config import FaultSpec
 from anthropic_sim.server import RunningSimulator
+from ingest.extract.models import RbacRolePermission
 from ingest.graph.model import (
     API_KEY,
     FAMILIES,
     INVITE,
     MODEL,
     NEVER_CLEANED,
+    RBAC_GROUP,
+    RBAC_ROLE,
     ROLE,
     SCIM_USER,
     SERVICE_ACCOUNT,
@@ -48,7 +51,14 @@ LISTING = {
     "service_account_memberships": r"^/v1/organizations/service_accounts/[^/]+/workspaces$",
     "scim_users": r"^/scim/v2/Users$",
     "scim_groups": r"^/scim/v2/Groups$",
+    "rbac_roles": r"^/v1/organizations/rbac_roles$",
+    "rbac_role_permissions": r"^/v1/organizations/rbac_roles/[^/]+/permissions$",
+    "rbac_groups": r"^/v1/organizations/rbac_groups$",
+    "rbac_group_members": r"^/v1/organizations/rbac_groups/[^/]+/members$",
 }
+# Listings only a Claude Enterprise organization offers: their failures are tried on one.
+ENTERPRISE_ONLY = {"rbac_roles", "rbac_role_permissions", "rbac_groups", "rbac_group_members"}
+ENTERPRISE = {"product": "enterprise", "org_request_limit": 100_000}
 
 Element = tuple[str, ...]  # ("node", label, key) or ("rel", type, start key, end key, ...)
 
@@ -150,6 +160,55 @@ def remove_one_of_each(running: RunningSimulator) -> dict[str, Element]:
     }
 
 
+def remove_one_of_each_enterprise(running: RunningSimulator) -> dict[str, Element]:
+    """As `remove_one_of_each`, for the families an Enterprise organization adds."""
+    sim, org = running.sim, running.sim.org
+    rbac = org.rbac
+    plain = [u.id for u in org.users.values() if u.role == "user"]
+    leaver, demoted = plain[0], plain[1]
+    mutations.remove_user(sim, leaver)
+    mutations.change_role(sim, demoted, "managed")
+
+    direct = [g for g in rbac.groups.values() if g.source_type == "direct"]
+    closed = direct[0]
+    del rbac.groups[closed.id]
+    shrunk = next(g for g in direct[1:] if any(uid not in (leaver,) for uid in g.members))
+    parted = next(uid for uid in shrunk.members if uid != leaver)
+    del shrunk.members[parted]
+
+    held = {rid for g in rbac.groups.values() for rid in g.role_ids}
+    unused = next(r for r in rbac.roles.values() if r.id not in held)
+    del rbac.roles[unused.id]
+    role = next(r for r in rbac.roles.values() if r.permissions)
+    dropped = role.permissions.pop()
+    permission = RbacRolePermission.model_validate(
+        {"rbac_role_id": role.id, "action": dropped.action, "resource": dropped.resource}
+    )
+
+    names = [g.name for g in rbac.groups.values() if g.source_type == "scim"]
+    scim_group = next(sg for sg in org.scim_groups.values() if names.count(sg["displayName"]) == 1)
+    surfaced = next(g for g in rbac.groups.values() if g.name == scim_group["displayName"])
+    surfaced.name += " (renamed)"
+
+    return {
+        "users": node(USER, leaver),
+        "role_grants": rel(
+            MODEL.rel("HAS_ROLE", "user", "role"), demoted, organization_role_id(org.id, "user")
+        ),
+        "rbac_groups": node(RBAC_GROUP, closed.id),
+        "rbac_group_members": rel(MODEL.rel("MEMBER_OF", "user", "rbac_group"), parted, shrunk.id),
+        "rbac_roles": node(RBAC_ROLE, unused.id),
+        "rbac_role_permissions": rel(
+            MODEL.rel("GRANTS", "rbac_role", "rbac_role_permission"), role.id, permission.key
+        ),
+        "scim_rbac_groups": rel(
+            MODEL.rel("SURFACES_AS", "scim_group", "rbac_group"),
+            f"{org.id}/{scim_group['id']}",
+            surfaced.id,
+        ),
+    }
+
+
 def test_every_extraction_family_gates_something_and_every_cleaned_family_is_tested() -> None:
     assert set(EXTRACTIONS) == set(LISTING)
     assert set(SOURCES) == set(FAMILIES) - NEVER_CLEANED
@@ -178,12 +237,13 @@ def test_a_mapping_step_is_refused_every_read_its_family_does_not_declare() -> N
 def test_a_listing_that_fails_for_good_deletes_nothing_built_from_it(
     neo4j, simulator, sync, failing
 ):
-    with simulator(size="small", seed=6) as running:
+    enterprise = failing in ENTERPRISE_ONLY
+    with simulator(size="small", seed=6, **(ENTERPRISE if enterprise else {})) as running:
         first = sync(running)
         assert first.status == "success", first.extraction_failures
         tenant = running.sim.org.id
         before = elements(neo4j, tenant)
-        removed = remove_one_of_each(running)
+        removed = (remove_one_of_each_enterprise if enterprise else remove_one_of_each)(running)
         reconfigure(running, faults=[FaultSpec(route=LISTING[failing], error_rate=1.0)])
         report = sync(running, admin=PATIENT, scim=PATIENT)
     after = elements(neo4j, tenant)
