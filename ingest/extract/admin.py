@@ -533,7 +533,11 @@ class AdminExtractor:
     def _check_organization(self, response: httpx.Response, family: str, endpoint: str) -> None:
         header = response.headers.get(ORG_HEADER)
         expected = self._organization_id
-        if expected and header is not None and not same_organization(header, expected):
+        if expected is None:
+            # The first answer names the organization every later one must come from (on
+            # Enterprise the probes answer before the organization is known).
+            self._organization_id = header
+        elif header is not None and not same_organization(header, expected):
             raise OrganizationMismatchError(
                 f"{family} page from {endpoint} belongs to organization {header!r}, "
                 f"not {self._organization_id!r}"

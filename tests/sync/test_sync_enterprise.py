@@ -106,7 +106,8 @@ def test_group_role_data_that_stays_unavailable_deletes_nothing_of_the_groups(
         )
     assert report.exit_code == 1
     assert "temporarily unavailable" in report.read_incompletely["rbac_groups"]
-    assert group_reads == 1 + 3  # one page per walk: the first sync, then 3 bounded tries
+    # one page per walk (the first sync, then 3 bounded tries), and each sync's scope probe
+    assert group_reads == 1 + 3 + 2
     assert neo4j.run("MATCH (:AnthropicRbacGroup)-[h:HAS_ROLE]->() RETURN count(h) AS n") == grants
     assert grants[0]["n"] > 0
 
@@ -119,7 +120,7 @@ def test_an_enterprise_org_whose_answers_turn_foreign_stops_before_any_delete(
         org = running.sim.org
         leaver = next(u.id for u in org.users.values() if u.role == "user")
         del org.users[leaver]
-        # the product probe, the organization's header and one page are ours
+        # the product and scope probes are ours; the organization's header is foreign
         reconfigure(running, foreign_org_after=3)
         with pytest.raises(OrganizationMismatchError, match=FOREIGN_ORG_ID):
             sync(running)
