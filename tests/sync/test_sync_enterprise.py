@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
 
+import pytest
+from pydantic import SecretStr
+
+from anthropic_sim import linked
 from anthropic_sim.auth import CONSOLE_ONLY
 from anthropic_sim.state import FOREIGN_ORG_ID
 from ingest.extract import OrganizationMismatchError
-from tests.simulated import reconfigure
+from ingest.load import GraphLoader
+from ingest.sync.pipeline import run_sync
+from tests.simulated import options_for, reconfigure
 from tests.sync.enterprise_oracle import actual_enterprise_graph, expected_enterprise_graph
 
 pytestmark = pytest.mark.neo4j
@@ -130,3 +136,37 @@ def test_an_enterprise_org_whose_answers_turn_foreign_stops_before_any_delete(
     assert neo4j.run("MATCH (n {tenant_id: $t}) RETURN count(n) AS n", t=FOREIGN_ORG_ID) == [
         {"n": 0}
     ]
+
+
+def test_a_key_without_group_scopes_skips_the_groups_deletes_nothing_and_exits_0(
+    neo4j, simulator, sync
+):
+    with simulator(size="small", seed=9, **ENTERPRISE) as running:
+        first = sync(running)
+        groups = neo4j.run("MATCH (g:AnthropicRbacGroup) RETURN count(g) AS n")
+        members = neo4j.run("MATCH (:AnthropicUser)-[m:MEMBER_OF]->() RETURN count(m) AS n")
+        key = linked.new_enterprise_key(running.sim, ("read:members",), all_linked=False)
+        options = options_for(running)
+        options.credentials = dataclasses.replace(
+            options.credentials, admin_key=SecretStr(key.secret)
+        )
+        org = running.sim.org
+        leaver = next(u.id for u in org.users.values() if u.role == "user")
+        del org.users[leaver]
+        second = run_sync(GraphLoader(neo4j.driver, neo4j.database), options)
+    assert first.exit_code == 0 and groups[0]["n"] > 0 and members[0]["n"] > 0
+    assert second.exit_code == 0, second.extraction_failures
+    why = second.extraction_failures["rbac_groups"]
+    assert "not permitted by the key's scopes" in why and "read:rbac_groups" in why
+    assert "rbac_groups" not in second.families_complete
+    # The groups and their memberships stay as the last permitted read left them; the rest syncs.
+    assert neo4j.run("MATCH (g:AnthropicRbacGroup) RETURN count(g) AS n") == groups
+    assert neo4j.run("MATCH (u:AnthropicUser {id: $id}) RETURN count(u) AS n", id=leaver) == [
+        {"n": 0}
+    ]
+    [row] = neo4j.run(
+        "MATCH (o:AnthropicOrganization {id: $id}) "
+        "RETURN o.families_not_permitted AS not_permitted",
+        id=org.id,
+    )
+    assert {"rbac_groups", "rbac_group_members"} <= set(row["not_permitted"])
