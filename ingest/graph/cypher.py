@@ -134,11 +134,21 @@ def rel_create(rel: RelType) -> str:
 
 
 def _rows_and_endpoints(rel: RelType) -> str:
+    """Each end is sought through its identity constraint's index, by hint: planned while a
+    label is still empty, the statement scanned the label instead, and its cached plan then
+    made a large organization's first sync ten times slower (measured: OWNED_BY batches)."""
     return (
         "UNWIND $rows AS row\n"
         f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, 'row.start')})\n"
+        f"{_index_hint('a', rel.start)}"
         f"MATCH (b:{quote(rel.end.label)} {identity_map(rel.end, 'row.end')})\n"
+        f"{_index_hint('b', rel.end)}"
     )
+
+
+def _index_hint(variable: str, node: NodeType) -> str:
+    props = ", ".join(quote(p) for p in identity_props(node))
+    return f"USING INDEX {variable}:{quote(node.label)}({props})\n"
 
 
 def node_snapshot(node: NodeType) -> str:
