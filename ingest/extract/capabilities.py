@@ -90,7 +90,8 @@ def product_of_key(kind: AdminKeyKind) -> Product:
 async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
     """The scopes of an Enterprise key, read from the documented 403 (`Missing required scopes.
     Got: [...] Needed: [...]`) of a probe it fails; when every probe succeeds, the scopes the
-    probes needed plus `AT_LEAST`. None for a Console key (it has no scopes)."""
+    probes needed plus `AT_LEAST`. None for a Console key (it has no scopes), and when a probe
+    fails for another reason (the scopes are then not known)."""
     if admin.admin_key_kind is not AdminKeyKind.ENTERPRISE:
         return None
     proven: set[str] = set()
@@ -100,7 +101,9 @@ async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
         except ApiError as exc:
             got = _GOT.search(exc.message) if exc.status == 403 else None
             if got is None:
-                raise
+                # Not a scope answer (a server error, say): the scopes stay unknown and every
+                # family is read, so each failure is the family's own, deleting nothing.
+                return None
             return frozenset(s.strip() for s in got.group(1).split(",") if s.strip())
         proven.add(needs)
     return frozenset({*proven, AT_LEAST})
