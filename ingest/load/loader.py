@@ -19,6 +19,7 @@ cleaned, so its previous state stays in the graph.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
@@ -26,6 +27,7 @@ from typing import Any
 
 from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity, RoutingControl
 from neo4j.api import BookmarkManager
+from neo4j.exceptions import TransientError
 
 from ingest.graph import cypher
 from ingest.graph.schema import TRUNCATED, GraphModel, NodeType, RelType
@@ -48,6 +50,8 @@ Prepared = list[list[list[Statement]]]
 
 # Elements per record of a snapshot read (≈200 bytes each while in the client).
 SNAPSHOT_CHUNK = 20_000
+# Times a snapshot read is tried when Neo4j answers with a transient error.
+SNAPSHOT_ATTEMPTS = 3
 
 
 class GraphLoader:
@@ -192,8 +196,23 @@ class GraphLoader:
             # any process: the snapshot reads then see at least what earlier syncs wrote.
             self._write("RETURN 1 AS anchored", {})
         if element not in self._snapshots:
-            self._snapshots[element] = self._read_snapshot(element, ctx)
+            self._snapshots[element] = self._read_snapshot_retried(element, ctx)
         return self._snapshots[element]
+
+    def _read_snapshot_retried(
+        self, element: NodeType | RelType, ctx: SyncContext
+    ) -> Snapshot | None:
+        """The read runs in a session of its own (to stream chunks), so the driver does not
+        retry it as it does managed transactions: a read that Neo4j calls outdated (data it
+        read was changed by the concurrent writes; seen in CI on a first sync) is read again."""
+        for attempt in range(SNAPSHOT_ATTEMPTS):
+            try:
+                return self._read_snapshot(element, ctx)
+            except TransientError:
+                if attempt + 1 == SNAPSHOT_ATTEMPTS:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def _read_snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
         if isinstance(element, NodeType):
