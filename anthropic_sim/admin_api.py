@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from anthropic_sim import render
+from anthropic_sim.admin_federation import federation_routes
 from anthropic_sim.admin_keys import api_key_routes
 from anthropic_sim.admin_rbac import rbac_routes
 from anthropic_sim.admin_service_accounts import service_account_routes
@@ -26,5 +27,6 @@ def admin_routes(sim: Simulator) -> list[BaseRoute]:
         *workspace_routes(sim),
         *api_key_routes(sim),
         *service_account_routes(sim),
+        *federation_routes(sim),
         *rbac_routes(sim),
     ]

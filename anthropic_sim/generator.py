@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from anthropic_sim.generate_federation import generate_federation
 from anthropic_sim.generate_rbac import generate_rbac
 from anthropic_sim.ids import Credentials, IdFactory, partial_hint
 from anthropic_sim.names import (
@@ -80,6 +81,7 @@ FULLY_RECORDED = (
     "scim_deactivated_still_member",
     "scim_users_without_account",
     "scim_case_mismatch_users",
+    "federation_privileged_rules",
 )
 # Console invite roles as an Enterprise org's (claude.ai invites are for user or managed).
 ENTERPRISE_INVITE_ROLES = {"developer": "managed", "billing": "managed"}
@@ -758,6 +760,8 @@ class _Generator:
         self.scim()
         if self.enterprise:  # groups and custom roles are Enterprise's (reference 1.3)
             generate_rbac(self.org, self.ids)
+        else:  # federation is Console's (reference 1.3)
+            generate_federation(self.org, self.ids)
         self.org.id_counter = self.ids.counter
         self.org.planted = planted_truth(self.org)
         return self.org

@@ -31,6 +31,8 @@ PREFIXES = {
     "workspace": "wrkspc_",
     "api_key": "apikey_",
     "service_account": "svac_",
+    "federation_issuer": "fdis_",
+    "federation_rule": "fdrl_",
     "request": "req_",
 }
 
@@ -113,6 +115,12 @@ class IdFactory:
 
     def service_account(self) -> str:
         return self.make("svac_")
+
+    def federation_issuer(self) -> str:
+        return self.make("fdis_")
+
+    def federation_rule(self) -> str:
+        return self.make("fdrl_")
 
     def request(self) -> str:
         return self.make("req_")

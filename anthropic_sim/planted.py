@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import Any
 
+from anthropic_sim.generate_federation import ORG_ADMIN, privileged_scopes
 from anthropic_sim.rbac_truth import rbac_truth
 from anthropic_sim.state import Org
 from anthropic_sim.status import (
@@ -144,6 +146,9 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         ],
         "external_domain_users": [u.id for u in users.values() if _domain(u.email) not in main],
         "main_domains": sorted(main),
+        "federation_privileged_rules": [
+            r.id for r in _usable_rules(org) if privileged_scopes(r.oauth_scope)
+        ],
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
         **(rbac_truth(org) if org.product == "enterprise" else {}),
@@ -199,6 +204,30 @@ def _keys_acting_as(org: Org, principals: set[str], now: datetime) -> list[str]:
     return found
 
 
+def _usable_rules(org: Org) -> list[Any]:
+    """Federation rules a token can be exchanged through now: live, under a live issuer,
+    onto a live service account."""
+    return [
+        r
+        for r in org.federation_rules.values()
+        if r.archived_at is None
+        and (issuer := org.federation_issuers.get(r.issuer_id)) is not None
+        and issuer.archived_at is None
+        and (sa := org.service_accounts.get(r.service_account_id)) is not None
+        and sa.archived_at is None
+    ]
+
+
+def _issuers_acting_as(org: Org, principals: set[str]) -> set[str]:
+    """Issuers whose tokens can be exchanged for org:admin tokens acting as one of
+    `principals`."""
+    return {
+        r.issuer_id
+        for r in _usable_rules(org)
+        if ORG_ADMIN in r.oauth_scope.split() and r.service_account_id in principals
+    }
+
+
 def principals_with_ability(
     org: Org, ability: str, workspace_id: str | None = None, now: datetime | None = None
 ) -> list[str]:
@@ -216,7 +245,12 @@ def principals_with_ability(
             for (p, ws), (role, _) in workspace_roles(org).items()
             if ws == workspace_id and role in wanted
         }
-    return sorted(principals | set(_keys_acting_as(org, principals, now)))
+    org_holders = {p for p in principals if _organization_roles(org).get(p) in org_roles}
+    return sorted(
+        principals
+        | set(_keys_acting_as(org, principals, now))
+        | _issuers_acting_as(org, org_holders)
+    )
 
 
 def _access(org: Org, now: datetime) -> dict[str, list[str]]:

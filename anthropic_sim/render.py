@@ -7,6 +7,9 @@ from typing import Any
 
 from anthropic_sim.state import (
     ApiKey,
+    FederationIssuer,
+    FederationRule,
+    FederationRuleWorkspace,
     Invite,
     Org,
     ServiceAccount,
@@ -133,4 +136,65 @@ def sa_membership(m: ServiceAccountMembership, implicit: bool = False) -> dict[s
         "workspace_role": m.workspace_role,
         "implicit": implicit,
         "created_by_actor_id": m.created_by_actor_id,
+    }
+
+
+def federation_issuer(i: FederationIssuer) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "type": "federation_issuer",
+        "name": i.name,
+        "issuer_url": i.issuer_url,
+        "jwks": i.jwks,
+        "check_jti": i.check_jti,
+        "max_jwt_lifetime_seconds": i.max_jwt_lifetime_seconds,
+        "jwks_polling_disabled_at": ts(i.jwks_polling_disabled_at),
+        "poll_status": i.poll_status,
+        "created_at": ts(i.created_at),
+        "updated_at": ts(i.updated_at),
+        "archived_at": ts(i.archived_at),
+        "created_by_actor_id": i.created_by_actor_id,
+        "updated_by_actor_id": i.updated_by_actor_id,
+        "archived_by_actor_id": i.archived_by_actor_id,
+    }
+
+
+def federation_rule(r: FederationRule, org: Org) -> dict[str, Any]:
+    issuer = org.federation_issuers.get(r.issuer_id)
+    account = org.service_accounts.get(r.service_account_id)
+    return {
+        "id": r.id,
+        "type": "federation_rule",
+        "name": r.name,
+        "description": r.description,
+        "issuer_id": r.issuer_id,
+        "issuer_name": issuer.name if issuer else None,
+        "match": r.match,
+        "target": {
+            "type": "service_account",
+            "service_account_id": r.service_account_id,
+            "service_account_name": account.name if account else None,
+        },
+        "oauth_scope": r.oauth_scope,
+        "token_lifetime_seconds": r.token_lifetime_seconds,
+        "applies_to_all_workspaces": r.applies_to_all_workspaces,
+        "workspace_ids": sorted(ws for rule, ws in org.federation_rule_workspaces if rule == r.id),
+        "created_at": ts(r.created_at),
+        "updated_at": ts(r.updated_at),
+        "archived_at": ts(r.archived_at),
+        "created_by_actor_id": r.created_by_actor_id,
+        "updated_by_actor_id": r.updated_by_actor_id,
+        "archived_by_actor_id": r.archived_by_actor_id,
+    }
+
+
+def federation_rule_workspace(row: FederationRuleWorkspace, org: Org) -> dict[str, Any]:
+    ws = org.workspaces.get(row.workspace_id)
+    return {
+        "type": "federation_rule_workspace",
+        "federation_rule_id": row.federation_rule_id,
+        "workspace_id": row.workspace_id,
+        "workspace_name": ws.name if ws else None,
+        "created_at": ts(row.created_at),
+        "created_by_actor_id": row.created_by_actor_id,
     }

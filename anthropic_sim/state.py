@@ -155,6 +155,62 @@ class ServiceAccountMembership:
 
 
 @dataclass
+class FederationIssuer:
+    """An external OIDC issuer the organization trusts (reference claude-org-products.md 4.3)."""
+
+    id: str  # fdis_...
+    name: str  # slug, unique
+    issuer_url: str  # must equal the JWT `iss` exactly
+    # {"type": "discovery", "discovery_base"?} | {"type": "explicit_url", "url"}
+    # | {"type": "inline", "keys": [...]}
+    jwks: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    check_jti: bool = True
+    max_jwt_lifetime_seconds: int = 3600
+    archived_at: datetime | None = None
+    jwks_polling_disabled_at: datetime | None = None
+    # {"consecutive_failures", "last_fetched_at", "next_poll_at"} or None (inline keys)
+    poll_status: dict[str, Any] | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_by_actor_id: str | None = None
+
+
+@dataclass
+class FederationRule:
+    """Which tokens of an issuer may be exchanged for an OAuth token acting as a service
+    account, with which scope, for how long, in which workspaces."""
+
+    id: str  # fdrl_...
+    name: str
+    issuer_id: str
+    # {"subject_prefix", "audience", "claims": {str: str}, "condition"}: each may be None
+    match: dict[str, Any]
+    service_account_id: str
+    oauth_scope: str  # space-separated
+    created_at: datetime
+    updated_at: datetime
+    token_lifetime_seconds: int = 3600
+    applies_to_all_workspaces: bool = False
+    description: str | None = None
+    archived_at: datetime | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_by_actor_id: str | None = None
+
+
+@dataclass
+class FederationRuleWorkspace:
+    """A workspace a rule is explicitly enabled for."""
+
+    federation_rule_id: str
+    workspace_id: str
+    created_at: datetime
+    created_by_actor_id: str | None = None
+
+
+@dataclass
 class Org:
     id: str  # a UUID
     name: str
@@ -173,6 +229,11 @@ class Org:
     sa_memberships: dict[tuple[str, str], ServiceAccountMembership] = field(
         default_factory=dict
     )  # (service account, workspace)
+    federation_issuers: dict[str, FederationIssuer] = field(default_factory=dict)
+    federation_rules: dict[str, FederationRule] = field(default_factory=dict)
+    federation_rule_workspaces: dict[tuple[str, str], FederationRuleWorkspace] = field(
+        default_factory=dict
+    )  # (rule, workspace)
     scim_users: dict[str, dict[str, Any]] = field(default_factory=dict)  # SCIM id -> resource
     scim_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     rbac: RbacState = field(default_factory=RbacState)  # Enterprise groups and roles

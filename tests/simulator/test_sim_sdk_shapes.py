@@ -30,6 +30,11 @@ from anthropic.types.beta.organization import (
     BetaWorkspace,
     BetaWorkspaceMember,
 )
+from anthropic.types.beta.organization.federation import (
+    BetaFederationIssuer,
+    BetaFederationRule,
+    BetaFederationRuleWorkspace,
+)
 from anthropic.types.beta.organization.rbac_groups import BetaRBACGroupMember
 from anthropic.types.beta.organization.rbac_roles import BetaRBACRolePermission
 from pydantic import BaseModel, ValidationError
@@ -95,6 +100,30 @@ CONSOLE = [
         page=PAGE_TOKEN,
         oauth=True,
         parent="service_accounts",
+    ),
+    Endpoint(
+        "federation_issuers",
+        "/v1/organizations/federation_issuers",
+        BetaFederationIssuer,
+        page=PAGE_TOKEN,
+        params={"include_archived": "true"},
+        oauth=True,
+    ),
+    Endpoint(
+        "federation_rules",
+        "/v1/organizations/federation_rules",
+        BetaFederationRule,
+        page=PAGE_TOKEN,
+        params={"include_archived": "true"},
+        oauth=True,
+    ),
+    Endpoint(
+        "federation_rule_workspaces",
+        "/v1/organizations/federation_rules/{parent}/workspaces",
+        BetaFederationRuleWorkspace,
+        page=PAGE_TOKEN,
+        oauth=True,
+        parent="federation_rules",
     ),
 ]
 
