@@ -10,6 +10,8 @@ DROP CONSTRAINT `AnthropicWorkspace_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicInvite_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicApiKey_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicServiceAccount_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicFederationIssuer_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicFederationRule_id_unique` IF EXISTS;
 DROP CONSTRAINT `ScimUser_id_unique` IF EXISTS;
 DROP CONSTRAINT `ScimGroup_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicRbacGroup_id_unique` IF EXISTS;
@@ -23,6 +25,8 @@ CREATE CONSTRAINT `AnthropicWorkspace_tenant_id_id_unique` IF NOT EXISTS FOR (n:
 CREATE CONSTRAINT `AnthropicInvite_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicInvite`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicApiKey_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicApiKey`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicServiceAccount_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicServiceAccount`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicFederationIssuer_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicFederationIssuer`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicFederationRule_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicFederationRule`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `ScimUser_tenant_id_id_unique` IF NOT EXISTS FOR (n:`ScimUser`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `ScimGroup_tenant_id_id_unique` IF NOT EXISTS FOR (n:`ScimGroup`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicRbacGroup_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicRbacGroup`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
@@ -46,6 +50,10 @@ CREATE INDEX `AnthropicApiKey_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicApiK
 CREATE INDEX `AnthropicApiKey_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicApiKey`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicServiceAccount_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicServiceAccount`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicServiceAccount_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicServiceAccount`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicFederationIssuer_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicFederationIssuer`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicFederationIssuer_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicFederationIssuer`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicFederationRule_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicFederationRule`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicFederationRule_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicFederationRule`) ON (n.`sync_id`);
 CREATE INDEX `ScimUser_tenant_id_idx` IF NOT EXISTS FOR (n:`ScimUser`) ON (n.`tenant_id`);
 CREATE INDEX `ScimUser_sync_id_idx` IF NOT EXISTS FOR (n:`ScimUser`) ON (n.`sync_id`);
 CREATE INDEX `ScimUser_email_lower_idx` IF NOT EXISTS FOR (n:`ScimUser`) ON (n.`email_lower`);

@@ -29,6 +29,9 @@ from ingest.extract.errors import (
 from ingest.extract.http_errors import api_error, network_error
 from ingest.extract.models import (
     ApiKey,
+    FederationIssuer,
+    FederationRule,
+    FederationRuleWorkspace,
     Invite,
     Organization,
     RbacGroup,
@@ -80,6 +83,9 @@ WORKSPACE_MEMBERS = "workspace_members"
 API_KEYS = "api_keys"
 SERVICE_ACCOUNTS = "service_accounts"
 SERVICE_ACCOUNT_MEMBERSHIPS = "service_account_memberships"
+FEDERATION_ISSUERS = "federation_issuers"
+FEDERATION_RULES = "federation_rules"
+FEDERATION_RULE_WORKSPACES = "federation_rule_workspaces"
 RBAC_GROUPS = "rbac_groups"
 RBAC_GROUP_MEMBERS = "rbac_group_members"
 RBAC_ROLES = "rbac_roles"
@@ -92,6 +98,9 @@ ADMIN_FAMILIES = (
     API_KEYS,
     SERVICE_ACCOUNTS,
     SERVICE_ACCOUNT_MEMBERSHIPS,
+    FEDERATION_ISSUERS,
+    FEDERATION_RULES,
+    FEDERATION_RULE_WORKSPACES,
     RBAC_GROUPS,
     RBAC_GROUP_MEMBERS,
     RBAC_ROLES,
@@ -99,8 +108,8 @@ ADMIN_FAMILIES = (
 )
 
 _LACKS_ORG_ADMIN = (
-    "the OAuth token lacks org:admin (service accounts are readable only with an "
-    "org:admin OAuth token): "
+    "the OAuth token lacks org:admin (service accounts and federation are readable only "
+    "with an org:admin OAuth token): "
 )
 
 
@@ -339,6 +348,49 @@ class AdminExtractor:
 
         return await self._gathered(SERVICE_ACCOUNT_MEMBERSHIPS, [job(sa) for sa in live])
 
+    async def federation_issuers(self) -> ParseResult[FederationIssuer]:
+        """Every federation issuer, archived included (needs the org:admin OAuth token)."""
+        self._require_oauth(FEDERATION_ISSUERS)
+        return await self._walk(
+            FederationIssuer,
+            FEDERATION_ISSUERS,
+            "/v1/organizations/federation_issuers",
+            {"include_archived": True},
+            paging=_PAGE_TOKEN,
+        )
+
+    async def federation_rules(self) -> ParseResult[FederationRule]:
+        """Every federation rule, archived included (needs the org:admin OAuth token)."""
+        self._require_oauth(FEDERATION_RULES)
+        return await self._walk(
+            FederationRule,
+            FEDERATION_RULES,
+            "/v1/organizations/federation_rules",
+            {"include_archived": True},
+            paging=_PAGE_TOKEN,
+        )
+
+    async def federation_rule_workspaces(
+        self, rules: Sequence[FederationRule]
+    ) -> ParseResult[FederationRuleWorkspace]:
+        """The workspaces each rule is explicitly enabled for (one unpaginated answer per
+        rule; `applies_to_all_workspaces` is on the rule itself)."""
+        self._require_oauth(FEDERATION_RULE_WORKSPACES)
+
+        def job(
+            rule: FederationRule,
+        ) -> Callable[[], Awaitable[ParseResult[FederationRuleWorkspace]]]:
+            return lambda: self._walk(
+                FederationRuleWorkspace,
+                FEDERATION_RULE_WORKSPACES,
+                f"/v1/organizations/federation_rules/{rule.id}/workspaces",
+                defaults={"federation_rule_id": rule.id},
+                paging=_PAGE_TOKEN,
+                priority=FAN_OUT,
+            )
+
+        return await self._gathered(FEDERATION_RULE_WORKSPACES, [job(r) for r in rules])
+
     async def rbac_groups(self) -> ParseResult[RbacGroup]:
         """Every group, SCIM-sourced ones included. A group whose role data came back null
         ("temporarily unavailable; retry") is read again with the whole listing, a bounded
@@ -449,7 +501,7 @@ class AdminExtractor:
         if not self.can_read_service_accounts:
             raise CredentialError(
                 f"{family} need an org:admin OAuth token in {OAUTH_TOKEN_ENV}; "
-                "Admin keys are rejected on the service-account routes."
+                "Admin keys are rejected on the service-account and federation routes."
             )
 
     async def _walk(

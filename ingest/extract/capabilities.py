@@ -58,6 +58,9 @@ PRODUCT_FAMILIES: dict[Product, tuple[str, ...]] = {
         "api_keys",
         "service_accounts",
         "service_account_memberships",
+        "federation_issuers",
+        "federation_rules",
+        "federation_rule_workspaces",
     ),
     "enterprise": tuple(FAMILY_SCOPES),
 }

@@ -59,6 +59,16 @@ class ActorType(StrEnum):
     SERVICE_ACCOUNT = "service_account"
 
 
+class JwksType(StrEnum):
+    DISCOVERY = "discovery"
+    EXPLICIT_URL = "explicit_url"
+    INLINE = "inline"
+
+
+class FederationTargetType(StrEnum):
+    SERVICE_ACCOUNT = "service_account"
+
+
 def note(info: ValidationInfo, text: str) -> None:
     """Report a tolerated oddity into the validation context, when one is given."""
     context = info.context if isinstance(info.context, dict) else None
@@ -89,3 +99,5 @@ LenientApiKeyStatus = _lenient(ApiKeyStatus)
 LenientInviteStatus = _lenient(InviteStatus)
 LenientServiceAccountRole = _lenient(ServiceAccountRole)
 LenientActorType = _lenient(ActorType)
+LenientJwksType = _lenient(JwksType)
+LenientFederationTargetType = _lenient(FederationTargetType)

@@ -26,7 +26,9 @@ from ingest.extract.enums import (
     ActorType,
     LenientActorType,
     LenientApiKeyStatus,
+    LenientFederationTargetType,
     LenientInviteStatus,
+    LenientJwksType,
     LenientOrgRole,
     LenientServiceAccountRole,
     LenientWorkspaceRole,
@@ -224,6 +226,105 @@ class ServiceAccountMembership(Record):
     created_by_actor_id: str | None = None
     id_fields = ("service_account_id", "workspace_id")
     expected_fields = frozenset({"workspace_role"})
+
+
+# ---- workload identity federation (reference claude-org-products.md 4.3) ----
+
+
+class Jwks(BaseModel):
+    """Where an issuer's signing keys come from; the inline keys themselves are not kept."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    type: LenientJwksType | None = None
+    url: str | None = None  # explicit_url
+    discovery_base: str | None = None  # discovery, when not the issuer URL
+
+
+class PollStatus(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    consecutive_failures: int | None = None
+    last_fetched_at: datetime | None = None
+    next_poll_at: datetime | None = None
+
+
+class FederationIssuer(Record):
+    id: str
+    name: str | None = None
+    issuer_url: str | None = None
+    jwks: Jwks | None = None
+    check_jti: bool | None = None
+    max_jwt_lifetime_seconds: int | None = None
+    jwks_polling_disabled_at: datetime | None = None
+    poll_status: PollStatus | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_by_actor_id: str | None = None
+    expected_fields = frozenset({"name", "issuer_url", "jwks"})
+
+
+class RuleMatch(BaseModel):
+    """The conditions a JWT must meet; every one that is set must hold."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    subject_prefix: str | None = None  # a trailing * makes it a prefix match
+    audience: str | None = None
+    claims: dict[str, str] | None = None
+    condition: str | None = None  # CEL
+
+
+class RuleTarget(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    type: LenientFederationTargetType | None = None
+    service_account_id: str | None = None
+    service_account_name: str | None = None
+
+
+class FederationRule(Record):
+    id: str
+    name: str | None = None
+    description: str | None = None
+    issuer_id: str | None = None
+    issuer_name: str | None = None
+    match: RuleMatch | None = None
+    target: RuleTarget | None = None
+    oauth_scope: str | None = None  # space-separated
+    token_lifetime_seconds: int | None = None
+    applies_to_all_workspaces: bool | None = None
+    workspace_ids: list[str] = Field(default_factory=list)
+    workspace_id: str | None = None  # legacy single-workspace binding, not in workspace_ids
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    archived_at: datetime | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_by_actor_id: str | None = None
+    expected_fields = frozenset({"name", "issuer_id", "match", "target", "oauth_scope"})
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def scopes(self) -> list[str]:
+        return (self.oauth_scope or "").split()
+
+
+class FederationRuleWorkspace(Record):
+    """A workspace a rule is explicitly enabled for."""
+
+    federation_rule_id: str
+    workspace_id: str
+    workspace_name: str | None = None
+    created_at: datetime | None = None
+    created_by_actor_id: str | None = None
+    id_fields = ("federation_rule_id", "workspace_id")
 
 
 class ScimUser(Record):

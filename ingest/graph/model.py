@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from ingest.extract.models import (
     ApiKey,
+    FederationIssuer,
+    FederationRule,
     Invite,
     RbacGroup,
     RbacRole,
@@ -40,6 +42,9 @@ FAMILIES: tuple[str, ...] = (
     "api_keys",
     "service_accounts",
     "service_account_members",
+    "federation_issuers",
+    "federation_rules",
+    "federation_rule_workspaces",
     "scim_users",
     "scim_groups",
     "rbac_roles",
@@ -69,8 +74,8 @@ def text_list(name: str, description: str) -> Prop:
     return Prop(name, "string_list", description)
 
 
-def integer(name: str, description: str) -> Prop:
-    return Prop(name, "int", description)
+def integer(name: str, description: str, *, source: str | None = None) -> Prop:
+    return Prop(name, "int", description, source=source)
 
 
 def number(name: str, description: str) -> Prop:
@@ -305,6 +310,133 @@ SERVICE_ACCOUNT = NodeType(
     ),
 )
 
+FEDERATION_ISSUER = NodeType(
+    name="federation_issuer",
+    label="AnthropicFederationIssuer",
+    family="federation_issuers",
+    description=(
+        "An external OIDC identity provider the organization trusts (workload identity "
+        "federation): its tokens can be exchanged, through a rule, for an OAuth token acting as "
+        "a service account. Archived issuers reject every exchange."
+    ),
+    record=FederationIssuer,
+    mapped_by=("map_federation_issuers",),
+    properties=(
+        text("name", "Slug name, unique in the organization.", source="name"),
+        text("issuer_url", "The JWT `iss` the issuer's tokens carry.", source="issuer_url"),
+        text(
+            "jwks_type",
+            "discovery | explicit_url | inline (a new value is kept as sent).",
+            source="jwks.type",
+        ),
+        text("jwks_url", "The JWKS endpoint of an explicit_url issuer.", source="jwks.url"),
+        text(
+            "jwks_discovery_base",
+            "Where discovery starts, when not at the issuer URL.",
+            source="jwks.discovery_base",
+        ),
+        flag("check_jti", "Whether a token's jti may be used only once.", source="check_jti"),
+        integer(
+            "max_jwt_lifetime_seconds",
+            "Longest iat-to-exp spread accepted from this issuer.",
+            source="max_jwt_lifetime_seconds",
+        ),
+        timestamp(
+            "jwks_polling_disabled_at",
+            "When polling its JWKS stopped after repeated failures.",
+            source="jwks_polling_disabled_at",
+        ),
+        integer(
+            "poll_consecutive_failures",
+            "JWKS fetch failures since the last success.",
+            source="poll_status.consecutive_failures",
+        ),
+        timestamp("created_at", "When the issuer was created.", source="created_at"),
+        timestamp("updated_at", "When it was last updated.", source="updated_at"),
+        timestamp("archived_at", "When it was archived; null when active.", source="archived_at"),
+        text(
+            "created_by_actor_id", "Who created it (user_ or svac_).", source="created_by_actor_id"
+        ),
+        text(
+            "archived_by_actor_id",
+            "Who archived it (user_ or svac_).",
+            source="archived_by_actor_id",
+        ),
+    ),
+)
+
+FEDERATION_RULE = NodeType(
+    name="federation_rule",
+    label="AnthropicFederationRule",
+    family="federation_rules",
+    description=(
+        "A workload identity federation rule: a token of its issuer that meets every match "
+        "condition is exchanged for an OAuth token acting as the target service account, with "
+        "the rule's scope and lifetime, in the rule's workspaces."
+    ),
+    record=FederationRule,
+    mapped_by=("map_federation_rules",),
+    properties=(
+        text("name", "Slug name.", source="name"),
+        text("description", "Free-text description.", source="description"),
+        text("issuer_id", "The issuer whose tokens it accepts (fdis_).", source="issuer_id"),
+        text("issuer_name", "The issuer's name when read.", source="issuer_name"),
+        text(
+            "subject_prefix",
+            "Match: the JWT `sub`, exactly, or as a prefix when it ends with *.",
+            source="match.subject_prefix",
+        ),
+        text("audience", "Match: the JWT `aud`.", source="match.audience"),
+        text_list("claims", "Match: each required top-level claim as 'name=value'."),
+        text("condition", "Match: a CEL expression over the claims.", source="match.condition"),
+        text("target_type", "service_account (a new value is kept as sent).", source="target.type"),
+        text(
+            "service_account_id",
+            "The service account minted tokens act as.",
+            source="target.service_account_id",
+        ),
+        text("oauth_scope", "Space-separated scopes of minted tokens.", source="oauth_scope"),
+        text_list("oauth_scopes", "The scopes one by one (org:admin, workspace:developer...)."),
+        integer(
+            "token_lifetime_seconds",
+            "Lifetime of minted tokens (capped by twice the JWT's remaining life).",
+            source="token_lifetime_seconds",
+        ),
+        flag(
+            "applies_to_all_workspaces",
+            "Enabled for every workspace, present and future.",
+            source="applies_to_all_workspaces",
+        ),
+        Prop(
+            "workspace_ids",
+            "string_list",
+            "Workspaces it is enabled for, as the rule lists them.",
+            source="workspace_ids",
+        ),
+        text(
+            "legacy_workspace_id",
+            "An older rule's single workspace binding (not among workspace_ids or SCOPED_TO).",
+            source="workspace_id",
+        ),
+        flag(
+            "usable",
+            "Whether a token can be exchanged through it now: neither the rule nor its issuer "
+            "is archived (only usable rules have CAN_ASSUME).",
+        ),
+        timestamp("created_at", "When the rule was created.", source="created_at"),
+        timestamp("updated_at", "When it was last updated.", source="updated_at"),
+        timestamp("archived_at", "When it was archived; null when active.", source="archived_at"),
+        text(
+            "created_by_actor_id", "Who created it (user_ or svac_).", source="created_by_actor_id"
+        ),
+        text(
+            "archived_by_actor_id",
+            "Who archived it (user_ or svac_).",
+            source="archived_by_actor_id",
+        ),
+    ),
+)
+
 SCIM_USER = NodeType(
     name="scim_user",
     label="ScimUser",
@@ -470,6 +602,8 @@ NODES: tuple[NodeType, ...] = (
     INVITE,
     API_KEY,
     SERVICE_ACCOUNT,
+    FEDERATION_ISSUER,
+    FEDERATION_RULE,
     SCIM_USER,
     SCIM_GROUP,
     RBAC_GROUP,
@@ -584,6 +718,42 @@ RELS: tuple[RelType, ...] = (
         properties=(_SOURCE,),
         mapped_by=("map_service_account_members",),
         description="The service account holds an organization role or a workspace role.",
+    ),
+    RelType(
+        type="TRUSTED_BY",
+        start=FEDERATION_ISSUER,
+        end=FEDERATION_RULE,
+        family="federation_rules",
+        description="The rule accepts this issuer's tokens.",
+    ),
+    RelType(
+        type="CAN_ASSUME",
+        start=FEDERATION_RULE,
+        end=SERVICE_ACCOUNT,
+        family="federation_rules",
+        properties=(
+            text("oauth_scope", "Space-separated scopes of the minted token."),
+            text_list("oauth_scopes", "The scopes one by one."),
+            integer("token_lifetime_seconds", "Lifetime of the minted token."),
+            flag("applies_to_all_workspaces", "In every workspace, else in its SCOPED_TO ones."),
+        ),
+        mapped_by=("map_federation_rules",),
+        description=(
+            "A token exchanged through the rule acts as this service account. Only usable rules "
+            "(neither the rule nor its issuer archived) have it."
+        ),
+    ),
+    RelType(
+        type="SCOPED_TO",
+        start=FEDERATION_RULE,
+        end=WORKSPACE,
+        family="federation_rule_workspaces",
+        properties=(
+            timestamp("created_at", "When the workspace was enabled for the rule."),
+            text("created_by_actor_id", "Who enabled it (user_ or svac_)."),
+        ),
+        mapped_by=("map_federation_rule_workspaces",),
+        description="The rule is enabled for this workspace (explicitly listed).",
     ),
     RelType(
         type="GRANTS",

@@ -16,7 +16,7 @@ from typing import Any
 from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel
 from ingest.mapping import admin as admin_rows
-from ingest.mapping import rbac
+from ingest.mapping import federation, rbac
 from ingest.mapping.organization import map_organization
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 
@@ -56,6 +56,18 @@ STEPS: tuple[MappingStep, ...] = (
         (admin_rows.map_service_account_members,),
         "service_accounts",
         "service_account_memberships",
+    ),
+    _step("federation_issuers", (federation.map_federation_issuers,), "federation_issuers"),
+    _step(
+        "federation_rules",
+        (federation.map_federation_rules,),
+        "federation_issuers",
+        "federation_rules",
+    ),
+    _step(
+        "federation_rule_workspaces",
+        (federation.map_federation_rule_workspaces,),
+        "federation_rule_workspaces",
     ),
     _step("scim_users", (map_scim_users,), "users", "scim_users"),
     _step("scim_groups", (map_scim_groups,), "scim_groups"),

@@ -165,6 +165,25 @@ PLAN = ReadPlan(
             gate=OAUTH_TOKEN,
             product="console",
         ),
+        Read(
+            "federation_issuers",
+            lambda e, _, __: e.admin.federation_issuers(),
+            gate=OAUTH_TOKEN,
+            product="console",
+        ),
+        Read(
+            "federation_rules",
+            lambda e, _, __: e.admin.federation_rules(),
+            gate=OAUTH_TOKEN,
+            product="console",
+        ),
+        Read(
+            "federation_rule_workspaces",
+            lambda e, parents, _: e.admin.federation_rule_workspaces(parents["federation_rules"]),
+            parents=("federation_rules",),
+            gate=OAUTH_TOKEN,
+            product="console",
+        ),
         Read("rbac_roles", lambda e, _, __: e.admin.rbac_roles(), product="enterprise"),
         Read(
             "rbac_role_permissions",

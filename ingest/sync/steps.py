@@ -19,7 +19,7 @@ from ingest.extract.models import Organization
 from ingest.extract.parsing import RecordIssue
 from ingest.load.rows import batched
 from ingest.mapping import admin as admin_rows
-from ingest.mapping import rbac
+from ingest.mapping import federation, rbac
 from ingest.mapping.members import Members
 from ingest.mapping.organization import OrganizationFacts, infer_main_domains, map_organization
 from ingest.mapping.rows import text
@@ -44,6 +44,9 @@ WRITTEN_HERE = frozenset(
         "api_keys",
         "service_accounts",
         "service_account_members",
+        "federation_issuers",
+        "federation_rules",
+        "federation_rule_workspaces",
         "scim_users",
         "scim_groups",
         "rbac_roles",
@@ -206,6 +209,7 @@ class GraphSteps:
             lambda: self._workspace_members(inherited),
             self._service_account_members,
             self._rbac,
+            self._federation,
             *[lambda step=step: self._as_declared(step) for step in self._declared_steps()],
         ]
         if self.scim_configured:
@@ -272,6 +276,26 @@ class GraphSteps:
             await members.records("service_account_memberships", last_reader=True),
         )
         await self.writer.write("service_account_members", rows)
+
+    async def _federation(self) -> None:
+        """Issuers, then rules (trusting the issuers, assuming the service accounts), then the
+        rules' workspaces: each relationship after the nodes at both its ends."""
+        org_id = self.org.id
+        issuers = await self.reads("federation_issuers").records("federation_issuers")
+        rows = federation.map_federation_issuers(org_id, issuers)
+        await self.writer.write("federation_issuers", rows)
+        rules = self.reads("federation_rules")
+        rows = federation.map_federation_rules(
+            org_id,
+            await rules.records("federation_issuers", last_reader=True),
+            await rules.records("federation_rules"),  # also the parent of the workspaces' read
+        )
+        await self.writer.write("federation_rules", rows)
+        enabled = await self.reads("federation_rule_workspaces").records(
+            "federation_rule_workspaces", last_reader=True
+        )
+        rows = federation.map_federation_rule_workspaces(org_id, enabled)
+        await self.writer.write("federation_rule_workspaces", rows)
 
     async def _scim(self) -> None:
         self.progress("loading SCIM users and groups")

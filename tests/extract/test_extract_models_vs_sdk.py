@@ -27,6 +27,15 @@ from anthropic.types.beta.organization import (
 from anthropic.types.beta.organization.beta_api_key import Principal, Scope
 from anthropic.types.beta.organization.beta_rbac_group import BetaRBACGroup
 from anthropic.types.beta.organization.beta_rbac_role import BetaRBACRole
+from anthropic.types.beta.organization.federation import (
+    BetaFederationIssuer,
+    BetaFederationIssuerPollStatus,
+    BetaFederationRule,
+    BetaFederationRuleMatch,
+    BetaFederationRuleWorkspace,
+    BetaServiceAccountTarget,
+)
+from anthropic.types.beta.organization.federation.beta_federation_issuer import JWKS
 from anthropic.types.beta.organization.rbac_groups.beta_rbac_group_member import (
     BetaRBACGroupMember,
 )
@@ -40,7 +49,9 @@ from ingest.extract import models
 from ingest.extract.enums import (
     ActorType,
     ApiKeyStatus,
+    FederationTargetType,
     InviteStatus,
+    JwksType,
     OrgRole,
     ServiceAccountRole,
     WorkspaceRole,
@@ -62,6 +73,13 @@ NOT_READ: dict[type[BaseModel], set[str]] = {
     models.RbacGroupMember: {"type"},
     models.RbacRole: {"type"},
     models.RbacRolePermission: {"type"},
+    models.FederationIssuer: {"type"},
+    models.PollStatus: set(),
+    # `attributes`: "not yet supported; always null"
+    models.FederationRule: {"type", "attributes"},
+    models.RuleMatch: set(),
+    models.RuleTarget: set(),
+    models.FederationRuleWorkspace: {"type"},
 }
 SDK_MODEL: dict[type[BaseModel], type[BaseModel]] = {
     models.Organization: BetaOrganization,
@@ -76,6 +94,12 @@ SDK_MODEL: dict[type[BaseModel], type[BaseModel]] = {
     models.RbacGroupMember: BetaRBACGroupMember,
     models.RbacRole: BetaRBACRole,
     models.RbacRolePermission: BetaRBACRolePermission,
+    models.FederationIssuer: BetaFederationIssuer,
+    models.PollStatus: BetaFederationIssuerPollStatus,
+    models.FederationRule: BetaFederationRule,
+    models.RuleMatch: BetaFederationRuleMatch,
+    models.RuleTarget: BetaServiceAccountTarget,
+    models.FederationRuleWorkspace: BetaFederationRuleWorkspace,
 }
 
 
@@ -112,6 +136,8 @@ def test_every_sdk_field_is_read_or_named(ours: type[BaseModel]) -> None:
         (ApiKeyStatus, sdk_enum(BetaAPIKey, "status")),
         (ServiceAccountRole, sdk_enum(BetaServiceAccount, "organization_role")),
         (ActorType, sdk_enum(BetaAPIKeyCreatedBy, "type")),
+        (JwksType, union_tags(JWKS)),
+        (FederationTargetType, sdk_enum(BetaServiceAccountTarget, "type")),
     ],
     ids=lambda value: value.__name__ if isinstance(value, type) else "",
 )
@@ -126,6 +152,14 @@ def test_key_principal_and_scope_shapes_are_known() -> None:
         assert principal.kind is not None and principal.id == "u", raw_type
     # the mapping (ingest/mapping/admin.py) reads "organization" and otherwise a workspace
     assert union_tags(Scope) == {"organization", "workspace"}
+
+
+def test_every_jwks_kind_is_read_but_its_keys_and_ca() -> None:
+    """The inline keys and a custom CA certificate grant nothing: not kept."""
+    for kind in get_args(get_args(JWKS)[0]):
+        assert set(kind.model_fields) - set(models.Jwks.model_fields) <= {"keys", "ca_cert_pem"}
+    unknown = models.Jwks.model_validate({"type": "spiffe_bundle"})
+    assert unknown.type == "spiffe_bundle"
 
 
 def test_every_permission_resource_field_is_read() -> None:

@@ -21,6 +21,8 @@ EXPECTED_LABELS = {
     "invite": ("AnthropicInvite",),
     "api_key": ("AnthropicApiKey", "APIKey"),
     "service_account": ("AnthropicServiceAccount", "ServiceAccount"),
+    "federation_issuer": ("AnthropicFederationIssuer",),
+    "federation_rule": ("AnthropicFederationRule",),
     "scim_user": ("ScimUser", "UserAccount"),
     "scim_group": ("ScimGroup", "UserGroup"),
     # cartography's cartography/models/anthropic/rbac.py labels
@@ -43,6 +45,9 @@ EXPECTED_RELS = {
     ("MEMBER_OF", "service_account", "workspace", "service_account_members"),
     ("ADMIN_OF", "service_account", "workspace", "service_account_members"),
     ("HAS_ROLE", "service_account", "role", "service_account_members"),
+    ("TRUSTED_BY", "federation_issuer", "federation_rule", "federation_rules"),
+    ("CAN_ASSUME", "federation_rule", "service_account", "federation_rules"),
+    ("SCOPED_TO", "federation_rule", "workspace", "federation_rule_workspaces"),
     ("GRANTS", "invite", "role", "invites"),
     ("PROVISIONED_AS", "scim_user", "user", "scim_users"),
     ("MEMBER_OF", "scim_user", "scim_group", "scim_groups"),
@@ -80,7 +85,8 @@ def test_every_identifier_is_valid() -> None:
 def test_families() -> None:
     assert FAMILIES == (
         "organization", "users", "roles", "role_grants", "workspaces", "workspace_members",
-        "invites", "api_keys", "service_accounts", "service_account_members", "scim_users",
+        "invites", "api_keys", "service_accounts", "service_account_members",
+        "federation_issuers", "federation_rules", "federation_rule_workspaces", "scim_users",
         "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
         "rbac_group_members", "scim_rbac_groups", "sync_runs",
     )  # fmt: skip

@@ -8,6 +8,9 @@ from typing import Any
 
 from ingest.extract.models import (
     ApiKey,
+    FederationIssuer,
+    FederationRule,
+    FederationRuleWorkspace,
     Invite,
     RbacGroup,
     RbacGroupMember,
@@ -22,7 +25,7 @@ from ingest.extract.models import (
     WorkspaceMember,
 )
 from ingest.graph.model import MODEL
-from ingest.mapping import admin, rbac
+from ingest.mapping import admin, federation, rbac
 from ingest.mapping.members import Members
 from ingest.mapping.organization import (
     OrganizationFacts,
@@ -39,6 +42,7 @@ ORG = "org-1"
 # Nulls the declaration documents, by (node type, property): when the row may hold one.
 NULL_BY_DESIGN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
     ("role", "workspace_id"): lambda row: row["scope"] == "organization",
+    ("federation_rule", "archived_at"): lambda row: row["usable"],
 }
 
 
@@ -51,6 +55,10 @@ def every_family_mapped() -> GraphRows:
     memberships, grants = admin.map_access(
         admin.explicit_access([populated(WorkspaceMember)], inherited)
     )
+    issuer, rule = populated(FederationIssuer), populated(FederationRule)
+    # CAN_ASSUME is mapped only for a rule that is usable: it and its issuer live.
+    live_rule = rule.model_copy(update={"id": "fdrl-live", "archived_at": None})
+    live_issuer = issuer.model_copy(update={"id": rule.issuer_id, "archived_at": None})
     rows = GraphRows()
     for part in (
         map_organization(populated(OrganizationFacts)),
@@ -64,6 +72,9 @@ def every_family_mapped() -> GraphRows:
         admin.map_api_keys(ORG, [populated(ApiKey)], [workspace], service_accounts_read=True),
         admin.map_service_accounts(ORG, [account]),
         admin.map_service_account_members(ORG, [account], [populated(ServiceAccountMembership)]),
+        federation.map_federation_issuers(ORG, [issuer]),
+        federation.map_federation_rules(ORG, [live_issuer], [rule, live_rule]),
+        federation.map_federation_rule_workspaces(ORG, [populated(FederationRuleWorkspace)]),
         map_scim_users(ORG, [scim_user], members.emails),
         map_scim_groups(ORG, [populated(ScimGroup)]),
         rbac.map_rbac_roles(ORG, [populated(RbacRole)]),

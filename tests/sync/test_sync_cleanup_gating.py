@@ -19,6 +19,8 @@ from ingest.extract.models import RbacRolePermission
 from ingest.graph.model import (
     API_KEY,
     FAMILIES,
+    FEDERATION_ISSUER,
+    FEDERATION_RULE,
     INVITE,
     MODEL,
     NEVER_CLEANED,
@@ -49,6 +51,9 @@ LISTING = {
     "api_keys": r"^/v1/organizations/api_keys$",
     "service_accounts": r"^/v1/organizations/service_accounts$",
     "service_account_memberships": r"^/v1/organizations/service_accounts/[^/]+/workspaces$",
+    "federation_issuers": r"^/v1/organizations/federation_issuers$",
+    "federation_rules": r"^/v1/organizations/federation_rules$",
+    "federation_rule_workspaces": r"^/v1/organizations/federation_rules/[^/]+/workspaces$",
     "scim_users": r"^/scim/v2/Users$",
     "scim_groups": r"^/scim/v2/Groups$",
     "rbac_roles": r"^/v1/organizations/rbac_roles$",
@@ -128,6 +133,13 @@ def remove_one_of_each(running: RunningSimulator) -> dict[str, Element]:
     sa, sa_ws = next(iter(org.sa_memberships))
     del org.sa_memberships[(sa, sa_ws)]
 
+    # The archived issuer and its (archived) rule, and one workspace enablement of another rule.
+    old_issuer = next(i for i in org.federation_issuers.values() if i.archived_at is not None)
+    old_rule = next(r for r in org.federation_rules.values() if r.issuer_id == old_issuer.id)
+    del org.federation_issuers[old_issuer.id], org.federation_rules[old_rule.id]
+    enabled_rule, enabled_ws = next(iter(org.federation_rule_workspaces))
+    del org.federation_rule_workspaces[(enabled_rule, enabled_ws)]
+
     def people(group: dict[str, Any]) -> list[str]:
         return [m["value"] for m in group.get("members") or [] if m.get("type") == "User"]
 
@@ -150,6 +162,11 @@ def remove_one_of_each(running: RunningSimulator) -> dict[str, Element]:
         "service_accounts": node(SERVICE_ACCOUNT, retired),
         "service_account_members": rel(
             MODEL.rel("MEMBER_OF", "service_account", "workspace"), sa, sa_ws
+        ),
+        "federation_issuers": node(FEDERATION_ISSUER, old_issuer.id),
+        "federation_rules": node(FEDERATION_RULE, old_rule.id),
+        "federation_rule_workspaces": rel(
+            MODEL.rel("SCOPED_TO", "federation_rule", "workspace"), enabled_rule, enabled_ws
         ),
         "scim_users": node(SCIM_USER, scim + dropped),
         "scim_groups": rel(
