@@ -4,7 +4,8 @@
 // category: attack path
 // why: Whoever controls a principal with these rights, or an active API key bound to one,
 //   can add members (and so grant themselves anything) or mint new keys. Each row is the
-//   shortest path from a user, service account or API key to the ability, hop by hop.
+//   shortest path from a user, service account, API key or external federation issuer (whose
+//   tokens a usable org:admin rule exchanges for the service account's) to the ability.
 // fix: Cut the path at its weakest hop: revoke the key, archive the service account, remove
 //   the workspace role or lower the organization role.
 // param ability: manage_members or create_keys
@@ -38,11 +39,24 @@ CALL (workspace_id, org_roles, workspace_roles) {
   WHERE r.name IN workspace_roles
   MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
   RETURN start, p, path
+  UNION
+  // An external issuer whose tokens a usable org:admin rule turns into the account's.
+  MATCH (r:AnthropicRole {scope: 'organization'})
+  WHERE r.name IN org_roles
+  MATCH
+    path = (start:AnthropicFederationIssuer)-[:TRUSTED_BY]->(:AnthropicFederationRule)
+      -[c:CAN_ASSUME]->(p:AnthropicServiceAccount)-[:HAS_ROLE]->(r)
+  WHERE start.archived_at IS NULL AND 'org:admin' IN c.oauth_scopes
+  RETURN start, p, path
 }
 WITH start, p, path
 WHERE
   (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
-  AND (start = p OR (start.status = 'active' AND start.principal_id = p.id))
+  AND (
+    start = p
+    OR start:AnthropicFederationIssuer
+    OR (start.status = 'active' AND start.principal_id = p.id)
+  )
 WITH start, path
 ORDER BY length(path)
 WITH start, collect(path)[0] AS path
@@ -57,6 +71,7 @@ RETURN
   CASE
     WHEN start:AnthropicApiKey THEN 'api key'
     WHEN start:AnthropicServiceAccount THEN 'service account'
+    WHEN start:AnthropicFederationIssuer THEN 'federation issuer'
     ELSE 'user'
   END AS kind,
   start.id AS id,

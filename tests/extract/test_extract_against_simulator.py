@@ -156,8 +156,17 @@ async def test_service_accounts_skipped_without_oauth(serve: Any) -> None:
         extraction = await read_by_plan(admin, only="admin")
         with pytest.raises(CredentialError, match="ANTHROPIC_OAUTH_TOKEN"):
             await admin.service_accounts()
-    assert set(extraction.skipped) == {"service_accounts", "service_account_memberships"}
+        with pytest.raises(CredentialError, match="ANTHROPIC_OAUTH_TOKEN"):
+            await admin.federation_rules()
+    assert set(extraction.skipped) == {
+        "service_accounts",
+        "service_account_memberships",
+        "federation_issuers",
+        "federation_rules",
+        "federation_rule_workspaces",
+    }
     assert "ANTHROPIC_OAUTH_TOKEN" in extraction.skipped["service_accounts"]
+    assert extraction.skipped["federation_rules"] == extraction.skipped["service_accounts"]
     assert await keys_of(extraction, "users") == set(handle.sim.org.users)
 
 

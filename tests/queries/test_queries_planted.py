@@ -31,6 +31,7 @@ PLANTED = {
     "service-accounts": ("service_accounts", "id"),
     "external-domain-accounts": ("external_domain_users", "id"),
     "attack-paths": ("org_member_managers", "id"),
+    "federation-privileged-issuers": ("federation_privileged_rules", "id"),
 }
 
 
@@ -169,3 +170,31 @@ def test_old_keys_threshold_is_a_parameter(medium: SyncedOrg) -> None:
     older = {r["id"] for r in rows}
     assert older and older < default
     assert all(r["age_days"] > 365 for r in rows)
+
+
+def test_an_org_admin_federation_rule_puts_its_issuer_on_the_attack_paths(
+    medium: SyncedOrg,
+) -> None:
+    org = medium.org
+    rows = {row["id"]: row for row in medium.ask("attack-paths").rows}
+    usable_admin_issuers = {
+        r.issuer_id
+        for r in org.federation_rules.values()
+        if r.archived_at is None and "org:admin" in r.oauth_scope.split()
+    }
+    assert usable_admin_issuers
+    for issuer_id in usable_admin_issuers:
+        row = rows[issuer_id]
+        assert row["kind"] == "federation issuer"
+        assert [hop.split(" -[")[1].split("]->")[0] for hop in row["hops"]] == [
+            "TRUSTED_BY",
+            "CAN_ASSUME",
+            "HAS_ROLE",
+        ]
+    # Rules that are archived, or whose issuer is, open no path.
+    retired = {i.id for i in org.federation_issuers.values() if i.archived_at is not None}
+    assert retired and not retired & set(rows)
+    questioned = {row["id"]: row for row in medium.ask("federation-privileged-issuers").rows}
+    admin_rows = [row for row in questioned.values() if "org:admin" in row["rights"]]
+    assert admin_rows and all(row["service_account_role"] == "admin" for row in admin_rows)
+    assert all(row["claims"] or row["subject"] or row["condition"] for row in questioned.values())
