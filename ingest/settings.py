@@ -45,7 +45,9 @@ class Settings(BaseSettings):
     oauth_token: SecretStr | None = Field(
         None,
         validation_alias=_env("ANTHROPIC_OAUTH_TOKEN"),
-        description="Optional OAuth token with org:admin scope; enables service accounts.",
+        description=(
+            "Optional OAuth token with org:admin scope; enables service accounts and federation."
+        ),
     )
     base_url: str = Field(
         "https://api.anthropic.com",
