@@ -44,9 +44,9 @@ CALL (workspace_id, org_roles, workspace_roles) {
   MATCH (r:AnthropicRole {scope: 'organization'})
   WHERE r.name IN org_roles
   MATCH
-    path = (start:AnthropicFederationIssuer)-[:TRUSTED_BY]->(:AnthropicFederationRule)
-      -[c:CAN_ASSUME]->(p:AnthropicServiceAccount)-[:HAS_ROLE]->(r)
-  WHERE start.archived_at IS NULL AND 'org:admin' IN c.oauth_scopes
+    path = (start:AnthropicFederationIssuer)-[:TRUSTED_BY]->(rule:AnthropicFederationRule)
+      -[:CAN_ASSUME]->(p:AnthropicServiceAccount)-[:HAS_ROLE]->(r)
+  WHERE start.archived_at IS NULL AND 'org:admin' IN rule.oauth_scopes
   RETURN start, p, path
 }
 WITH start, p, path

@@ -17,14 +17,14 @@ MATCH
     -[c:CAN_ASSUME]->(sa:AnthropicServiceAccount)
 WHERE
   i.archived_at IS NULL AND sa.archived_at IS NULL
-  AND any(s IN c.oauth_scopes WHERE s IN ['org:admin', 'workspace:developer'])
+  AND any(s IN r.oauth_scopes WHERE s IN ['org:admin', 'workspace:developer'])
 OPTIONAL MATCH (r)-[:SCOPED_TO]->(w:AnthropicWorkspace)
 WITH i, r, c, sa, w
 ORDER BY w.name, w.id
 WITH i, r, c, sa, collect(w.name) AS workspaces
 WITH
   i, r, c, sa, workspaces,
-  [s IN c.oauth_scopes WHERE s IN ['org:admin', 'workspace:developer']] AS rights
+  [s IN r.oauth_scopes WHERE s IN ['org:admin', 'workspace:developer']] AS rights
 RETURN
   r.id AS id,
   r.name AS rule,

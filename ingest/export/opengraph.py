@@ -5,7 +5,7 @@ What is exported, for pathfinding:
 - every identity and resource node, with kinds = its labels plus SOURCE_KIND (at most 3) and
   id "<provider label>:<id>" (ids are only unique per label in the graph);
 - the privilege edges: HAS_ROLE, MEMBER_OF, ADMIN_OF, SCOPED_TO, CONTAINS, OWNED_BY, OWNS,
-  GRANTS, PROVISIONED_AS, with their declared kinds, matched by id;
+  GRANTS, PROVISIONED_AS, TRUSTED_BY, CAN_ASSUME, with their declared kinds, matched by id;
 - RESOURCE (organization -> everything it owns) is kept: nothing points into the organization,
   so it adds no false path between principals, and it attaches every node to its tenant (no
   isolated nodes; the same role as AZContains or GitHound's GH_Contains).

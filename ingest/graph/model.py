@@ -732,8 +732,10 @@ RELS: tuple[RelType, ...] = (
         end=SERVICE_ACCOUNT,
         family="federation_rules",
         properties=(
-            text("oauth_scope", "Space-separated scopes of the minted token."),
-            text_list("oauth_scopes", "The scopes one by one."),
+            text(
+                "oauth_scope",
+                "Space-separated scopes of the minted token (one by one: the rule's oauth_scopes).",
+            ),
             integer("token_lifetime_seconds", "Lifetime of the minted token."),
             flag("applies_to_all_workspaces", "In every workspace, else in its SCOPED_TO ones."),
         ),

@@ -54,7 +54,6 @@ def map_federation_rules(
                 rule.id,
                 account,
                 oauth_scope=rule.oauth_scope,
-                oauth_scopes=rule.scopes,
                 token_lifetime_seconds=rule.token_lifetime_seconds,
                 applies_to_all_workspaces=bool(rule.applies_to_all_workspaces),
             )
