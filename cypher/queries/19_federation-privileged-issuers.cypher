@@ -5,8 +5,8 @@
 // why: Workload identity federation lets whoever holds a token from an external OIDC issuer
 //   act as a service account, with no key to steal: a usable rule granting org:admin makes
 //   the issuer an organization admin, workspace:developer lets it build and create keys in
-//   the rule's workspaces. The subject, audience, claims and condition listed are all that
-//   stands between the issuer's tokens and those rights. Archived rules, and rules of
+//   the rule's workspaces. The subject, claims and condition listed (and the rule's audience,
+//   on its node) are all that stands between the issuer's tokens and those rights. Archived rules, and rules of
 //   archived issuers, reject every exchange and are not listed.
 // fix: Archive the rules nobody needs, narrow the subject and claims to one repository,
 //   branch or environment, grant workspace:inference where it suffices, and keep org:admin
@@ -30,7 +30,6 @@ RETURN
   r.name AS rule,
   i.id AS issuer_id,
   i.name AS issuer,
-  i.issuer_url AS issuer_url,
   rights,
   sa.id AS service_account_id,
   sa.name AS service_account,
@@ -38,7 +37,6 @@ RETURN
   CASE WHEN c.applies_to_all_workspaces THEN ['(every workspace)'] ELSE workspaces END
     AS workspaces,
   r.subject_prefix AS subject,
-  r.audience AS audience,
   r.claims AS claims,
   r.condition AS condition,
   c.token_lifetime_seconds AS token_lifetime_seconds
