@@ -99,8 +99,8 @@ class Settings(BaseSettings):
     admin_rate: float | None = Field(
         None,
         validation_alias=_env("IDGRAPH_ADMIN_RATE"),
-        description="Admin API requests/s (default per product: Enterprise 85 per minute, under "
-        "its 100/min per organization; Console 20).",
+        description="Admin API requests/s (default per product: Enterprise 95 per minute with a "
+        "burst of 5, within its 100/min per organization; Console 20).",
     )
     admin_burst: int | None = Field(
         None,
