@@ -8,6 +8,7 @@
 // fix: Cut the path at its weakest hop: revoke the key, archive the service account, remove
 //   the workspace role or lower the organization role.
 // param ability: manage_members or create_keys
+// allowed ability: manage_members, create_keys
 // param workspace_id: the workspace to reach (null: the organization itself)
 :param ability => 'manage_members';
 :param workspace_id => null;

@@ -29,7 +29,9 @@ A file is named `NN_<id>.cypher` and is, in this order:
 
 1. a header of `// key: value` lines; a line starting `//` followed by two or more spaces
    continues the previous field. Fields: {", ".join(f"`{f}`" for f in FIELDS)} (all
-   required), then one `// param <name>: <what it means>` line per parameter. `id` is
+   required), then one `// param <name>: <what it means>` line per parameter, and for a
+   parameter that takes only some values `// allowed <name>: <value>, <value>` (any other
+   value is refused: `idgraph query run` exits 2 and lists the allowed ones). `id` is
    kebab-case and equals the file name after `NN_`; `severity` is one of
    {", ".join(f"`{s}`" for s in SEVERITIES)}; `category` one of
    {", ".join(f"`{c}`" for c in CATEGORIES)};
@@ -38,8 +40,8 @@ A file is named `NN_<id>.cypher` and is, in this order:
 3. one query, with no `;` inside it (a trailing `;` is allowed).
 
 The parser (`ingest/queries/library.py`) is strict: a missing or unknown field, a bad severity
-or category, a `:param` without its `// param` line (or the reverse) or a default that is not a
-literal is an error, and `tests/queries/test_library.py` fails.
+or category, a `:param` without its `// param` line (or the reverse), a default that is not a
+literal or not among its allowed values is an error, and `tests/queries/test_library.py` fails.
 
 Conventions: every question returns an `id` column, the id of what it found (a key, a member,
 a workspace...). The SCIM questions answer one row whose `finding` starts with
@@ -89,7 +91,9 @@ def _question(q: Query) -> Iterator[str]:
     if q.params:
         yield "- Parameters:"
         for name, default in q.params.items():
-            yield f"  - `{name}` (default `{json.dumps(default)}`): {q.param_docs[name]}"
+            allowed = q.allowed.get(name)
+            values = f"; allowed: {', '.join(f'`{v}`' for v in allowed)}" if allowed else ""
+            yield f"  - `{name}` (default `{json.dumps(default)}`{values}): {q.param_docs[name]}"
     yield ""
     yield "```console"
     example = " ".join(f"--param {k}={_cli_value(v)}" for k, v in q.params.items())

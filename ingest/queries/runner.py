@@ -20,6 +20,10 @@ class UnknownParameter(ValueError):
     """A parameter the question does not declare."""
 
 
+class DisallowedValue(ValueError):
+    """A parameter value outside the question's declared allowed values."""
+
+
 @dataclass(frozen=True)
 class QueryResult:
     """`columns` in the query's order; each row a dict keyed by those columns."""
@@ -55,7 +59,14 @@ def merge_params(query: Query, params: Mapping[str, Any] | None) -> dict[str, An
         raise UnknownParameter(
             f"{query.id} has no parameter {', '.join(unknown)} (declared: {declared})"
         )
-    return {**query.params, **(params or {})}
+    merged = {**query.params, **(params or {})}
+    for name, allowed in query.allowed.items():
+        if merged[name] not in allowed:
+            values = ", ".join(allowed)
+            raise DisallowedValue(
+                f"{query.id}: {name} {merged[name]!r} is not allowed (allowed: {values})"
+            )
+    return merged
 
 
 def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> QueryResult:
