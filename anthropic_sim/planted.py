@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from anthropic_sim.rbac_truth import rbac_truth
+from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
 from anthropic_sim.state import Org
 from anthropic_sim.status import (
     ADMIN_ROLES,
@@ -209,6 +209,8 @@ def principals_with_ability(
     if workspace_id is None:
         org_roles |= set(ABILITY_ORG_ONLY_ROLES[ability])
     principals = {p for p, role in _organization_roles(org).items() if role in org_roles}
+    if ability == "manage_members":
+        principals |= group_member_managers(org)
     if workspace_id is not None:
         wanted = ABILITY_WORKSPACE_ROLES[ability]
         principals |= {
@@ -224,6 +226,8 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
     live = {w.id for w in org.workspaces.values() if w.archived_at is None}
     admin_roles = ENTERPRISE_ADMIN_ROLES if org.product == "enterprise" else ADMIN_ROLES
     admins = {p for p, role in _organization_roles(org).items() if role in admin_roles}
+    # Enterprise: a group's role that manages members makes its members admins too.
+    admins |= group_member_managers(org)
     admin_keys = _keys_acting_as(org, admins, now)
     direct_admin_ws = {
         ws
