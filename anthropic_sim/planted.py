@@ -32,7 +32,9 @@ ABILITY_WORKSPACE_ROLES = {
     "manage_members": ("workspace_admin",),
     "create_keys": ("workspace_admin", "workspace_developer", "workspace_restricted_developer"),
 }
-BLAST_ROLES = ("workspace_admin", "workspace_developer")
+# Workspace roles that can create keys; blast radius counts the memberships granted in the
+# workspace (organization admins' inherited access is effective_org_admins' concern).
+BLAST_ROLES = ("workspace_admin", "workspace_developer", "workspace_restricted_developer")
 # Enterprise: membership admins manage members, so they count among the effective admins.
 ENTERPRISE_ADMIN_ROLES = ("owner", "primary_owner", "membership_admin")
 ENTERPRISE_ROLE_SETS = {
@@ -234,7 +236,11 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
         for (_, ws), (role, inherited) in roles.items()
         if role == "workspace_admin" and not inherited
     }
-    blast = Counter(p for (p, ws), (role, _) in roles.items() if ws in live and role in BLAST_ROLES)
+    blast = Counter(
+        p
+        for (p, ws), (role, inherited) in roles.items()
+        if ws in live and role in BLAST_ROLES and not inherited
+    )
     return {
         "org_admin_keys": admin_keys,
         "effective_org_admins": sorted(admins) + admin_keys,
@@ -246,7 +252,7 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
         ],
         "workspaces_only_inherited_admins": sorted(live - direct_admin_ws),
         "org_member_managers": principals_with_ability(org, "manage_members", None, now),
-        # "<principal id>:<number of active workspaces where developer or admin>"
+        # "<principal id>:<number of active workspaces where granted a role that creates keys>"
         "blast_radius": [f"{p}:{n}" for p, n in blast.items()],
         "service_accounts": list(org.service_accounts),
     }
