@@ -44,16 +44,20 @@ or category, a `:param` without its `// param` line (or the reverse), a default 
 literal or not among its allowed values is an error, and `tests/queries/test_library.py` fails.
 
 Conventions: every question returns an `id` column, the id of what it found (a key, a member,
-a workspace...). The SCIM questions answer one row whose `finding` starts with
-`SCIM not available on this organization:` (and `id` null) when the last sync could not read
-SCIM, instead of an empty answer that would read as "all clear". Times are RFC 3339 strings;
+a workspace...). The SCIM questions answer one row per organization whose last sync could not
+read SCIM, `finding` `SCIM not available on organization <name or id>: <why>` and `id` null,
+instead of an empty answer that would read as "all clear"; the report shows such a notice but
+never counts it as a finding. Times are RFC 3339 strings;
 `as_of` takes one (tests pass the simulator's epoch, `2026-11-01T00:00:00Z`).
 
 Ability model used by `attack-paths` (and the simulator's planted truth): managing members
-needs the organization role `admin`, `owner`, `primary_owner` or `membership_admin`, or (in a
-workspace) `workspace_admin` there; creating keys needs `admin`, `owner` or `primary_owner`,
-or `developer` (organization-wide only), or (in a workspace) `workspace_admin`,
-`workspace_developer` or `workspace_restricted_developer` there. An active API key acts as its
+needs a privileged organization role (`admin`, `owner`, `primary_owner` or `membership_admin`:
+the Role node's `privileged`), or on Enterprise a group whose role grants a privileged
+permission (the permission node's `privileged`: `permission_*` but not `permission_view_*`),
+or (in a workspace) `workspace_admin` there; `effective-org-admins` lists the same set;
+creating keys needs `admin`, `owner` or `primary_owner`, or `developer` (organization-wide
+only), or (in a workspace) `workspace_admin`, `workspace_developer` or
+`workspace_restricted_developer` there. An active API key acts as its
 principal when it is bound to one (`principal_id` equals the owner it is `OWNED_BY`); archived
 service accounts act as nobody.
 """

@@ -15,6 +15,8 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from ingest.queries.library import Query
 
+NOTICE = "SCIM not available on organization "
+
 
 class UnknownParameter(ValueError):
     """A parameter the question does not declare."""
@@ -30,6 +32,13 @@ class QueryResult:
 
     columns: list[str]
     rows: list[dict[str, Any]]
+
+
+def is_notice(row: Mapping[str, Any]) -> bool:
+    """A row that says why a question could not look (`SCIM not available on organization
+    ...`, `id` null), not something it found: shown, never counted as a finding."""
+    finding = row.get("finding")
+    return row.get("id") is None and isinstance(finding, str) and finding.startswith(NOTICE)
 
 
 def run_query(
