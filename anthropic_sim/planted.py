@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from anthropic_sim.rbac_truth import rbac_truth
+from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
 from anthropic_sim.state import Org
 from anthropic_sim.status import (
     ADMIN_ROLES,
@@ -32,7 +32,9 @@ ABILITY_WORKSPACE_ROLES = {
     "manage_members": ("workspace_admin",),
     "create_keys": ("workspace_admin", "workspace_developer", "workspace_restricted_developer"),
 }
-BLAST_ROLES = ("workspace_admin", "workspace_developer")
+# Workspace roles that can create keys; blast radius counts the memberships granted in the
+# workspace (organization admins' inherited access is effective_org_admins' concern).
+BLAST_ROLES = ("workspace_admin", "workspace_developer", "workspace_restricted_developer")
 # Enterprise: membership admins manage members, so they count among the effective admins.
 ENTERPRISE_ADMIN_ROLES = ("owner", "primary_owner", "membership_admin")
 ENTERPRISE_ROLE_SETS = {
@@ -209,6 +211,8 @@ def principals_with_ability(
     if workspace_id is None:
         org_roles |= set(ABILITY_ORG_ONLY_ROLES[ability])
     principals = {p for p, role in _organization_roles(org).items() if role in org_roles}
+    if ability == "manage_members":
+        principals |= group_member_managers(org)
     if workspace_id is not None:
         wanted = ABILITY_WORKSPACE_ROLES[ability]
         principals |= {
@@ -224,13 +228,19 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
     live = {w.id for w in org.workspaces.values() if w.archived_at is None}
     admin_roles = ENTERPRISE_ADMIN_ROLES if org.product == "enterprise" else ADMIN_ROLES
     admins = {p for p, role in _organization_roles(org).items() if role in admin_roles}
+    # Enterprise: a group's role that manages members makes its members admins too.
+    admins |= group_member_managers(org)
     admin_keys = _keys_acting_as(org, admins, now)
     direct_admin_ws = {
         ws
         for (_, ws), (role, inherited) in roles.items()
         if role == "workspace_admin" and not inherited
     }
-    blast = Counter(p for (p, ws), (role, _) in roles.items() if ws in live and role in BLAST_ROLES)
+    blast = Counter(
+        p
+        for (p, ws), (role, inherited) in roles.items()
+        if ws in live and role in BLAST_ROLES and not inherited
+    )
     return {
         "org_admin_keys": admin_keys,
         "effective_org_admins": sorted(admins) + admin_keys,
@@ -242,7 +252,7 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
         ],
         "workspaces_only_inherited_admins": sorted(live - direct_admin_ws),
         "org_member_managers": principals_with_ability(org, "manage_members", None, now),
-        # "<principal id>:<number of active workspaces where developer or admin>"
+        # "<principal id>:<number of active workspaces where granted a role that creates keys>"
         "blast_radius": [f"{p}:{n}" for p, n in blast.items()],
         "service_accounts": list(org.service_accounts),
     }

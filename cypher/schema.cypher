@@ -58,5 +58,6 @@ CREATE INDEX `AnthropicRbacRole_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbac
 CREATE INDEX `AnthropicRbacRolePermission_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicRbacRolePermission_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicRbacRolePermission_action_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`action`);
+CREATE INDEX `AnthropicRbacRolePermission_privileged_idx` IF NOT EXISTS FOR (n:`AnthropicRbacRolePermission`) ON (n.`privileged`);
 CREATE INDEX `SyncRun_tenant_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`tenant_id`);
 CREATE INDEX `SyncRun_sync_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`sync_id`);

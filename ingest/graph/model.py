@@ -61,8 +61,8 @@ def timestamp(name: str, description: str, *, source: str | None = None) -> Prop
     return Prop(name, "datetime_string", description, source=source)
 
 
-def flag(name: str, description: str, *, source: str | None = None) -> Prop:
-    return Prop(name, "bool", description, source=source)
+def flag(name: str, description: str, *, indexed: bool = False, source: str | None = None) -> Prop:
+    return Prop(name, "bool", description, indexed=indexed, source=source)
 
 
 def text_list(name: str, description: str) -> Prop:
@@ -430,7 +430,9 @@ RBAC_PERMISSION = NodeType(
         flag(
             "privileged",
             "Manages members or roles: an organization permission_* action other than a "
-            "read-only permission_view_*.",
+            "read-only permission_view_*; its holders count among the effective organization "
+            "admins.",
+            indexed=True,
         ),
     ),
 )

@@ -50,6 +50,14 @@ def test_main_domains_are_those_a_sizeable_share_uses_and_always_the_top_one() -
     assert infer_main_domains(Counter()) == []
 
 
+def test_main_domains_of_a_small_organization_leave_out_partners_and_free_mail() -> None:
+    # 14 members: every domain holds over 5% of them, yet only acme.com is the organization's.
+    counts = Counter({"acme.com": 10, "gmail.com": 2, "partner.example": 1, "hotmail.co.uk": 1})
+    assert infer_main_domains(counts) == ["acme.com"]
+    assert infer_main_domains(Counter({"gmail.com": 8, "acme.com": 3})) == ["acme.com"]
+    assert infer_main_domains(Counter({"gmail.com": 8, "yahoo.co.jp": 2})) == []
+
+
 def test_inherited_access_covers_live_workspaces_for_admins_and_billing_only() -> None:
     roles = {"admin-1": "admin", "bill-1": "billing", "dev-1": "developer"}
     live, archived = workspace("ws-live"), workspace("ws-old", archived=True)

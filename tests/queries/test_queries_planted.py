@@ -140,6 +140,17 @@ def test_blast_radius(medium: SyncedOrg) -> None:
     assert len(top) == 25
     assert [r["workspaces"] for r in top] == sorted((r["workspaces"] for r in top), reverse=True)
     assert top[0]["workspaces"] == max(r["workspaces"] for r in everyone)
+    # Organization admins reach every workspace by inheritance: not what this question ranks.
+    assert not set(medium.planted["org_admins"]) & {r["id"] for r in everyone}
+    # workspace_restricted_developer can create keys: its holders count.
+    restricted = {
+        p
+        for (p, ws), (role, inherited) in workspace_roles(medium.org).items()
+        if role == "workspace_restricted_developer"
+        and not inherited
+        and medium.org.workspaces[ws].archived_at is None
+    }
+    assert restricted and restricted <= {r["id"] for r in everyone}
 
 
 def test_service_accounts_list_their_workspaces_and_keys(medium: SyncedOrg) -> None:
