@@ -4,7 +4,7 @@
 // category: attack path
 // why: Organization admins, owners and the primary owner manage members, roles, workspaces and
 //   keys everywhere. Service accounts with the admin organization role, and active API keys
-//   bound to any of these principals, act with the same rights and are easy to forget.
+//   acting as any of these principals (whoever made them), act with the same rights and are easy to forget.
 // fix: Keep the admin roles to a few named people. Give service accounts the developer role
 //   unless they must administer the organization, and revoke or expire keys bound to admins.
 
@@ -19,8 +19,7 @@ CALL (p, r) {
     coalesce(p.email, p.name) AS name,
     'organization role ' + r.name AS via
   UNION ALL
-  MATCH (k:AnthropicApiKey {status: 'active'})-[:OWNED_BY]->(p)
-  WHERE k.principal_id = p.id
+  MATCH (k:AnthropicApiKey {status: 'active'})-[:ACTS_AS]->(p)
   RETURN
     'api key' AS kind,
     k.id AS id,

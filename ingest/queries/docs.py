@@ -52,8 +52,8 @@ needs the organization role `admin`, `owner`, `primary_owner` or `membership_adm
 workspace) `workspace_admin` there; creating keys needs `admin`, `owner` or `primary_owner`,
 or `developer` (organization-wide only), or (in a workspace) `workspace_admin`,
 `workspace_developer` or `workspace_restricted_developer` there. An active API key acts as its
-principal when it is bound to one (`principal_id` equals the owner it is `OWNED_BY`); archived
-service accounts act as nobody.
+principal (`ACTS_AS`, from the API's `principal`), whoever created it; archived service
+accounts act as nobody.
 """
 
 
