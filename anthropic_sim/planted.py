@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
-from anthropic_sim.state import Org
+from anthropic_sim.state import ApiKey, Org, User
 from anthropic_sim.status import (
     ADMIN_ROLES,
     PRIVILEGED_ROLES,
@@ -53,6 +53,11 @@ def _enterprise(org: Org) -> dict[str, list[str]]:
     }
 
 
+def _personal_key_of_departed(key: ApiKey, users: dict[str, User]) -> bool:
+    bound = key.principal or {}
+    return bound.get("type") == "user_actor" and bound.get("user_id") not in users
+
+
 def _domain(email: str) -> str:
     return email.rpartition("@")[2].lower()
 
@@ -86,12 +91,19 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             s.id for s in org.service_accounts.values() if s.archived_at is not None
         ],
         "departed_users": list(org.departed_users),
+        # Keys that survive their creator's removal by design (service-account and legacy
+        # workspace keys); a removed user's personal key is archived, so an active one is
+        # an anomaly of its own.
         "keys_of_departed_users": [
             k.id
             for k in active_keys
             if k.created_by is not None
             and k.created_by.get("type") == "user"
             and k.created_by.get("id") not in users
+            and not _personal_key_of_departed(k, users)
+        ],
+        "active_personal_keys_of_departed_users": [
+            k.id for k in active_keys if _personal_key_of_departed(k, users)
         ],
         "active_keys_without_owner": [k.id for k in active_keys if k.created_by is None],
         "never_expiring_active_keys_older_than_90d": [

@@ -55,7 +55,7 @@ DEMO_QUERIES = (
     (
         "Active keys whose creator is no longer a member",
         "MATCH (k:AnthropicApiKey {status: 'active', created_by_type: 'user'})\n"
-        "WHERE NOT (k)-[:OWNED_BY]->(:AnthropicUser)\n"
+        "WHERE NOT (k)-[:CREATED_BY]->(:AnthropicUser)\n"
         "RETURN k.name, k.created_by_id, k.workspace_id",
     ),
     (

@@ -6,8 +6,9 @@
 //   owners, the primary owner and membership admins (the roles marked privileged), and on
 //   Enterprise anyone whose group holds a role (built-in or custom) with a privileged
 //   permission (permission_* other than permission_view_*). Service accounts with the admin
-//   role, and active API keys bound to any of these principals, act with the same rights.
-//   Each row says the route: the organization role, or group -> role -> permission.
+//   role, and active API keys acting as any of these principals (whoever made them), act with
+//   the same rights. Each row says the route: the organization role, or group -> role ->
+//   permission.
 // fix: Keep the admin roles and the groups that grant member management to a few named
 //   people. Give service accounts the developer role unless they must administer the
 //   organization, and revoke or expire keys bound to admins.
@@ -34,8 +35,7 @@ CALL (p, routes) {
     coalesce(p.email, p.name) AS name,
     routes AS via
   UNION ALL
-  MATCH (k:AnthropicApiKey {status: 'active'})-[:OWNED_BY]->(p)
-  WHERE k.principal_id = p.id
+  MATCH (k:AnthropicApiKey {status: 'active'})-[:ACTS_AS]->(p)
   RETURN
     'api key' AS kind,
     k.id AS id,

@@ -34,7 +34,7 @@ WITH
 CALL (workspace_id, org_roles, workspace_roles) {
   MATCH (r:AnthropicRole {scope: 'organization'})
   WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
-  MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)
+  MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)
   RETURN start, p, path
   UNION
   WITH workspace_id WHERE $ability = 'manage_members'
@@ -45,13 +45,13 @@ CALL (workspace_id, org_roles, workspace_roles) {
   UNION
   MATCH (w:AnthropicWorkspace {id: workspace_id})<-[:SCOPED_TO]-(r:AnthropicRole)
   WHERE r.name IN workspace_roles
-  MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
+  MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
   RETURN start, p, path
 }
 WITH start, p, path
 WHERE
   (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
-  AND (start = p OR (start.status = 'active' AND start.principal_id = p.id))
+  AND (start = p OR start.status = 'active')
 WITH start, path
 ORDER BY length(path)
 WITH start, collect(path)[0] AS path

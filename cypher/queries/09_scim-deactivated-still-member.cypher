@@ -22,7 +22,7 @@ CALL (o) {
   RETURN
     'deactivated in SCIM, still a member' AS finding,
     u.id AS id, u.email AS email, u.role AS role, s.user_name AS scim_user,
-    COUNT { (:AnthropicApiKey {status: 'active'})-[:OWNED_BY]->(u) } AS active_keys
+    COUNT { (:AnthropicApiKey {status: 'active'})-[:ACTS_AS]->(u) } AS active_keys
 }
 RETURN finding, id, email, role, scim_user, active_keys
 ORDER BY email, id;

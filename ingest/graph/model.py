@@ -536,28 +536,71 @@ RELS: tuple[RelType, ...] = (
         start=WORKSPACE,
         end=API_KEY,
         family="api_keys",
-        description="The API key is scoped to the workspace.",
+        source="scope.workspace_id",
+        traversable=False,
+        description=(
+            "The API key is scoped to the workspace. Access to a workspace never reveals a "
+            "key's secret, so this is context, not control."
+        ),
+    ),
+    *(
+        RelType(
+            type="ACTS_AS",
+            start=API_KEY,
+            end=end,
+            family="api_keys",
+            source="principal",
+            description=(
+                f"The key acts as this {end.name.replace('_', ' ')} (its `principal`): whoever "
+                "holds the key has the principal's rights. Absent when the API sends no "
+                "principal (legacy workspace keys)."
+            ),
+        )
+        for end in (USER, SERVICE_ACCOUNT)
+    ),
+    *(
+        RelType(
+            type="CREATED_BY",
+            start=API_KEY,
+            end=end,
+            family="api_keys",
+            source="created_by",
+            traversable=False,
+            description=(
+                f"This {end.name.replace('_', ' ')} minted the key (its `created_by`); it may "
+                "differ from whom the key acts as (a person can make a service account's key). "
+                "Absent when the API sends no creator (legacy, federation-minted and system "
+                "keys) and once the creator is gone."
+            ),
+        )
+        for end in (USER, SERVICE_ACCOUNT)
     ),
     RelType(
         type="OWNED_BY",
         start=API_KEY,
         end=USER,
         family="api_keys",
-        description="The key was created by, or acts as, this user.",
-    ),
-    RelType(
-        type="OWNED_BY",
-        start=API_KEY,
-        end=SERVICE_ACCOUNT,
-        family="api_keys",
-        description="The key was created by, or acts as, this service account.",
+        source="created_by",
+        traversable=False,
+        description=(
+            "Cartography's ontology edge (`APIKey` OWNED_BY `UserAccount`), kept so queries "
+            "written for cartography's Anthropic module run here: like cartography it comes "
+            "from `created_by` and only to a user, so it is the same fact as CREATED_BY to a "
+            "user. It is not who the key acts as: our questions use ACTS_AS. The former "
+            "OWNED_BY to a service account (ours only) is retired for CREATED_BY."
+        ),
     ),
     RelType(
         type="OWNS",
         start=USER,
         end=API_KEY,
         family="api_keys",
-        description="Deprecated: reverse of OWNED_BY, kept for cartography compatibility.",
+        source="created_by",
+        traversable=False,
+        description=(
+            "Deprecated in cartography (reverse of OWNED_BY, from `created_by`), kept for "
+            "compatibility with its queries."
+        ),
     ),
     RelType(
         type="MEMBER_OF",

@@ -57,9 +57,8 @@ permission (the permission node's `privileged`: `permission_*` but not `permissi
 or (in a workspace) `workspace_admin` there; `effective-org-admins` lists the same set;
 creating keys needs `admin`, `owner` or `primary_owner`, or `developer` (organization-wide
 only), or (in a workspace) `workspace_admin`, `workspace_developer` or
-`workspace_restricted_developer` there. An active API key acts as its
-principal when it is bound to one (`principal_id` equals the owner it is `OWNED_BY`); archived
-service accounts act as nobody.
+`workspace_restricted_developer` there. An active API key acts as its principal (`ACTS_AS`,
+from the API's `principal`), whoever created it; archived service accounts act as nobody.
 """
 
 
