@@ -19,18 +19,13 @@ from ingest.extract import (
     ScimRefused,
     ScimUnavailable,
 )
-from ingest.extract.capabilities import (
-    AT_LEAST,
-    PRODUCT_FAMILIES,
-    Capabilities,
-    capabilities_of,
-    family_access,
-)
+from ingest.extract.capabilities import AT_LEAST, Capabilities, capabilities_of
 from ingest.extract.credentials import AdminKeyKind, redact
 from ingest.graph.model import MODEL
 from ingest.lifecycle_actions import LIFECYCLE_ACTIONS, blocked_by, possible_actions
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.settings import Settings
+from ingest.sync.plan import PLAN
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
@@ -88,7 +83,7 @@ async def _api_checks(credentials: Credentials, config: ExtractConfig) -> list[C
             if not isinstance(exc, ApiError) or exc.status != 400:
                 return checks  # a 400 is the other product's endpoint: the key still answers
         try:
-            capabilities: Capabilities | None = await capabilities_of(admin)
+            capabilities: Capabilities | None = await capabilities_of(admin, PLAN.scopes())
         except ExtractError as exc:
             capabilities = None
             checks.append(Check("capabilities", "fail", f"the scope probes failed: {exc}"))
@@ -118,9 +113,8 @@ def capability_matrix(capabilities: Capabilities, kind: AdminKeyKind) -> list[Ch
         Check("product", "ok", f"{capabilities.product} ({kind.value} admin key)"),
         Check("key scopes", "ok", held),
     ]
-    every_family = dict.fromkeys(f for fs in PRODUCT_FAMILIES.values() for f in fs)
-    for family in every_family:
-        missing = family_access(capabilities, family)
+    for family in PLAN.admin_families():
+        missing = PLAN.access(capabilities, family)
         if missing is None:
             checks.append(
                 Check(f"family {family}", "skip", f"not offered by {capabilities.product}")
