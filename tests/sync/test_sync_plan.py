@@ -15,10 +15,12 @@ from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel, NodeType, Prop
 from ingest.load import GraphLoader
 from ingest.mapping.declared import as_declared
+from ingest.mapping.rows import GraphRows
 from ingest.sync.extraction import Extraction
 from ingest.sync.families import EXTRACTIONS, STEPS, MappingStep
 from ingest.sync.pipeline import run_sync
 from ingest.sync.plan import OAUTH_TOKEN, PLAN, Engines, Read, ReadPlan
+from ingest.sync.steps import GraphSteps, writes, written_by_code
 from tests.simulated import options_for
 
 
@@ -137,3 +139,42 @@ def test_a_family_added_as_one_plan_row_and_one_step_is_read_written_and_cleaned
         second = run_sync(loader, options)
     assert second.status == "success", second.extraction_failures
     assert toys(org.id) == listed - {gone}
+
+
+def graph_steps(steps_class: type[GraphSteps], *steps: MappingStep) -> GraphSteps:
+    return steps_class(
+        writer=None,  # type: ignore[arg-type]
+        extraction=None,  # type: ignore[arg-type]
+        org=None,  # type: ignore[arg-type]
+        sync_id="sync",
+        started_at="now",
+        steps=steps,
+        scim_configured=False,
+        capabilities=Capabilities("console"),
+    )
+
+
+def test_what_the_code_writes_is_what_its_methods_say_and_the_rest_is_written_as_declared() -> None:
+    coded = written_by_code(GraphSteps)
+    # Every family of STEPS but invites (one read, one plain mapper) has code of its own.
+    assert {step.family for step in STEPS} - coded == {"invites"}
+    assert [s.family for s in graph_steps(GraphSteps, *STEPS, TOY_STEP).declared_steps()] == [
+        "invites",
+        "toys",
+    ]
+
+    class WithToys(GraphSteps):
+        @writes("toys")
+        async def write_toys(self) -> None:
+            await self._write("toys", GraphRows())
+
+    assert written_by_code(WithToys) == coded | {"toys"}
+    with_toys = graph_steps(WithToys, *STEPS, TOY_STEP)
+    assert [step.family for step in with_toys.declared_steps()] == ["invites"]
+
+    class ForgotToSay(GraphSteps):
+        async def write_toys(self) -> None:
+            await self._write("toys", GraphRows())
+
+    with pytest.raises(ValueError, match="no method there says so"):
+        asyncio.run(graph_steps(ForgotToSay, TOY_STEP).write_toys())
