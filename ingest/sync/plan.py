@@ -97,7 +97,7 @@ class Read:
         return f"not offered by {PRODUCT_NAMES[product]} organizations"
 
     def missing_scopes(self, capabilities: Capabilities) -> tuple[str, ...]:
-        """The scopes of this family's the key lacks (empty: the key may read it)."""
+        """The scopes the family needs that the key lacks (empty: the key may read it)."""
         return missing_scopes(capabilities, *self.scopes)
 
 
