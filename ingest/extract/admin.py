@@ -8,7 +8,8 @@ families a sync reads, in what order and when, is the read plan's (ingest/sync/p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -67,6 +68,7 @@ from ingest.extract.transport import (
 )
 
 R = TypeVar("R", bound=Record)
+P = TypeVar("P")  # the parent record of a per-parent listing
 
 ANTHROPIC_VERSION = "2023-06-01"
 ORG_HEADER = "anthropic-organization-id"
@@ -299,17 +301,12 @@ class AdminExtractor:
         """
         if workspaces is None:
             workspaces = (await self.workspaces()).records
-
-        def job(workspace: Workspace) -> Callable[[], Awaitable[ParseResult[WorkspaceMember]]]:
-            return lambda: self._members_of(workspace, on_records)
-
-        parts = await bounded_gather([job(w) for w in workspaces], self.config.member_concurrency)
-        result: ParseResult[WorkspaceMember] = ParseResult(WORKSPACE_MEMBERS)
-        for part in parts:
-            result.extend(part)
-        if on_records is not None:  # a member's key holds its workspace: no repeats across
-            result.streamed = sum(part.count() for part in parts)
-        return result
+        return await self._each_parent(
+            WORKSPACE_MEMBERS,
+            workspaces,
+            lambda workspace: self._members_of(workspace, on_records),
+            streamed=on_records is not None,
+        )
 
     async def service_accounts(self) -> ParseResult[ServiceAccount]:
         """Every service account, archived included (needs the org:admin OAuth token)."""
@@ -331,13 +328,7 @@ class AdminExtractor:
         if service_accounts is None:
             service_accounts = (await self.service_accounts()).records
         live = [sa for sa in service_accounts if not sa.archived]
-
-        def job(
-            sa: ServiceAccount,
-        ) -> Callable[[], Awaitable[ParseResult[ServiceAccountMembership]]]:
-            return lambda: self._memberships_of(sa)
-
-        return await self._gathered(SERVICE_ACCOUNT_MEMBERSHIPS, [job(sa) for sa in live])
+        return await self._each_parent(SERVICE_ACCOUNT_MEMBERSHIPS, live, self._memberships_of)
 
     async def rbac_groups(self) -> ParseResult[RbacGroup]:
         """Every group, SCIM-sourced ones included. A group whose role data came back null
@@ -356,18 +347,18 @@ class AdminExtractor:
 
     async def rbac_group_members(self, groups: Sequence[RbacGroup]) -> ParseResult[RbacGroupMember]:
         """Current members of every group, listed concurrently (bounded, rate-limited)."""
-
-        def job(group: RbacGroup) -> Callable[[], Awaitable[ParseResult[RbacGroupMember]]]:
-            return lambda: self._walk(
+        return await self._each_parent(
+            RBAC_GROUP_MEMBERS,
+            groups,
+            lambda group: self._walk(
                 RbacGroupMember,
                 RBAC_GROUP_MEMBERS,
                 f"/v1/organizations/rbac_groups/{group.id}/members",
                 defaults={"rbac_group_id": group.id},
                 paging=_NEXT_PAGE,
                 priority=FAN_OUT,
-            )
-
-        return await self._gathered(RBAC_GROUP_MEMBERS, [job(g) for g in groups])
+            ),
+        )
 
     async def rbac_roles(self) -> ParseResult[RbacRole]:
         """The organization's role catalog, built-in and custom."""
@@ -379,26 +370,39 @@ class AdminExtractor:
         self, roles: Sequence[RbacRole]
     ) -> ParseResult[RbacRolePermission]:
         """The permission rows of every role (blanket grants stay single rows)."""
-
-        def job(role: RbacRole) -> Callable[[], Awaitable[ParseResult[RbacRolePermission]]]:
-            return lambda: self._walk(
+        return await self._each_parent(
+            RBAC_ROLE_PERMISSIONS,
+            roles,
+            lambda role: self._walk(
                 RbacRolePermission,
                 RBAC_ROLE_PERMISSIONS,
                 f"/v1/organizations/rbac_roles/{role.id}/permissions",
                 defaults={"rbac_role_id": role.id},
                 paging=_NEXT_PAGE,
                 priority=FAN_OUT,
-            )
+            ),
+        )
 
-        return await self._gathered(RBAC_ROLE_PERMISSIONS, [job(r) for r in roles])
-
-    async def _gathered(
-        self, family: str, jobs: Sequence[Callable[[], Awaitable[ParseResult[R]]]]
+    async def _each_parent(
+        self,
+        family: str,
+        parents: Iterable[P],
+        walk: Callable[[P], Awaitable[ParseResult[R]]],
+        *,
+        streamed: bool = False,
     ) -> ParseResult[R]:
-        parts = await bounded_gather(list(jobs), self.config.member_concurrency)
+        """`walk` of every parent's listing, concurrently (bounded, rate-limited), in one
+        result. `streamed`: the walks handed their records over, and the result counts them (a
+        record's key holds its parent, so none repeats across parents)."""
+        parts = await bounded_gather(
+            [functools.partial(walk, parent) for parent in parents],
+            self.config.member_concurrency,
+        )
         result: ParseResult[R] = ParseResult(family)
         for part in parts:
             result.extend(part)
+        if streamed:
+            result.streamed = sum(part.count() for part in parts)
         return result
 
     # ---- helpers --------------------------------------------------------------------

@@ -7,11 +7,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ingest.extract.capabilities import Capabilities, families_not_permitted
+from ingest.extract.capabilities import Capabilities
 from ingest.graph.model import MODEL, ORGANIZATION, SYNC_RUN
 from ingest.lifecycle_actions import possible_actions
 from ingest.mapping.admin import RESOURCE
 from ingest.mapping.rows import GraphRows
+from ingest.sync.plan import PLAN
 
 SYNCED = MODEL.rel("SYNCED", "sync_run", "organization")
 
@@ -97,7 +98,7 @@ def map_organization(facts: OrganizationFacts) -> GraphRows:
             "product": facts.capabilities.product,
             "key_scopes": sorted(facts.capabilities.scopes or ()),
             "families_read": sorted(facts.families_read),
-            "families_not_permitted": families_not_permitted(facts.capabilities),
+            "families_not_permitted": PLAN.not_permitted(facts.capabilities),
             "lifecycle_actions": possible_actions(facts.capabilities, facts.scim_status),
             "last_sync_id": facts.sync_id,
             "last_synced_at": facts.synced_at,

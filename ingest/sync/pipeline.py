@@ -116,7 +116,7 @@ async def _engines(options: SyncOptions) -> AsyncIterator[Engines]:
     creds, config = options.credentials, options.extract
     deadline = Deadline(config.deadline)
     async with AdminExtractor(creds, config, deadline=deadline) as admin:
-        capabilities = await capabilities_of(admin)
+        capabilities = await capabilities_of(admin, options.plan.scopes())
         if creds.scim is None:
             yield Engines(admin, capabilities=capabilities)
             return
