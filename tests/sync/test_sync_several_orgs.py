@@ -136,16 +136,16 @@ def test_two_enterprise_orgs_and_a_console_org_sync_in_one_run_each_right(
                     "base_url": run.base_url,
                 },
                 {
-                    "name": "enterprise linked",
-                    "admin_key_env": "ENTERPRISE_KEY",
-                    "organization_id": f"org_{sibling.id}",
-                    "base_url": run.base_url,
-                },
-                {
                     "name": "console",
                     "admin_key_env": "CONSOLE_KEY",
                     "oauth_token_env": "CONSOLE_OAUTH",
                     "organization_id": console.id,
+                    "base_url": run.base_url,
+                },
+                {
+                    "name": "enterprise linked",
+                    "admin_key_env": "ENTERPRISE_KEY",
+                    "organization_id": f"org_{sibling.id}",
                     "base_url": run.base_url,
                 },
             )
@@ -163,12 +163,8 @@ def test_two_enterprise_orgs_and_a_console_org_sync_in_one_run_each_right(
         result = invoke("sync", "--json", "--orgs", str(orgs), env=env)
         assert result.exit_code == 0, result.output
         synced = json.loads(result.stdout)["organizations"]
-        assert [o["organization"]["id"] for o in synced] == [first.id, sibling.id, console.id]
-        assert [o["scim"]["status"] for o in synced] == [
-            "available",
-            "not_configured",
-            "not_configured",
-        ]
+        assert [o["organization"]["id"] for o in synced] == [first.id, console.id, sibling.id]
+        assert [o["scim"]["status"] for o in synced] == ["available"] + ["not_configured"] * 2
         assert_enterprise_graph_equals(neo4j, first)
         assert_enterprise_graph_equals(neo4j, sibling, with_scim=False)
         assert_graph_matches(neo4j, console, with_scim=False)
@@ -194,28 +190,34 @@ def test_two_enterprise_orgs_and_a_console_org_sync_in_one_run_each_right(
         again = invoke("sync", "--json", "--orgs", str(orgs), env=env)
         assert again.exit_code == 0, again.output
         removed = [o["removed"]["members"] for o in json.loads(again.stdout)["organizations"]]
-        assert removed == [[], [leaver[1]], []]
+        assert removed == [[], [], [leaver[1]]]
         assert person_in_orgs(neo4j, email) == person - {leaver}
         assert_enterprise_graph_equals(neo4j, sibling, with_scim=False)
         assert {o.id: tenant_counts(neo4j, o.id) for o in (first, console)} == untouched
 
         # The Console key is revoked: that org fails (a credential error, exit 2) and keeps
-        # all it had, even a member who left since; the others still sync.
+        # all it had, even a member who left since; the others, before and after it, sync.
         console_graph = tenant_counts(neo4j, console.id)
         [in_console] = [p for p in person if p[0] == console.id]
         mutate(run, console.id, op="remove_user", user_id=in_console[1])
         del run.sim.linked().keys[console.admin_key]
-        gone = next(u.id for u in first.users.values() if u.role == "user")
-        mutate(run, first.id, op="remove_user", user_id=gone)
+        gone = [next(u.id for u in o.users.values() if u.role == "user") for o in (first, sibling)]
+        for org, user_id in zip((first, sibling), gone, strict=True):
+            mutate(run, org.id, op="remove_user", user_id=user_id)
         failed = invoke("sync", "--json", "--orgs", str(orgs), env=env)
         outcome = json.loads(failed.stdout)
         assert failed.exit_code == outcome["exit_code"] == 2, failed.output
-        assert [o["exit_code"] for o in outcome["organizations"]] == [0, 0, 2]
-        assert outcome["organizations"][0]["removed"]["members"] == [gone]
+        synced = outcome["organizations"]
+        assert [o["exit_code"] for o in synced] == [0, 2, 0]
+        assert [synced[0]["removed"]["members"], synced[2]["removed"]["members"]] == [
+            [gone[0]],
+            [gone[1]],
+        ]
         assert console.admin_key not in failed.output
     assert tenant_counts(neo4j, console.id) == console_graph
     assert in_console in person_in_orgs(neo4j, email)
     assert_enterprise_graph_equals(neo4j, first)
+    assert_enterprise_graph_equals(neo4j, sibling, with_scim=False)
 
 
 def test_one_organization_failing_never_stops_the_others(neo4j, simulator, tmp_path):
