@@ -101,6 +101,8 @@ class SimConfig:
     org_request_window_s: float = 60.0
     invite_limit: int = 1200
     invite_window_s: float = 3600.0
+    analytics_request_limit: int = 60  # analytics/*: its own window (docs/simulator.md, A5)
+    analytics_window_s: float = 60.0
 
     # Test switch, not Anthropic behaviour: "" draws the organization id from the seed; any
     # other value is the id served instead, so two simulators of one seed are two organizations
