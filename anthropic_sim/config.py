@@ -10,8 +10,15 @@ ScimGate = Literal["open", "plan", "revoked_token", "no_directory"]
 Product = Literal["console", "enterprise"]
 Provisioning = Literal["manual", "jit", "scim"]
 # The scopes of the Enterprise Admin key generated for the org (reference 1.2): member and
-# group reads and writes. Group scopes need a key created for all linked orgs, so this key is.
-FULL_KEY_SCOPES = ("read:members", "write:members", "read:rbac_groups", "write:rbac_groups")
+# group reads and writes, and analytics. Group scopes need a key created for all linked orgs,
+# so this key is.
+FULL_KEY_SCOPES = (
+    "read:members",
+    "write:members",
+    "read:rbac_groups",
+    "write:rbac_groups",
+    "read:analytics",
+)
 
 
 @dataclass

@@ -100,6 +100,7 @@ def _extract_config(settings: Settings, scim_url: str | None = None) -> ExtractC
         scim=EngineLimits(rate=settings.scim_rate, burst=settings.scim_burst),
         request_timeout=settings.request_timeout,
         deadline=settings.deadline,
+        activity_days=settings.activity_days,
     )
 
 

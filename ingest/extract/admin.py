@@ -8,12 +8,30 @@ families a sync reads, in what order and when, is the read plan's (ingest/sync/p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
+from ingest.extract.activity import (
+    ANALYTICS_ACTIVITY,
+    ANALYTICS_ENDPOINT,
+    ANALYTICS_LIMIT,
+    CLAUDE_CODE_ACTIVITY,
+    CLAUDE_CODE_ENDPOINT,
+    CLAUDE_CODE_LIMIT,
+    MESSAGES_ACTIVITY,
+    MESSAGES_DAY_BUCKETS,
+    MESSAGES_ENDPOINT,
+    MESSAGES_GROUP_BY,
+    ActivityRow,
+    ActivityWindow,
+    analytics_rows,
+    claude_code_rows,
+    messages_rows,
+    rfc3339,
+)
 from ingest.extract.capabilities import Product
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.config import ExtractConfig
@@ -162,6 +180,10 @@ class AdminExtractor:
         self._organization_id: str | None = self.config.organization_id
         self._product: Product | None = None
         self._me: Organization | None = None
+        # Fixed once, so every source and the mapping see the same days.
+        self.activity_window = ActivityWindow.ending(
+            self.config.activity_days, self.config.activity_until
+        )
 
     async def __aenter__(self) -> AdminExtractor:
         return self
@@ -180,10 +202,12 @@ class AdminExtractor:
     def admin_key_kind(self) -> AdminKeyKind:
         return self._credentials.admin_key_kind
 
-    async def probe(self, family: str, endpoint: str) -> None:
+    async def probe(
+        self, family: str, endpoint: str, params: Mapping[str, str] | None = None
+    ) -> None:
         """One page of one record of a list, read only for whether the key may: `ApiError`
         (with the API's message) when it may not."""
-        await self._get(family, endpoint, {"limit": 1}, oauth=False)
+        await self._get(family, endpoint, {**(params or {}), "limit": 1}, oauth=False)
 
     # ---- families -------------------------------------------------------------------
 
@@ -391,6 +415,71 @@ class AdminExtractor:
             )
 
         return await self._gathered(RBAC_ROLE_PERMISSIONS, [job(r) for r in roles])
+
+    # ---- activity (ingest/extract/activity.py) -------------------------------------------
+
+    async def claude_code_activity(self) -> ParseResult[ActivityRow]:
+        """Claude Code users (by email) and keys (by name) per day: one listing a day, the
+        largest pages the endpoint allows."""
+
+        def job(day: str) -> Callable[[], Awaitable[ParseResult[ActivityRow]]]:
+            query = {"starting_at": day, "limit": CLAUDE_CODE_LIMIT}
+            return lambda: self._flattened(
+                CLAUDE_CODE_ACTIVITY, CLAUDE_CODE_ENDPOINT, query, claude_code_rows, day
+            )
+
+        days = [day.isoformat() for day in self.activity_window.each_day()]
+        return await self._gathered(CLAUDE_CODE_ACTIVITY, [job(day) for day in days])
+
+    async def messages_activity(self) -> ParseResult[ActivityRow]:
+        """Keys, service accounts and OAuth accounts with message usage, per day bucket: the
+        whole window in one listing (31 day buckets a page)."""
+        window = self.activity_window
+        query = {
+            "starting_at": rfc3339(window.starts_at),
+            "ending_at": rfc3339(window.ends_at),
+            "bucket_width": "1d",
+            "group_by[]": list(MESSAGES_GROUP_BY),
+            "limit": MESSAGES_DAY_BUCKETS,
+        }
+        return await self._flattened(
+            MESSAGES_ACTIVITY, MESSAGES_ENDPOINT, query, messages_rows, "", priority=CHAIN
+        )
+
+    async def analytics_activity(self) -> ParseResult[ActivityRow]:
+        """Enterprise members' daily rows (`read:analytics`): one listing a day."""
+
+        def job(day: str) -> Callable[[], Awaitable[ParseResult[ActivityRow]]]:
+            query = {"date": day, "limit": ANALYTICS_LIMIT}
+            return lambda: self._flattened(
+                ANALYTICS_ACTIVITY, ANALYTICS_ENDPOINT, query, analytics_rows, day
+            )
+
+        days = [day.isoformat() for day in self.activity_window.each_day()]
+        return await self._gathered(ANALYTICS_ACTIVITY, [job(day) for day in days])
+
+    async def _flattened(
+        self,
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any],
+        rows: Callable[[Any, str], Iterable[Any]],
+        day: str,
+        *,
+        priority: int = FAN_OUT,
+    ) -> ParseResult[ActivityRow]:
+        """Walk a page-token listing, each item flattened to activity rows by `rows`."""
+        pages = Collected(ActivityRow, family, endpoint)
+        items: list[Any] = []
+        query = dict(params)
+        while True:
+            body, _ = await self._get(family, endpoint, query, oauth=False, priority=priority)
+            page = read_page_token_page(body, family, endpoint)
+            pages.follow(page)
+            items += [row for item in page.items for row in rows(item, day)]
+            if page.next_cursor is None:
+                return parse_records(ActivityRow, items, family)
+            query["page"] = page.next_cursor
 
     async def _gathered(
         self, family: str, jobs: Sequence[Callable[[], Awaitable[ParseResult[R]]]]

@@ -32,6 +32,7 @@ class Capabilities:
 ORG_AUDIT = "read:org_audit"
 READ_MEMBERS = "read:members"
 READ_RBAC_GROUPS = "read:rbac_groups"
+READ_ANALYTICS = "read:analytics"
 USER_MANAGEMENT_READS = frozenset({READ_MEMBERS, READ_RBAC_GROUPS})
 
 # Held with the scopes probed when no probe was refused: the key holds at least the others, and
@@ -46,6 +47,7 @@ FAMILY_SCOPES: dict[str, tuple[str, ...]] = {
     "rbac_group_members": (READ_RBAC_GROUPS,),
     "rbac_roles": (READ_MEMBERS,),
     "rbac_role_permissions": (READ_MEMBERS,),
+    "analytics_activity": (READ_ANALYTICS,),
 }
 
 # The Admin API families each product offers (§1.3); the SCIM families depend on SCIM alone.
@@ -58,15 +60,20 @@ PRODUCT_FAMILIES: dict[Product, tuple[str, ...]] = {
         "api_keys",
         "service_accounts",
         "service_account_memberships",
+        "claude_code_activity",
+        "messages_activity",
     ),
     "enterprise": tuple(FAMILY_SCOPES),
 }
 
+# Any day answers the scope question; the Analytics API's data starts on this one (§4.6).
+ANALYTICS_PROBE = {"date": "2026-01-01"}
 # Cheap GETs, each of the scope it needs: the one most often missing first, since the first 403
-# already lists every scope the key holds.
-_SCOPE_PROBES = (
-    ("rbac_groups", "/v1/organizations/rbac_groups", READ_RBAC_GROUPS),
-    ("users", "/v1/organizations/users", READ_MEMBERS),
+# already lists every scope the key holds. Analytics last: its own rate limit, and a day to ask.
+_SCOPE_PROBES: tuple[tuple[str, str, str, dict[str, str]], ...] = (
+    ("rbac_groups", "/v1/organizations/rbac_groups", READ_RBAC_GROUPS, {}),
+    ("users", "/v1/organizations/users", READ_MEMBERS, {}),
+    ("analytics_activity", "/v1/organizations/analytics/users", READ_ANALYTICS, ANALYTICS_PROBE),
 )
 _GOT = re.compile(r"Got: \[([^\]]*)\]")
 
@@ -95,9 +102,9 @@ async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
     if admin.admin_key_kind is not AdminKeyKind.ENTERPRISE:
         return None
     proven: set[str] = set()
-    for family, endpoint, needs in _SCOPE_PROBES:
+    for family, endpoint, needs, params in _SCOPE_PROBES:
         try:
-            await admin.probe(family, endpoint)
+            await admin.probe(family, endpoint, params)
         except ApiError as exc:
             got = _GOT.search(exc.message) if exc.status == 403 else None
             if got is None:

@@ -179,6 +179,21 @@ PLAN = ReadPlan(
             parents=("rbac_groups",),
             product="enterprise",
         ),
+        Read(
+            "claude_code_activity",
+            lambda e, _, __: e.admin.claude_code_activity(),
+            product="console",
+        ),
+        Read(
+            "messages_activity",
+            lambda e, _, __: e.admin.messages_activity(),
+            product="console",
+        ),
+        Read(
+            "analytics_activity",
+            lambda e, _, __: e.admin.analytics_activity(),
+            product="enterprise",
+        ),
         Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
         Read(
             "scim_users",

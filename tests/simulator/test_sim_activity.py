@@ -10,14 +10,12 @@ from typing import Any
 from sim_helpers import Api, assert_error
 
 from anthropic_sim.activity import activity_of
-from anthropic_sim.config import FULL_KEY_SCOPES
 from anthropic_sim.planted import planted_truth
 
 CLAUDE_CODE = "/v1/organizations/usage_report/claude_code"
 MESSAGES = "/v1/organizations/usage_report/messages"
 ANALYTICS = "/v1/organizations/analytics/users"
 Make = Callable[..., Api]
-WITH_ANALYTICS = [*FULL_KEY_SCOPES, "read:analytics"]
 
 
 def _day(api: Api, ago: int) -> str:
@@ -115,7 +113,7 @@ def test_messages_refuses_parameters_changed_mid_pagination(ro: Api) -> None:
 def test_analytics_users_needs_read_analytics_and_answers_a_bad_key_with_404(
     make_api: Make,
 ) -> None:
-    api = make_api(seed=5, size="small", product="enterprise", key_scopes=WITH_ANALYTICS)
+    api = make_api(seed=5, size="small", product="enterprise")
     planted = planted_truth(api.org)
     rows = _pages(api, ANALYTICS, {"date": _day(api, 1), "limit": 1000})
     assert {row["user"]["id"] for row in rows} == {
@@ -142,7 +140,6 @@ def test_analytics_has_its_own_rate_limit(make_api: Make) -> None:
         seed=5,
         size="small",
         product="enterprise",
-        key_scopes=WITH_ANALYTICS,
         rate_limit_enabled=True,
         analytics_request_limit=2,
         analytics_window_s=30.0,
