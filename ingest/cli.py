@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -324,6 +325,8 @@ def demo(
         )
         settings.base_url = simulated.base_url
         config = _extract_config(settings, scim_url=simulated.scim_url)
+        # The demo's clock stands at its epoch: read the activity up to then, not up to today.
+        config = dataclasses.replace(config, activity_until=simulated.sim.now())
         report = _sync(settings, credentials, config, as_json, wait_neo4j, log_format)
     _print_report(report, as_json)
     if not as_json:

@@ -4,6 +4,9 @@ Neo4j, then the two activity questions answered against the planted truth."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -18,6 +21,7 @@ from ingest.queries.library import get_query
 from ingest.queries.runner import run_query
 from ingest.sync.pipeline import run_sync
 from tests.simulated import options_for
+from tests.sync.test_sync_cli import env_for
 from tests.sync.test_sync_enterprise import ENTERPRISE
 
 pytestmark = pytest.mark.neo4j
@@ -118,3 +122,20 @@ def test_the_questions_spell_the_declared_property_names() -> None:
         ("active-keys-unused", LAST_USED_AT),
     ):
         assert f"a.{name}" in get_query(query_id).cypher, query_id
+
+
+def test_the_demo_reads_activity_up_to_its_simulated_clock(neo4j) -> None:
+    env = {**os.environ, **env_for(neo4j), "PYTHONPATH": os.getcwd()}
+    demo = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "demo", "--size", "small", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert demo.returncode == 0, demo.stderr
+    [row] = neo4j.run(
+        f"MATCH (a:AnthropicClaudeCodeActivity) WHERE a.{LAST_ACTIVE_AT} IS NOT NULL "
+        "RETURN count(a) AS n"
+    )
+    assert row["n"] > 0
