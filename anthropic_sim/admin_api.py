@@ -10,6 +10,7 @@ from anthropic_sim import render
 from anthropic_sim.admin_keys import api_key_routes
 from anthropic_sim.admin_rbac import rbac_routes
 from anthropic_sim.admin_service_accounts import service_account_routes
+from anthropic_sim.admin_usage import usage_routes
 from anthropic_sim.admin_users import user_routes
 from anthropic_sim.admin_workspaces import workspace_routes
 from anthropic_sim.httputil import AdminJSON
@@ -27,4 +28,5 @@ def admin_routes(sim: Simulator) -> list[BaseRoute]:
         *api_key_routes(sim),
         *service_account_routes(sim),
         *rbac_routes(sim),
+        *usage_routes(sim),
     ]

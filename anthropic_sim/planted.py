@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
+from anthropic_sim.activity import HISTORY_DAYS, RECENT_DAYS, activity_of, admin_ids, unused_since
 from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
 from anthropic_sim.state import ApiKey, Org, User
 from anthropic_sim.status import (
@@ -20,6 +21,8 @@ from anthropic_sim.status import (
 )
 
 OLD_KEY_AGE = timedelta(days=90)
+# The window the activity sets are measured over (the questions' default N).
+ACTIVITY_DAYS = 30
 
 # What each ability needs (docs/queries.md, question attack-paths): organization roles that
 # carry it everywhere, organization roles that carry it only organization-wide, workspace roles.
@@ -161,8 +164,26 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
         **(rbac_truth(org) if org.product == "enterprise" else {}),
+        **_activity(org, now, [k.id for k in active_keys]),
     }
     return {name: sorted(ids) for name, ids in out.items()}
+
+
+def _activity(org: Org, now: datetime, active_keys: list[str]) -> dict[str, list[str]]:
+    """Who acted and what was used, by the days `anthropic_sim.activity` draws."""
+    activity = activity_of(org, now)
+    admins = admin_ids(org)
+    return {
+        "admins_never_active": unused_since(activity.users, admins, HISTORY_DAYS + 1),
+        f"admins_inactive_{ACTIVITY_DAYS}d": unused_since(activity.users, admins, ACTIVITY_DAYS),
+        "keys_never_used": unused_since(activity.api_keys, active_keys, HISTORY_DAYS + 1),
+        f"active_keys_unused_{ACTIVITY_DAYS}d": unused_since(
+            activity.api_keys, active_keys, ACTIVITY_DAYS
+        ),
+        "keys_used_recently": sorted(
+            set(active_keys) - set(unused_since(activity.api_keys, active_keys, RECENT_DAYS))
+        ),
+    }
 
 
 # ---- who can do what, where (the access questions) ------------------------------------------

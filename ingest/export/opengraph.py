@@ -14,7 +14,8 @@ What is exported, for pathfinding:
   so it adds no false path between principals, and it attaches every node to its tenant (no
   isolated nodes; the same role as AZContains or GitHound's GH_Contains).
 - SyncRun nodes and SYNCED are left out: they are the audit trail of the syncs, not identities
-  or resources, and no privilege flows through them.
+  or resources, and no privilege flows through them; so are the activity nodes and
+  ACTIVITY_OF (observations about identities, no path).
 Properties are the declared ones, without nulls: strings, numbers, booleans, lists of strings.
 """
 
@@ -29,11 +30,12 @@ from bhopengraph import Edge, Node, Properties
 
 from ingest.export.columns import ExportError, element_id
 from ingest.export.source import GraphReader
+from ingest.graph.model import ACTIVITY_NODES
 from ingest.graph.schema import GraphModel, NodeType, RelType
 
 SOURCE_KIND = "Anthropic"
-SKIPPED_NODE_LABELS: frozenset[str] = frozenset({"SyncRun"})
-SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED"})
+SKIPPED_NODE_LABELS: frozenset[str] = frozenset({"SyncRun", *(n.label for n in ACTIVITY_NODES)})
+SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED", "ACTIVITY_OF"})
 
 
 def exported_nodes(model: GraphModel) -> tuple[NodeType, ...]:

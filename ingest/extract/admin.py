@@ -15,6 +15,24 @@ from typing import Any, TypeVar
 
 import httpx
 
+from ingest.extract.activity import (
+    ANALYTICS_ACTIVITY,
+    ANALYTICS_ENDPOINT,
+    ANALYTICS_LIMIT,
+    CLAUDE_CODE_ACTIVITY,
+    CLAUDE_CODE_ENDPOINT,
+    CLAUDE_CODE_LIMIT,
+    MESSAGES_ACTIVITY,
+    MESSAGES_DAY_BUCKETS,
+    MESSAGES_ENDPOINT,
+    MESSAGES_GROUP_BY,
+    ActivityRow,
+    ActivityWindow,
+    analytics_rows,
+    claude_code_rows,
+    messages_rows,
+    rfc3339,
+)
 from ingest.extract.capabilities import Product
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.config import ExtractConfig
@@ -164,6 +182,10 @@ class AdminExtractor:
         self._organization_id: str | None = self.config.organization_id
         self._product: Product | None = None
         self._me: Organization | None = None
+        # Fixed once, so every source and the mapping see the same days.
+        self.activity_window = ActivityWindow.ending(
+            self.config.activity_days, self.config.activity_until
+        )
 
     async def __aenter__(self) -> AdminExtractor:
         return self
@@ -182,10 +204,12 @@ class AdminExtractor:
     def admin_key_kind(self) -> AdminKeyKind:
         return self._credentials.admin_key_kind
 
-    async def probe(self, family: str, endpoint: str) -> None:
+    async def probe(
+        self, family: str, endpoint: str, params: Mapping[str, str] | None = None
+    ) -> None:
         """One page of one record of a list, read only for whether the key may: `ApiError`
         (with the API's message) when it may not."""
-        await self._get(family, endpoint, {"limit": 1}, oauth=False)
+        await self._get(family, endpoint, {**(params or {}), "limit": 1}, oauth=False)
 
     # ---- families -------------------------------------------------------------------
 
@@ -382,6 +406,72 @@ class AdminExtractor:
                 priority=FAN_OUT,
             ),
         )
+
+    # ---- activity (ingest/extract/activity.py) -------------------------------------------
+
+    async def claude_code_activity(self) -> ParseResult[ActivityRow]:
+        """Claude Code users (by email) and keys (by name) per day: one listing a day, the
+        largest pages the endpoint allows."""
+
+        def day_of(day: str) -> Awaitable[ParseResult[ActivityRow]]:
+            query = {"starting_at": day, "limit": CLAUDE_CODE_LIMIT}
+            return self._flattened(
+                CLAUDE_CODE_ACTIVITY, CLAUDE_CODE_ENDPOINT, query, claude_code_rows, day
+            )
+
+        return await self._each_parent(CLAUDE_CODE_ACTIVITY, self._window_days(), day_of)
+
+    async def messages_activity(self) -> ParseResult[ActivityRow]:
+        """Keys, service accounts and OAuth accounts with message usage, per day bucket: the
+        whole window in one listing (31 day buckets a page)."""
+        window = self.activity_window
+        query = {
+            "starting_at": rfc3339(window.starts_at),
+            "ending_at": rfc3339(window.ends_at),
+            "bucket_width": "1d",
+            "group_by[]": list(MESSAGES_GROUP_BY),
+            "limit": MESSAGES_DAY_BUCKETS,
+        }
+        return await self._flattened(
+            MESSAGES_ACTIVITY, MESSAGES_ENDPOINT, query, messages_rows, "", priority=CHAIN
+        )
+
+    async def analytics_activity(self) -> ParseResult[ActivityRow]:
+        """Enterprise members' daily rows (`read:analytics`): one listing a day."""
+
+        def day_of(day: str) -> Awaitable[ParseResult[ActivityRow]]:
+            query = {"date": day, "limit": ANALYTICS_LIMIT}
+            return self._flattened(
+                ANALYTICS_ACTIVITY, ANALYTICS_ENDPOINT, query, analytics_rows, day
+            )
+
+        return await self._each_parent(ANALYTICS_ACTIVITY, self._window_days(), day_of)
+
+    def _window_days(self) -> list[str]:
+        return [day.isoformat() for day in self.activity_window.each_day()]
+
+    async def _flattened(
+        self,
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any],
+        rows: Callable[[Any, str], Iterable[Any]],
+        day: str,
+        *,
+        priority: int = FAN_OUT,
+    ) -> ParseResult[ActivityRow]:
+        """Walk a page-token listing, each item flattened to activity rows by `rows`."""
+        pages = Collected(ActivityRow, family, endpoint)
+        items: list[Any] = []
+        query = dict(params)
+        while True:
+            body, _ = await self._get(family, endpoint, query, oauth=False, priority=priority)
+            page = read_page_token_page(body, family, endpoint)
+            pages.follow(page)
+            items += [row for item in page.items for row in rows(item, day)]
+            if page.next_cursor is None:
+                return parse_records(ActivityRow, items, family)
+            query["page"] = page.next_cursor
 
     async def _each_parent(
         self,

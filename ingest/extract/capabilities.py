@@ -33,17 +33,22 @@ class Capabilities:
 ORG_AUDIT = "read:org_audit"
 READ_MEMBERS = "read:members"
 READ_RBAC_GROUPS = "read:rbac_groups"
+READ_ANALYTICS = "read:analytics"
 USER_MANAGEMENT_READS = frozenset({READ_MEMBERS, READ_RBAC_GROUPS})
 
 # Held with the scopes probed when no probe was refused: the key holds at least the others, and
 # perhaps more (only a 403 lists a key's scopes, and a key that may read everything gets none).
 AT_LEAST = "(at least)"
 
+# Any day answers the scope question; the Analytics API's data starts on this one (§4.6).
+ANALYTICS_PROBE = {"date": "2026-01-01"}
 # Cheap GETs of families that need a scope: the scope most often missing first, since the first
-# 403 already lists every scope the key holds. What each needs is its read plan row's business.
-_SCOPE_PROBES = (
-    ("rbac_groups", "/v1/organizations/rbac_groups"),
-    ("users", "/v1/organizations/users"),
+# 403 already lists every scope the key holds. Analytics last: its own rate limit, and a day to
+# ask. What each needs is its read plan row's business.
+_SCOPE_PROBES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("rbac_groups", "/v1/organizations/rbac_groups", {}),
+    ("users", "/v1/organizations/users", {}),
+    ("analytics_activity", "/v1/organizations/analytics/users", ANALYTICS_PROBE),
 )
 _GOT = re.compile(r"Got: \[([^\]]*)\]")
 
@@ -75,9 +80,9 @@ async def probe_scopes(
     if admin.admin_key_kind is not AdminKeyKind.ENTERPRISE:
         return None
     proven: set[str] = set()
-    for family, endpoint in _SCOPE_PROBES:
+    for family, endpoint, params in _SCOPE_PROBES:
         try:
-            await admin.probe(family, endpoint)
+            await admin.probe(family, endpoint, params)
         except ApiError as exc:
             got = _GOT.search(exc.message) if exc.status == 403 else None
             if got is None:

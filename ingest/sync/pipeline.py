@@ -90,6 +90,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
                     main_domains=options.main_domains,
                     progress=progress,
                     access_chunk=options.access_chunk,
+                    activity_window=engines.admin.activity_window,
                 )
                 await steps.write_nodes_first()
                 await steps.write_the_rest()

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from ingest.extract import AdminExtractor, ScimExtractor, ScimUnavailable
 from ingest.extract.capabilities import (
     PRODUCT_NAMES,
+    READ_ANALYTICS,
     READ_MEMBERS,
     READ_RBAC_GROUPS,
     Capabilities,
@@ -234,6 +235,22 @@ PLAN = ReadPlan(
             parents=("rbac_groups",),
             product="enterprise",
             scopes=(READ_RBAC_GROUPS,),
+        ),
+        Read(
+            "claude_code_activity",
+            lambda e, _, __: e.admin.claude_code_activity(),
+            product="console",
+        ),
+        Read(
+            "messages_activity",
+            lambda e, _, __: e.admin.messages_activity(),
+            product="console",
+        ),
+        Read(
+            "analytics_activity",
+            lambda e, _, __: e.admin.analytics_activity(),
+            product="enterprise",
+            scopes=(READ_ANALYTICS,),
         ),
         Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
         Read(

@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ingest.extract import ScimRefused, ScimUnavailable
+from ingest.extract.activity import ActivityWindow
 from ingest.extract.capabilities import Capabilities
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.models import Organization
 from ingest.extract.parsing import RecordIssue
+from ingest.graph.model import ACTIVITY_NODES
 from ingest.load.rows import batched
 from ingest.mapping import admin as admin_rows
 from ingest.mapping import rbac
+from ingest.mapping.activity import Subjects, map_activity
 from ingest.mapping.members import Members
 from ingest.mapping.organization import OrganizationFacts, infer_main_domains, map_organization
 from ingest.mapping.rows import GraphRows, text
@@ -136,6 +139,10 @@ class GraphSteps:
     scim_group_names: list[tuple[str, str | None]] = field(default_factory=list)
     # Found while mapping (joins that could not be made), for the outcome.
     issues: list[RecordIssue] = field(default_factory=list)
+    # The days of activity the extractor asked for, and what activity is joined to (the keys
+    # stream, so what the joins need of them is kept as they are written).
+    activity_window: ActivityWindow | None = None
+    subjects: Subjects = field(default_factory=Subjects)
 
     def reads(self, *families: str) -> DeclaredReads:
         return DeclaredReads(self.extraction, self.members, self.steps, *families)
@@ -229,6 +236,7 @@ class GraphSteps:
         await bounded_gather(jobs, limit=len(jobs))
         if self.scim_configured:
             await self._scim_rbac_groups()
+        await self._activity()
 
     def declared_steps(self) -> list[MappingStep]:
         """The steps written from their declaration alone: one read, one mapper."""
@@ -276,6 +284,7 @@ class GraphSteps:
                 service_accounts_read=accounts_listed,
                 stubs=stubs,
             )
+            self.subjects.add_keys(batch)
             await self._write("api_keys", rows)
 
     @writes("workspace_members")
@@ -336,6 +345,25 @@ class GraphSteps:
         rows, issues = rbac.map_scim_rbac_groups(self.org.id, self.scim_group_names, groups)
         self.issues.extend(issues)
         await self._write("scim_rbac_groups", rows)
+
+    @writes(*(node.family for node in ACTIVITY_NODES))
+    async def _activity(self) -> None:
+        """Each source read completely, joined to the members, keys and service accounts
+        written by then. A source not read writes nothing: its subjects' activity is unknown."""
+        window = self.activity_window
+        complete = self.extraction.read_completely() - set(self.extraction.not_offered)
+        for node_type in ACTIVITY_NODES:
+            if window is None or node_type.family not in complete:
+                continue
+            self.progress(f"loading {node_type.family}")
+            reads = self.reads(node_type.family)
+            members = reads.members()
+            self.subjects.user_ids = set(members.ids())
+            self.subjects.emails = members.emails
+            found = await reads.records(node_type.family, last_reader=True)
+            rows, issues = map_activity(self.org.id, node_type, window, found, self.subjects)
+            self.issues.extend(issues)
+            await self._write(node_type.family, rows)
 
     @writes("workspace_members", "role_grants")
     async def _write_access(
