@@ -62,7 +62,9 @@ def test_the_scopes_a_family_needs_are_its_rows_and_gate_its_read() -> None:
     scope), and the doctor's matrix, the probes and the organization node read the same."""
     toy = Read("toys", nothing, product="enterprise", scopes=("read:toys",))
     plan = PLAN.with_rows(toy)
-    members_only = Capabilities("enterprise", frozenset({"read:members", "read:rbac_groups"}))
+    members_only = Capabilities(
+        "enterprise", frozenset({"read:members", "read:rbac_groups", "read:analytics"})
+    )
     assert plan.not_permitted(members_only) == ["toys"]
     assert plan.access(members_only, "toys") == ("read:toys",)
     assert plan.access(Capabilities("console"), "toys") is None
