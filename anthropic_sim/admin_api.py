@@ -11,6 +11,7 @@ from anthropic_sim.admin_federation import federation_routes
 from anthropic_sim.admin_keys import api_key_routes
 from anthropic_sim.admin_rbac import rbac_routes
 from anthropic_sim.admin_service_accounts import service_account_routes
+from anthropic_sim.admin_usage import usage_routes
 from anthropic_sim.admin_users import user_routes
 from anthropic_sim.admin_workspaces import workspace_routes
 from anthropic_sim.httputil import AdminJSON
@@ -29,4 +30,5 @@ def admin_routes(sim: Simulator) -> list[BaseRoute]:
         *service_account_routes(sim),
         *federation_routes(sim),
         *rbac_routes(sim),
+        *usage_routes(sim),
     ]

@@ -8,8 +8,8 @@ Served to Enterprise organizations only; a Console organization answers 400 with
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +24,7 @@ from anthropic_sim.scopes import require_scopes
 from anthropic_sim.state import Simulator
 
 Handler = Callable[[Request], Awaitable[Response]]
+T = TypeVar("T")
 MAX_LIMIT = 1000
 
 
@@ -134,21 +135,27 @@ def rbac_routes(sim: Simulator) -> list[BaseRoute]:
             raise RbacError(404, f"RBAC role {role_id} not found", "rbac_role_not_found")
         return role
 
-    def page_of(
-        items: list[Any], key: Callable[[Any], str], request: Request
-    ) -> tuple[list[Any], dict[str, Any]]:
-        """A page and its envelope: `next_page` only, as the SDK's cursor page reads it."""
-        page, meta = token_page(items, key, request.query_params, maximum=MAX_LIMIT)
-        return page, {"next_page": meta["next_page"]}
+    def listing(
+        request: Request,
+        items: Iterable[T],
+        key: Callable[[T], str],
+        render: Callable[[T], dict[str, Any]],
+        shown: Callable[[T], bool] = lambda _: True,
+    ) -> Response:
+        """One page of `items` in `key` order, in its envelope: `next_page` only, as the SDK's
+        cursor page reads it. Items not `shown` are left out after the page is cut, so such a
+        page comes back short."""
+        page, meta = token_page(
+            sorted(items, key=key), key, request.query_params, maximum=MAX_LIMIT
+        )
+        data = [render(item) for item in page if shown(item)]
+        return AdminJSON({"data": data, "next_page": meta["next_page"]})
 
     # ------------------------------------------------------------------ groups
     async def list_groups(request: Request) -> Response:
         require_scopes(request, "read:rbac_groups")
         with sim.lock:
-            groups = sorted(sim.org.rbac.groups.values(), key=lambda g: g.id)
-            page, meta = page_of(groups, lambda g: g.id, request)
-            data = [render_group(g) for g in page]
-        return AdminJSON({"data": data, **meta})
+            return listing(request, sim.org.rbac.groups.values(), lambda g: g.id, render_group)
 
     async def retrieve_group(request: Request) -> Response:
         require_scopes(request, "read:rbac_groups")
@@ -190,11 +197,13 @@ def rbac_routes(sim: Simulator) -> list[BaseRoute]:
         require_scopes(request, "read:rbac_groups")
         with sim.lock:
             group = get_group(request)
-            stored = sorted(group.members.values(), key=member_key)
-            page, meta = page_of(stored, member_key, request)
-            # current members only: a page that held departed members comes back short
-            data = [render_member(group, m) for m in page if m.user_id in sim.org.users]
-        return AdminJSON({"data": data, **meta})
+            return listing(
+                request,
+                group.members.values(),
+                member_key,
+                lambda member: render_member(group, member),
+                shown=lambda member: member.user_id in sim.org.users,  # current members only
+            )
 
     async def add_member(request: Request) -> Response:
         require_scopes(request, "write:rbac_groups")
@@ -226,10 +235,7 @@ def rbac_routes(sim: Simulator) -> list[BaseRoute]:
     async def list_roles(request: Request) -> Response:
         require_scopes(request, "read:members")
         with sim.lock:
-            roles = sorted(sim.org.rbac.roles.values(), key=lambda r: r.id)
-            page, meta = page_of(roles, lambda r: r.id, request)
-            data = [render_role(r) for r in page]
-        return AdminJSON({"data": data, **meta})
+            return listing(request, sim.org.rbac.roles.values(), lambda r: r.id, render_role)
 
     async def retrieve_role(request: Request) -> Response:
         require_scopes(request, "read:members")
@@ -239,10 +245,10 @@ def rbac_routes(sim: Simulator) -> list[BaseRoute]:
     async def list_permissions(request: Request) -> Response:
         require_scopes(request, "read:members")
         with sim.lock:
-            rows = list(enumerate(get_role(request).permissions))
-            page, meta = page_of(rows, lambda row: f"{row[0]:06d}", request)
-            data = [permission_row(p) for _, p in page]
-        return AdminJSON({"data": data, **meta})
+            rows = enumerate(get_role(request).permissions)
+            return listing(
+                request, rows, lambda row: f"{row[0]:06d}", lambda row: permission_row(row[1])
+            )
 
     groups = "/v1/organizations/rbac_groups"
     roles = "/v1/organizations/rbac_roles"

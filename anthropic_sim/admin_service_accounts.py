@@ -16,6 +16,7 @@ from anthropic_sim import render
 from anthropic_sim.auth import require_oauth
 from anthropic_sim.errors import ApiError, bad_request, not_found
 from anthropic_sim.httputil import AdminJSON, json_body, query_bool, require_str
+from anthropic_sim.mutations import archive_keys_acting_as
 from anthropic_sim.pagination import token_page
 from anthropic_sim.state import (
     WORKSPACE_ROLES,
@@ -153,6 +154,7 @@ def service_account_routes(sim: Simulator) -> list[BaseRoute]:
                 sa.archived_at = sim.now()
                 sa.archived_by_actor_id = actor()
                 sa.updated_at = sa.archived_at
+                archive_keys_acting_as(sim, sa.id)
             return AdminJSON(render.service_account(sa))
 
     # ------------------------------------------------------------------ memberships

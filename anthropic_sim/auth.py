@@ -24,6 +24,7 @@ from anthropic_sim.state import Simulator
 ADMIN_KEY = "admin_key"
 OAUTH = "oauth"
 ORGANIZATIONS = "/v1/organizations/"
+ANALYTICS = "/v1/organizations/analytics/"
 # The first path segment under /v1/organizations/ of each product's own families (reference
 # claude-org-products.md 1.3); `me` is Console-only by reading.
 CONSOLE_ONLY = frozenset(
@@ -104,6 +105,10 @@ class AdminAuthMiddleware:
             await self.app(scope, receive, send)
             return
         result = classify(self.sim, header(scope, "x-api-key"), header(scope, "authorization"))
+        if result.status == 401 and scope["path"].startswith(ANALYTICS):
+            # Documented for the Analytics API: a bad key is answered 404.
+            await send_error(scope, send, 404, "Not found")
+            return
         if result.kind is None:
             if result.status == 403:
                 state(scope)["authenticated"] = True  # the key is this org's; it lacks permission

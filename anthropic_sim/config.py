@@ -10,8 +10,15 @@ ScimGate = Literal["open", "plan", "revoked_token", "no_directory"]
 Product = Literal["console", "enterprise"]
 Provisioning = Literal["manual", "jit", "scim"]
 # The scopes of the Enterprise Admin key generated for the org (reference 1.2): member and
-# group reads and writes. Group scopes need a key created for all linked orgs, so this key is.
-FULL_KEY_SCOPES = ("read:members", "write:members", "read:rbac_groups", "write:rbac_groups")
+# group reads and writes, and analytics. Group scopes need a key created for all linked orgs,
+# so this key is.
+FULL_KEY_SCOPES = (
+    "read:members",
+    "write:members",
+    "read:rbac_groups",
+    "write:rbac_groups",
+    "read:analytics",
+)
 
 
 @dataclass
@@ -101,6 +108,8 @@ class SimConfig:
     org_request_window_s: float = 60.0
     invite_limit: int = 1200
     invite_window_s: float = 3600.0
+    analytics_request_limit: int = 60  # analytics/*: its own window (docs/simulator.md, A5)
+    analytics_window_s: float = 60.0
 
     # Test switch, not Anthropic behaviour: "" draws the organization id from the seed; any
     # other value is the id served instead, so two simulators of one seed are two organizations

@@ -69,6 +69,7 @@ FULLY_RECORDED = (
     "archived_workspaces",
     "default_workspace",
     "keys_of_departed_users",
+    "active_personal_keys_of_departed_users",
     "active_keys_without_owner",
     "never_expiring_active_keys_older_than_90d",
     "stale_keys",
@@ -356,14 +357,18 @@ class _Generator:
         active_ws = [w for w in org.workspaces.values() if not w.is_default and not w.archived_at]
         archived_ws = [w for w in org.workspaces.values() if w.archived_at]
         # (owner, workspace, expiry, status) forced first so every planted set is non-empty.
+        # A forced "active" where the API would have archived the key is a planted anomaly.
         forced: list[tuple[str, str, str, str | None]] = [
-            ("departed", "active", "never", "active"),
-            ("departed", "default", "never", "active"),
+            ("departed", "active", "never", "active"),  # anomaly: removal archives it
+            ("departed_legacy", "default", "never", "active"),
+            ("departed_sa", "active", "never", "active"),
+            ("departed", "active", "never", None),
             ("none", "active", "never", "active"),
             ("none", "default", "never", "active"),
+            ("wif", "active", "never", "active"),
             ("user", "active", "never-old", "active"),
-            ("user", "archived", "never", "active"),
-            ("sa", "archived", "never", "active"),
+            ("user", "archived", "never", "active"),  # anomaly: workspace archive archives it
+            ("sa", "archived", "never", None),
             ("user", "active", "past", None),
             ("user", "active", "never", "inactive"),
             ("user", "active", "never", "archived"),
@@ -377,7 +382,10 @@ class _Generator:
             if i < len(forced):
                 owner, where, expiry, status = forced[i]
             else:
-                owner = rng.choices(("user", "sa", "none", "departed"), (70, 10, 8, 12))[0]
+                owner = rng.choices(
+                    ("user", "sa", "none", "departed", "departed_sa", "departed_legacy"),
+                    (64, 12, 8, 8, 4, 4),
+                )[0]
                 where = rng.choices(("default", "org", "archived", "active"), (15, 6, 12, 67))[0]
                 expiry = rng.choices(("never", "random"), (60, 40))[0]
                 status = None
@@ -443,9 +451,11 @@ class _Generator:
             else:
                 record("key_expiring_later_today", key.id, "expires later today")
         else:
+            if owner in ("departed_sa", "departed_legacy"):
+                record("keys_of_departed_users", key.id, f"{owner}: survives its creator")
             if owner == "departed":
-                record("keys_of_departed_users", key.id, "created by a departed user")
-            if owner == "none":
+                record("active_personal_keys_of_departed_users", key.id, "removal archives it")
+            if key.created_by is None:
                 record("active_keys_without_owner", key.id, "no created_by")
             if ws is not None and ws.archived_at is not None:
                 record("active_keys_in_archived_workspaces", key.id, "workspace archived")
@@ -466,36 +476,30 @@ class _Generator:
         creator: dict[str, str] | None
         principal: dict[str, str] | None = None
         lo = self.org_created
-        if owner == "user" or (owner in ("sa", "admin_sa") and not sas):
+        if owner in ("sa", "admin_sa", "wif", "departed_sa") and not sas:
+            owner = "user" if owner != "departed_sa" else "departed_legacy"
+        if owner == "user":
             who = rng.choice(users)
             creator = {"id": who.id, "type": "user"}
             label = ascii_local(who.name.split(" ")[0]) or "key"
             name = f"{label}-{rng.choice(KEY_PURPOSES)}"
             if rng.random() < 0.05:
                 name = f"{who.name.split(' ')[0]}'s key"
-            if where == "org" or rng.random() < 0.25:
-                principal = {"type": "user_actor", "user_id": who.id}
+            principal = {"type": "user_actor", "user_id": who.id}
             lo = who.added_at
-        elif owner == "departed":
+        elif owner in ("departed", "departed_legacy"):
             who = rng.choice(departed)
             creator = {"id": who.id, "type": "user"}
             name = f"{ascii_local(who.name.split(' ')[0]) or 'old'}-{rng.choice(KEY_PURPOSES)}"
-            if where == "org" or rng.random() < 0.2:
+            if owner == "departed":
                 principal = {"type": "user_actor", "user_id": who.id}
-            lo = who.added_at
-        elif owner in ("sa", "admin_sa"):
-            pool = [s for s in sas if s.organization_role == "admin"] if owner == "admin_sa" else []
-            sa = rng.choice(pool or sas)
-            creator = {"id": sa.id, "type": "service_account"}
-            name = f"{sa.name}-key"
-            if where == "org" or rng.random() < 0.7:
-                principal = {"type": "service_account_actor", "service_account_id": sa.id}
-            lo = sa.created_at
-        else:
-            creator = None
-            name = rng.choice(("legacy-key", "wif-federated", "system", "imported"))
-            if where == "org":
+            elif where == "org":
                 where = "active"  # org-scoped keys are principal-bound
+            lo = who.added_at
+        else:
+            creator, principal, name, lo, where = self._non_personal_key(
+                owner, where, users, departed, sas
+            )
         return {
             "owner": owner,
             "where": where,
@@ -506,6 +510,38 @@ class _Generator:
             "name": name,
             "lo": lo,
         }
+
+    def _non_personal_key(
+        self,
+        owner: str,
+        where: str,
+        users: list[User],
+        departed: list[User],
+        sas: list[ServiceAccount],
+    ) -> tuple[dict[str, str] | None, dict[str, str] | None, str, datetime, str]:
+        """(creator, principal, name, earliest creation, where) of a service-account key or a
+        legacy workspace key (principal null; creator null as today's API sends it)."""
+        rng = self.rng
+        if owner == "none":
+            name = rng.choice(("legacy-key", "system", "imported"))
+            return None, None, name, self.org_created, "active" if where == "org" else where
+        pool = [s for s in sas if s.organization_role == "admin"] if owner == "admin_sa" else []
+        sa = rng.choice(pool or sas)
+        principal = {"type": "service_account_actor", "service_account_id": sa.id}
+        # Who minted it: a person (always for the admin account's and a departed person's key),
+        # the federation exchange (no creator), or the account itself.
+        how = {"admin_sa": "person", "departed_sa": "departed", "wif": "wif"}.get(owner)
+        how = how or rng.choices(("person", "wif", "self"), (60, 25, 15))[0]
+        lo = sa.created_at
+        creator: dict[str, str] | None = None
+        if how in ("person", "departed"):
+            who = rng.choice(users if how == "person" else departed)
+            creator = {"id": who.id, "type": "user"}
+            lo = max(lo, who.added_at)
+        elif how == "self":
+            creator = {"id": sa.id, "type": "service_account"}
+        name = f"{sa.name}-{'wif' if how == 'wif' else 'key'}"
+        return creator, principal, name, lo, where
 
     def _make_key(self, spec: dict[str, Any]) -> ApiKey:
         rng = self.rng
@@ -527,8 +563,8 @@ class _Generator:
         if expires_at is not None and expires_at < EPOCH:
             status = "expired"
         elif status is None:
-            if ws is not None and ws.archived_at is not None:
-                status = rng.choices(("archived", "active", "inactive"), (80, 12, 8))[0]
+            if (ws is not None and ws.archived_at is not None) or spec["owner"] == "departed":
+                status = "archived"  # with its workspace, or with its removed user (4.1)
             else:
                 status = rng.choices(("active", "inactive", "archived"), (70, 15, 15))[0]
         return ApiKey(

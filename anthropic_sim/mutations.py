@@ -66,7 +66,8 @@ def add_user(
 
 
 def remove_user(sim: Simulator, user_id: str, remove_scim: bool = False) -> User:
-    """The member leaves: memberships go, keys stay (they belong to the org)."""
+    """The member leaves: memberships go and the keys acting as them are archived (4.1); the
+    keys they made for service accounts, and legacy workspace keys, stay."""
     with sim.lock:
         user = sim.org.users.pop(user_id, None)
         if user is None:
@@ -75,6 +76,7 @@ def remove_user(sim: Simulator, user_id: str, remove_scim: bool = False) -> User
         sim.tombstones.add(user.id)
         for key in [k for k in sim.org.members if k[1] == user_id]:
             del sim.org.members[key]
+        archive_keys_acting_as(sim, user_id)
         if remove_scim:
             found = scim_user_by_email(sim, user.email)
             if found is not None:
@@ -104,6 +106,16 @@ def set_key_status(sim: Simulator, key_id: str, status: str) -> ApiKey:
         if status == "expired" and (key.expires_at is None or key.expires_at > sim.now()):
             key.expires_at = sim.now()
         return key
+
+
+def archive_keys_acting_as(sim: Simulator, actor_id: str) -> None:
+    """Archive the live keys whose principal is `actor_id` (a removed user, an archived service
+    account). Callers hold `sim.lock`."""
+    for key in sim.org.api_keys.values():
+        bound = key.principal or {}
+        actor = bound.get("user_id") or bound.get("service_account_id")
+        if actor == actor_id and key.status in ("active", "inactive"):
+            key.status = "archived"
 
 
 def archive_workspace(sim: Simulator, workspace_id: str) -> Any:

@@ -10,9 +10,10 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from anthropic_sim.activity import HISTORY_DAYS, RECENT_DAYS, activity_of, admin_ids, unused_since
 from anthropic_sim.generate_federation import ORG_ADMIN, privileged_scopes
-from anthropic_sim.rbac_truth import rbac_truth
-from anthropic_sim.state import Org
+from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
+from anthropic_sim.state import ApiKey, Org, User
 from anthropic_sim.status import (
     ADMIN_ROLES,
     PRIVILEGED_ROLES,
@@ -22,6 +23,8 @@ from anthropic_sim.status import (
 )
 
 OLD_KEY_AGE = timedelta(days=90)
+# The window the activity sets are measured over (the questions' default N).
+ACTIVITY_DAYS = 30
 
 # What each ability needs (docs/queries.md, question attack-paths): organization roles that
 # carry it everywhere, organization roles that carry it only organization-wide, workspace roles.
@@ -34,7 +37,9 @@ ABILITY_WORKSPACE_ROLES = {
     "manage_members": ("workspace_admin",),
     "create_keys": ("workspace_admin", "workspace_developer", "workspace_restricted_developer"),
 }
-BLAST_ROLES = ("workspace_admin", "workspace_developer")
+# Workspace roles that can create keys; blast radius counts the memberships granted in the
+# workspace (organization admins' inherited access is effective_org_admins' concern).
+BLAST_ROLES = ("workspace_admin", "workspace_developer", "workspace_restricted_developer")
 # Enterprise: membership admins manage members, so they count among the effective admins.
 ENTERPRISE_ADMIN_ROLES = ("owner", "primary_owner", "membership_admin")
 ENTERPRISE_ROLE_SETS = {
@@ -51,6 +56,11 @@ def _enterprise(org: Org) -> dict[str, list[str]]:
         role_set: [u.id for u in org.users.values() if u.role == role]
         for role_set, role in ENTERPRISE_ROLE_SETS.items()
     }
+
+
+def _personal_key_of_departed(key: ApiKey, users: dict[str, User]) -> bool:
+    bound = key.principal or {}
+    return bound.get("type") == "user_actor" and bound.get("user_id") not in users
 
 
 def _domain(email: str) -> str:
@@ -86,12 +96,19 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             s.id for s in org.service_accounts.values() if s.archived_at is not None
         ],
         "departed_users": list(org.departed_users),
+        # Keys that survive their creator's removal by design (service-account and legacy
+        # workspace keys); a removed user's personal key is archived, so an active one is
+        # an anomaly of its own.
         "keys_of_departed_users": [
             k.id
             for k in active_keys
             if k.created_by is not None
             and k.created_by.get("type") == "user"
             and k.created_by.get("id") not in users
+            and not _personal_key_of_departed(k, users)
+        ],
+        "active_personal_keys_of_departed_users": [
+            k.id for k in active_keys if _personal_key_of_departed(k, users)
         ],
         "active_keys_without_owner": [k.id for k in active_keys if k.created_by is None],
         "never_expiring_active_keys_older_than_90d": [
@@ -152,8 +169,26 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
         **(rbac_truth(org) if org.product == "enterprise" else {}),
+        **_activity(org, now, [k.id for k in active_keys]),
     }
     return {name: sorted(ids) for name, ids in out.items()}
+
+
+def _activity(org: Org, now: datetime, active_keys: list[str]) -> dict[str, list[str]]:
+    """Who acted and what was used, by the days `anthropic_sim.activity` draws."""
+    activity = activity_of(org, now)
+    admins = admin_ids(org)
+    return {
+        "admins_never_active": unused_since(activity.users, admins, HISTORY_DAYS + 1),
+        f"admins_inactive_{ACTIVITY_DAYS}d": unused_since(activity.users, admins, ACTIVITY_DAYS),
+        "keys_never_used": unused_since(activity.api_keys, active_keys, HISTORY_DAYS + 1),
+        f"active_keys_unused_{ACTIVITY_DAYS}d": unused_since(
+            activity.api_keys, active_keys, ACTIVITY_DAYS
+        ),
+        "keys_used_recently": sorted(
+            set(active_keys) - set(unused_since(activity.api_keys, active_keys, RECENT_DAYS))
+        ),
+    }
 
 
 # ---- who can do what, where (the access questions) ------------------------------------------
@@ -238,6 +273,8 @@ def principals_with_ability(
     if workspace_id is None:
         org_roles |= set(ABILITY_ORG_ONLY_ROLES[ability])
     principals = {p for p, role in _organization_roles(org).items() if role in org_roles}
+    if ability == "manage_members":
+        principals |= group_member_managers(org)
     if workspace_id is not None:
         wanted = ABILITY_WORKSPACE_ROLES[ability]
         principals |= {
@@ -258,13 +295,19 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
     live = {w.id for w in org.workspaces.values() if w.archived_at is None}
     admin_roles = ENTERPRISE_ADMIN_ROLES if org.product == "enterprise" else ADMIN_ROLES
     admins = {p for p, role in _organization_roles(org).items() if role in admin_roles}
+    # Enterprise: a group's role that manages members makes its members admins too.
+    admins |= group_member_managers(org)
     admin_keys = _keys_acting_as(org, admins, now)
     direct_admin_ws = {
         ws
         for (_, ws), (role, inherited) in roles.items()
         if role == "workspace_admin" and not inherited
     }
-    blast = Counter(p for (p, ws), (role, _) in roles.items() if ws in live and role in BLAST_ROLES)
+    blast = Counter(
+        p
+        for (p, ws), (role, inherited) in roles.items()
+        if ws in live and role in BLAST_ROLES and not inherited
+    )
     return {
         "org_admin_keys": admin_keys,
         "effective_org_admins": sorted(admins) + admin_keys,
@@ -276,7 +319,7 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
         ],
         "workspaces_only_inherited_admins": sorted(live - direct_admin_ws),
         "org_member_managers": principals_with_ability(org, "manage_members", None, now),
-        # "<principal id>:<number of active workspaces where developer or admin>"
+        # "<principal id>:<number of active workspaces where granted a role that creates keys>"
         "blast_radius": [f"{p}:{n}" for p, n in blast.items()],
         "service_accounts": list(org.service_accounts),
     }

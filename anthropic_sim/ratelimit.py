@@ -23,6 +23,8 @@ from anthropic_sim.state import Simulator
 
 LIMITED_ENGINES = ("admin", "scim")
 INVITES = "/v1/organizations/invites"
+# The Analytics API's own documented limit (60 requests/min per organization), reading A5.
+ANALYTICS = "/v1/organizations/analytics/"
 
 
 @dataclass
@@ -61,6 +63,9 @@ class RateLimiter:
         invite refused for the hourly limit still counted as one of the org's requests)."""
         config = self.sim.config
         now = time.monotonic()
+        if path.startswith(ANALYTICS):
+            limit, window = config.analytics_request_limit, config.analytics_window_s
+            return self.take_window("analytics", limit, window, now)
         wait = self.take_window("org", config.org_request_limit, config.org_request_window_s, now)
         if wait <= 0 and method == "POST" and path.rstrip("/") == INVITES:
             wait = self.take_window("invites", config.invite_limit, config.invite_window_s, now)

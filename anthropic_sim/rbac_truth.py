@@ -10,12 +10,23 @@ from anthropic_sim.state import Org
 MANAGES_MEMBERS = "permission_manage_members"
 
 
+def group_member_managers(org: Org) -> set[str]:
+    """Current members who can manage members through one of their groups' roles."""
+    rbac = org.rbac
+    return {
+        uid
+        for g in rbac.groups.values()
+        if MANAGES_MEMBERS in rbac.role_actions(g)
+        for uid in g.members
+        if uid in org.users
+    }
+
+
 def rbac_truth(org: Org) -> dict[str, list[str]]:
     rbac = org.rbac
     groups = list(rbac.groups.values())
     names = Counter(g.name for g in groups)
     current = [(g, uid) for g in groups for uid in g.members if uid in org.users]
-    managing = {g.id for g in groups if MANAGES_MEMBERS in rbac.role_actions(g)}
     return {
         "rbac_groups": [g.id for g in groups],
         "scim_rbac_groups": [g.id for g in groups if g.source_type == "scim"],
@@ -29,5 +40,5 @@ def rbac_truth(org: Org) -> dict[str, list[str]]:
             f"{g.id}/{uid}" for g in groups for uid in g.members if uid not in org.users
         ],
         # members who can manage members through a group's role
-        "rbac_member_managers": sorted({uid for g, uid in current if g.id in managing}),
+        "rbac_member_managers": sorted(group_member_managers(org)),
     }

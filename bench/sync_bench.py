@@ -1,12 +1,16 @@
-"""Benchmark: `idgraph`'s sync of a simulated organization at the simulator's default rate limit.
+"""Benchmark: `idgraph`'s sync of a simulated organization at the simulator's rate limit.
 
 Runs the simulator in its own process (so its memory is not counted), syncs it into NEO4J_URI
-with the pipeline's default client settings, and prints: wall time, the rate-limit floor
-(requests needed ÷ allowed rate, per engine, the engines running side by side), their ratio,
-graph elements written per second, and the peak memory of the sync process.
+with the pipeline's default client settings, and prints: requests needed per family, wall time,
+the rate-limit floor (requests needed ÷ allowed rate, per engine, the engines running side by
+side), their ratio, graph elements written per second, and the peak memory of the sync process.
 
     NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=idgraph-local \
-        python bench/sync_bench.py --size large
+        python bench/sync_bench.py --size large [--product enterprise]
+
+Console (the default) is served at the simulator's default bucket, 20 requests/s with bursts of
+40 per engine. Enterprise is served at its documented limit, 100 Admin API requests per minute
+per organization (claude-org-products.md §2.1), and its floor is requests ÷ that rate.
 
 The target database is wiped first: point it at a scratch server.
 """
@@ -17,18 +21,22 @@ import argparse
 import json
 import multiprocessing
 import os
+import re
 import resource
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from neo4j import GraphDatabase
 
 from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.credentials import ScimCredentials
+from ingest.extract.pacing import admin_limits_for_key
 from ingest.load import GraphLoader
 from ingest.sync.pipeline import SyncOptions, run_sync
 
@@ -44,11 +52,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_simulator(size: str, seed: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_simulator(size: str, seed: int, product: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ingest.cli", "simulator", "serve", "--size", size,
-         "--seed", str(seed), "--port", str(port), "--control-token", CONTROL_TOKEN],
+         "--seed", str(seed), "--port", str(port), "--control-token", CONTROL_TOKEN,
+         "--product", product],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -74,11 +83,15 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def local_neo4j_pid() -> int | None:
-    """The local Neo4j server's process, when it runs on this machine (for its CPU time)."""
-    found = subprocess.run(["pgrep", "-f", "org.neo4j"], capture_output=True, text=True)
-    pids = found.stdout.split()
-    return int(pids[0]) if pids else None
+def local_neo4j_pid(uri: str) -> int | None:
+    """The process listening on the URI's port on this machine, when one does (for its CPU
+    time): with several local servers, any Neo4j process would count another's work."""
+    port = urlsplit(uri).port or 7687
+    found = subprocess.run(
+        ["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True, check=False
+    )
+    pid = re.search(r"pid=(\d+)", found.stdout)
+    return int(pid.group(1)) if pid else None
 
 
 def own_cpu_seconds() -> float:
@@ -101,6 +114,29 @@ def served_requests(stats: dict) -> dict[str, int]:
     return counts
 
 
+def requests_per_family(stats: dict) -> dict[str, int]:
+    """Requests the simulator answered (anything but a 429), per engine and route."""
+    counts: dict[str, int] = {}
+    for row in stats["routes"]:
+        if row["status"] != 429 and row["engine"] in ("admin", "scim"):
+            route = row["route"].removeprefix("/v1/organizations/").removeprefix("/scim/v2/")
+            name = f"{row['engine']} {route}"
+            counts[name] = counts.get(name, 0) + row["count"]
+    return dict(sorted(counts.items()))
+
+
+def admin_floor(served: int, config: dict) -> tuple[float, Any]:
+    """Seconds the Admin API's limit needs for `served` requests, and the limit as printed.
+    Enterprise: the documented per-organization rate (requests ÷ rate); Console: the
+    simulator's bucket (requests/s, burst), whose burst is free."""
+    if config["product"] == "enterprise":
+        per_second = config["org_request_limit"] / config["org_request_window_s"]
+        limit = {"requests": config["org_request_limit"], "per_s": config["org_request_window_s"]}
+        return served / per_second, limit
+    limit = [config["admin_rate"], config["admin_burst"]]
+    return max(0.0, (served - config["admin_burst"]) / config["admin_rate"]), limit
+
+
 def _first_sync(options: SyncOptions, uri: str, auth: tuple[str, str], database: str) -> None:
     with GraphDatabase.driver(uri, auth=auth) as driver:
         run_sync(GraphLoader(driver, database), options)
@@ -110,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", default="large")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--product", choices=("console", "enterprise"), default="console")
     parser.add_argument(
         "--resync",
         action="store_true",
@@ -117,17 +154,23 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    process, base = start_simulator(args.size, args.seed)
+    process, base = start_simulator(args.size, args.seed, args.product)
     try:
         creds = control(base, "credentials")
         config = control(base, "config")
+        enterprise = args.product == "enterprise"
         options = SyncOptions(
             credentials=Credentials(
                 admin_key=creds["admin_key"],
-                oauth_token=creds["oauth_token"],
+                # Enterprise has no service accounts: its admins hold no org:admin token.
+                oauth_token=None if enterprise else creds["oauth_token"],
                 scim=ScimCredentials(base_url=f"{base}/scim/v2", token=creds["scim_token"]),  # type: ignore[arg-type]
             ),
-            extract=ExtractConfig(admin_base_url=base, scim_base_url=f"{base}/scim/v2"),
+            extract=ExtractConfig(
+                admin_base_url=base,
+                scim_base_url=f"{base}/scim/v2",
+                admin=admin_limits_for_key(creds["admin_key"]),  # as `idgraph sync` sets it
+            ),
         )
         uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
         auth = (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
@@ -145,9 +188,10 @@ def main() -> None:
             child.join()
             headers = {"x-control-token": CONTROL_TOKEN}
             httpx.post(f"{base}/_control/stats/reset", headers=headers).raise_for_status()
-            time.sleep(3)  # let the simulator's token buckets fill up again
+            # let the simulator's token buckets fill up, or the organization's window pass
+            time.sleep(config["org_request_window_s"] + 1 if enterprise else 3)
 
-        watched = {"simulator": process.pid, "neo4j": local_neo4j_pid()}
+        watched = {"simulator": process.pid, "neo4j": local_neo4j_pid(uri)}
         cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items() if pid}
         own_before = own_cpu_seconds()
         started = time.monotonic()
@@ -160,11 +204,10 @@ def main() -> None:
                 cpu[name] = round(after - before, 1)
         driver.close()
 
-        served = served_requests(control(base, "stats"))
+        stats = control(base, "stats")
+        served = served_requests(stats)
         floors = {
-            "admin": max(
-                0.0, (served.get("admin", 0) - config["admin_burst"]) / config["admin_rate"]
-            ),
+            "admin": admin_floor(served.get("admin", 0), config)[0],
             "scim": max(0.0, (served.get("scim", 0) - config["scim_burst"]) / config["scim_rate"]),
         }
         floor = max(floors.values())
@@ -172,14 +215,21 @@ def main() -> None:
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         figures = {
             "size": args.size,
+            "product": args.product,
             "sync": "second, unchanged organization" if args.resync else "first, empty database",
             "records": report.record_counts,
             "status": report.status,
             "requests": served,
+            "requests_per_family": requests_per_family(stats),
             "rate_limit": {
-                "admin": [config["admin_rate"], config["admin_burst"]],
+                "admin": admin_floor(0, config)[1],
                 "scim": [config["scim_rate"], config["scim_burst"]],
             },
+            "client_pacing": {
+                "admin": [round(options.extract.admin.rate, 4), options.extract.admin.burst],
+                "scim": [options.extract.scim.rate, options.extract.scim.burst],
+            },
+            "rate_limited_429": stats["rate_limited"],
             "wall_seconds": round(wall, 2),
             "floor_seconds": {k: round(v, 2) for k, v in floors.items()},
             "wall_over_floor": round(wall / floor, 3) if floor else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections.abc import Iterator
@@ -55,7 +56,7 @@ DEMO_QUERIES = (
     (
         "Active keys whose creator is no longer a member",
         "MATCH (k:AnthropicApiKey {status: 'active', created_by_type: 'user'})\n"
-        "WHERE NOT (k)-[:OWNED_BY]->(:AnthropicUser)\n"
+        "WHERE NOT (k)-[:CREATED_BY]->(:AnthropicUser)\n"
         "RETURN k.name, k.created_by_id, k.workspace_id",
     ),
     (
@@ -100,6 +101,7 @@ def _extract_config(settings: Settings, scim_url: str | None = None) -> ExtractC
         scim=EngineLimits(rate=settings.scim_rate, burst=settings.scim_burst),
         request_timeout=settings.request_timeout,
         deadline=settings.deadline,
+        activity_days=settings.activity_days,
     )
 
 
@@ -323,6 +325,8 @@ def demo(
         )
         settings.base_url = simulated.base_url
         config = _extract_config(settings, scim_url=simulated.scim_url)
+        # The demo's clock stands at its epoch: read the activity up to then, not up to today.
+        config = dataclasses.replace(config, activity_until=simulated.sim.now())
         report = _sync(settings, credentials, config, as_json, wait_neo4j, log_format)
     _print_report(report, as_json)
     if not as_json:

@@ -19,18 +19,15 @@ from ingest.extract import (
     ScimRefused,
     ScimUnavailable,
 )
-from ingest.extract.capabilities import (
-    AT_LEAST,
-    PRODUCT_FAMILIES,
-    Capabilities,
-    capabilities_of,
-    family_access,
-)
+from ingest.extract.capabilities import AT_LEAST, Capabilities, capabilities_of
 from ingest.extract.credentials import AdminKeyKind, redact
+from ingest.graph.cypher import constraint_name, superseded_constraint_name
 from ingest.graph.model import MODEL
+from ingest.graph.schema import GraphModel
 from ingest.lifecycle_actions import LIFECYCLE_ACTIONS, blocked_by, possible_actions
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
 from ingest.settings import Settings
+from ingest.sync.plan import PLAN
 
 Status = Literal["ok", "warn", "fail", "skip"]
 
@@ -88,7 +85,7 @@ async def _api_checks(credentials: Credentials, config: ExtractConfig) -> list[C
             if not isinstance(exc, ApiError) or exc.status != 400:
                 return checks  # a 400 is the other product's endpoint: the key still answers
         try:
-            capabilities: Capabilities | None = await capabilities_of(admin)
+            capabilities: Capabilities | None = await capabilities_of(admin, PLAN.scopes())
         except ExtractError as exc:
             capabilities = None
             checks.append(Check("capabilities", "fail", f"the scope probes failed: {exc}"))
@@ -118,9 +115,8 @@ def capability_matrix(capabilities: Capabilities, kind: AdminKeyKind) -> list[Ch
         Check("product", "ok", f"{capabilities.product} ({kind.value} admin key)"),
         Check("key scopes", "ok", held),
     ]
-    every_family = dict.fromkeys(f for fs in PRODUCT_FAMILIES.values() for f in fs)
-    for family in every_family:
-        missing = family_access(capabilities, family)
+    for family in PLAN.admin_families():
+        missing = PLAN.access(capabilities, family)
         if missing is None:
             checks.append(
                 Check(f"family {family}", "skip", f"not offered by {capabilities.product}")
@@ -220,20 +216,33 @@ def _neo4j_check(settings: Settings) -> Check:
     try:
         info = driver.get_server_info()
         records, _, _ = driver.execute_query(
-            "SHOW CONSTRAINTS YIELD labelsOrTypes RETURN collect(labelsOrTypes[0]) AS labels",
+            "SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names",
             database_=settings.neo4j_database,
         )
     finally:
         driver.close()
-    present = set(records[0]["labels"]) if records else set()
-    missing = sorted({n.label for n in MODEL.nodes} - present)
-    schema = (
-        "schema present"
-        if not missing
-        else f"schema not created yet ({len(missing)} labels; the first sync creates it)"
-    )
+    status, schema = schema_state(set(records[0]["names"]) if records else set())
     return Check(
         "neo4j",
-        "ok",
+        status,
         f"{info.agent} at {settings.neo4j_uri}, database {settings.neo4j_database!r}; {schema}",
     )
+
+
+def schema_state(constraints: set[str], model: GraphModel = MODEL) -> tuple[Status, str]:
+    """What the graph's schema is, by the names of its constraints, and what the next sync's
+    schema setup (`schema_statements`) does about it."""
+    superseded = sorted(
+        name for node in model.nodes if (name := superseded_constraint_name(node)) in constraints
+    )
+    if superseded:
+        return "warn", (
+            f"{len(superseded)} single-id constraint(s) of an older version "
+            f"({', '.join(superseded)}): a second organization's node of the same id cannot be "
+            "written while they exist; the next sync drops them and creates the per-organization "
+            "(tenant_id, id) ones"
+        )
+    missing = [node.label for node in model.nodes if constraint_name(node) not in constraints]
+    if missing:
+        return "ok", f"schema not created yet ({len(missing)} labels; the next sync creates it)"
+    return "ok", "schema present"

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
+from ingest.extract.activity import DEFAULT_WINDOW_DAYS
 from ingest.failures import Failure, fail
 from ingest.sync.outcome import ExitCode
 
@@ -101,8 +102,8 @@ class Settings(BaseSettings):
     admin_rate: float | None = Field(
         None,
         validation_alias=_env("IDGRAPH_ADMIN_RATE"),
-        description="Admin API requests/s (default per product: Enterprise 85 per minute, under "
-        "its 100/min per organization; Console 20).",
+        description="Admin API requests/s (default per product: Enterprise 95 per minute with a "
+        "burst of 5, within its 100/min per organization; Console 20).",
     )
     admin_burst: int | None = Field(
         None,
@@ -135,6 +136,12 @@ class Settings(BaseSettings):
         validation_alias=_env("IDGRAPH_MAIN_DOMAINS"),
         description="The organization's own email domains, comma-separated (`a.com,b.com`) or "
         "a JSON list; inferred when empty.",
+    )
+    activity_days: int = Field(
+        DEFAULT_WINDOW_DAYS,
+        ge=1,
+        validation_alias=_env("IDGRAPH_ACTIVITY_DAYS"),
+        description="Whole UTC days of activity (usage and analytics) read per sync, ending today.",
     )
     progress_interval: float = Field(
         10.0,

@@ -45,3 +45,16 @@ def reconfigure(running: RunningSimulator, **changes: Any) -> None:
         f"{running.base_url}/_control/config", json=changes, headers=running.control_headers()
     )
     assert response.status_code == 200, response.text
+
+
+def mutate(running: RunningSimulator, organization_id: str | None = None, **body: Any) -> Any:
+    """One control-API state change (`op` and its fields) in the linked organization
+    `organization_id` (default: the simulator's first); returns the change's result."""
+    response = httpx.post(
+        f"{running.base_url}/_control/mutate",
+        params={"organization_id": organization_id} if organization_id else None,
+        json=body,
+        headers=running.control_headers(),
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["result"]

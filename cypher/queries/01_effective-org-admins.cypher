@@ -2,30 +2,45 @@
 // title: Effective organization admins
 // severity: critical
 // category: attack path
-// why: Organization admins, owners and the primary owner manage members, roles, workspaces and
-//   keys everywhere. Service accounts with the admin organization role, and active API keys
-//   bound to any of these principals, act with the same rights and are easy to forget.
-// fix: Keep the admin roles to a few named people. Give service accounts the developer role
-//   unless they must administer the organization, and revoke or expire keys bound to admins.
+// why: Whoever can manage members can grant themselves anything: Console admins, Enterprise
+//   owners, the primary owner and membership admins (the roles marked privileged), and on
+//   Enterprise anyone whose group holds a role (built-in or custom) with a privileged
+//   permission (permission_* other than permission_view_*). Service accounts with the admin
+//   role, and active API keys acting as any of these principals (whoever made them), act with
+//   the same rights. Each row says the route: the organization role, or group -> role ->
+//   permission.
+// fix: Keep the admin roles and the groups that grant member management to a few named
+//   people. Give service accounts the developer role unless they must administer the
+//   organization, and revoke or expire keys bound to admins.
 
-MATCH (r:AnthropicRole {scope: 'organization'})
-WHERE r.name IN ['admin', 'owner', 'primary_owner']
-MATCH (p)-[:HAS_ROLE]->(r)
-WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
-CALL (p, r) {
+CALL () {
+  MATCH (r:AnthropicRole {scope: 'organization', privileged: true})
+  MATCH (p)-[:HAS_ROLE]->(r)
+  WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
+  RETURN p, 'organization role ' + r.name AS route
+  UNION
+  MATCH (perm:AnthropicRbacRolePermission {privileged: true})
+  MATCH (p:AnthropicUser)-[:MEMBER_OF]->(g:AnthropicRbacGroup)-[:HAS_ROLE]->
+        (rr:AnthropicRbacRole)-[:GRANTS]->(perm)
+  RETURN p, 'group ' + coalesce(g.name, g.id) + ' -> role ' + coalesce(rr.name, rr.id) +
+    ' -> ' + perm.action AS route
+}
+WITH p, route ORDER BY route
+WITH p, collect(route) AS found
+WITH p, reduce(s = head(found), x IN tail(found) | s + ' | ' + x) AS routes
+CALL (p, routes) {
   RETURN
     CASE WHEN p:AnthropicUser THEN 'user' ELSE 'service account' END AS kind,
     p.id AS id,
     coalesce(p.email, p.name) AS name,
-    'organization role ' + r.name AS via
+    routes AS via
   UNION ALL
-  MATCH (k:AnthropicApiKey {status: 'active'})-[:OWNED_BY]->(p)
-  WHERE k.principal_id = p.id
+  MATCH (k:AnthropicApiKey {status: 'active'})-[:ACTS_AS]->(p)
   RETURN
     'api key' AS kind,
     k.id AS id,
     k.name AS name,
-    'acts as ' + coalesce(p.email, p.name, p.id) + ' (' + r.name + ')' AS via
+    'acts as ' + coalesce(p.email, p.name, p.id) + ' (' + routes + ')' AS via
 }
 RETURN kind, id, name, via
 ORDER BY kind, name, id;

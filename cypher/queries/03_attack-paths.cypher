@@ -5,19 +5,22 @@
 // why: Whoever controls a principal with these rights, or an active API key bound to one,
 //   can add members (and so grant themselves anything) or mint new keys. Each row is the
 //   shortest path from a user, service account, API key or external federation issuer (whose
-//   tokens a usable org:admin rule exchanges for the service account's) to the ability.
+//   tokens a usable org:admin rule exchanges for the service account's) to the ability, hop by
+//   hop. Managing members: the privileged organization roles and, on Enterprise, a group's
+//   role with a privileged permission (the same set as effective-org-admins).
 // fix: Cut the path at its weakest hop: revoke the key, archive the service account, remove
 //   the workspace role or lower the organization role.
 // param ability: manage_members or create_keys
+// allowed ability: manage_members, create_keys
 // param workspace_id: the workspace to reach (null: the organization itself)
 :param ability => 'manage_members';
 :param workspace_id => null;
 
-// Organization roles that carry the ability (in a workspace too), and workspace roles.
+// Organization roles that carry the ability (in a workspace too, and for managing members every
+// privileged one), and workspace roles.
 WITH
   $workspace_id AS workspace_id,
   CASE $ability
-    WHEN 'manage_members' THEN ['admin', 'owner', 'primary_owner', 'membership_admin']
     WHEN 'create_keys' THEN
       ['admin', 'owner', 'primary_owner'] +
       CASE WHEN $workspace_id IS NULL THEN ['developer'] ELSE [] END
@@ -31,13 +34,19 @@ WITH
   END AS workspace_roles
 CALL (workspace_id, org_roles, workspace_roles) {
   MATCH (r:AnthropicRole {scope: 'organization'})
-  WHERE r.name IN org_roles
-  MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)
+  WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
+  MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)
   RETURN start, p, path
+  UNION
+  WITH workspace_id WHERE $ability = 'manage_members'
+  MATCH (perm:AnthropicRbacRolePermission {privileged: true})
+  MATCH path = (p:AnthropicUser)-[:MEMBER_OF]->(:AnthropicRbacGroup)-[:HAS_ROLE]->
+               (:AnthropicRbacRole)-[:GRANTS]->(perm)
+  RETURN p AS start, p, path
   UNION
   MATCH (w:AnthropicWorkspace {id: workspace_id})<-[:SCOPED_TO]-(r:AnthropicRole)
   WHERE r.name IN workspace_roles
-  MATCH path = (start)-[:OWNED_BY*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
+  MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
   RETURN start, p, path
   UNION
   // An external issuer whose tokens a usable org:admin rule turns into the account's.
@@ -52,11 +61,7 @@ CALL (workspace_id, org_roles, workspace_roles) {
 WITH start, p, path
 WHERE
   (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
-  AND (
-    start = p
-    OR start:AnthropicFederationIssuer
-    OR (start.status = 'active' AND start.principal_id = p.id)
-  )
+  AND (start = p OR start:AnthropicFederationIssuer OR start.status = 'active')
 WITH start, path
 ORDER BY length(path)
 WITH start, collect(path)[0] AS path

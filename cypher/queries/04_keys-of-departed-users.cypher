@@ -1,20 +1,34 @@
 // id: keys-of-departed-users
-// title: Active keys whose owner is no longer a member
+// title: Active keys that outlived the person who made them
 // severity: high
 // category: lifecycle
-// why: API keys belong to the organization and outlive the person who created them. An active
-//   key created by someone who has left still works, and nobody is accountable for it.
+// why: Removing a member archives their personal keys, but the service-account keys they made
+//   and legacy workspace keys survive them: they still work and nobody who made them is left
+//   to answer for them. An active personal key of a removed member should not exist (the API
+//   archives it); it is listed as an anomaly of its own.
 // fix: Revoke the key (Console > API keys, or set its status to inactive through the Admin API)
-//   after checking with the workspace's admins that nothing still depends on it.
+//   after checking with the workspace's admins that nothing still depends on it; give a
+//   service account's workload a key made by someone who is still here. Report an anomaly.
 
-MATCH (k:AnthropicApiKey {status: 'active', created_by_type: 'user'})
-WHERE NOT EXISTS { (k)-[:OWNED_BY]->(:AnthropicUser) }
+MATCH (k:AnthropicApiKey {status: 'active'})
+WHERE (k.created_by_type = 'user' AND NOT EXISTS { (k)-[:CREATED_BY]->(:AnthropicUser) })
+  OR (k.principal_type = 'user' AND NOT EXISTS { (k)-[:ACTS_AS]->(:AnthropicUser) })
+OPTIONAL MATCH (k)-[:ACTS_AS]->(principal)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
+WITH k, w, principal, k.principal_type = 'user' AND principal IS NULL AS anomaly
 RETURN
   k.id AS id,
   k.name AS name,
-  k.created_by_id AS former_owner_id,
+  CASE
+    WHEN anomaly THEN 'anomaly: personal key of a removed member (the API archives these)'
+    WHEN k.principal_type = 'service_account' THEN 'service-account key'
+    WHEN k.principal_type IS NULL THEN 'legacy workspace key'
+    ELSE 'key acting as a member'
+  END AS kind,
+  anomaly,
+  coalesce(principal.email, principal.name, k.principal_id) AS acts_as,
+  k.created_by_id AS former_creator_id,
   w.name AS workspace,
   k.created_at AS created_at,
   k.expires_at AS expires_at
-ORDER BY created_at, id;
+ORDER BY anomaly DESC, created_at, id;

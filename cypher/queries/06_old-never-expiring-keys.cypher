@@ -13,13 +13,13 @@
 WITH coalesce(datetime($as_of), datetime()) AS as_of
 MATCH (k:AnthropicApiKey {status: 'active'})
 WHERE k.expires_at IS NULL AND datetime(k.created_at) < as_of - duration({days: $days})
-OPTIONAL MATCH (k)-[:OWNED_BY]->(owner)
+OPTIONAL MATCH (k)-[:ACTS_AS]->(owner)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
   k.id AS id,
   k.name AS name,
   duration.inDays(datetime(k.created_at), as_of).days AS age_days,
-  coalesce(owner.email, owner.name, k.created_by_id) AS owner,
+  coalesce(owner.email, owner.name, k.principal_id, k.created_by_id) AS owner,
   w.name AS workspace,
   k.created_at AS created_at
 ORDER BY created_at, id;

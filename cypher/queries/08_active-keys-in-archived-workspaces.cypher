@@ -1,20 +1,23 @@
 // id: active-keys-in-archived-workspaces
-// title: Keys in archived workspaces that are not revoked
+// title: Active keys in archived workspaces (an anomaly)
 // severity: high
 // category: hygiene
-// why: Archiving a workspace is meant to retire it, yet some of its keys are still active:
-//   the project is gone but its credentials are not.
-// fix: Set the keys to inactive or archived; if the workload still runs, move it to a live
-//   workspace with a new key.
+// why: Archiving a workspace archives its keys within seconds, so an active key in an archived
+//   workspace should not exist: either the archive did not finish or the data is stale. Until
+//   it is explained, the key may still work for whoever holds it.
+// fix: Set the key to inactive (or archive it) now, re-read the organization, and report the
+//   case if the key is still listed active.
 
 MATCH (w:AnthropicWorkspace {is_archived: true})-[:CONTAINS]->(k:AnthropicApiKey)
 WHERE k.status = 'active'
-OPTIONAL MATCH (k)-[:OWNED_BY]->(owner)
+OPTIONAL MATCH (k)-[:ACTS_AS]->(principal)
+OPTIONAL MATCH (k)-[:CREATED_BY]->(creator)
 RETURN
   k.id AS id,
   k.name AS name,
   w.id AS workspace_id,
   w.name AS workspace,
   w.archived_at AS archived_at,
-  coalesce(owner.email, owner.name, k.created_by_id) AS owner
+  coalesce(principal.email, principal.name, k.principal_id) AS acts_as,
+  coalesce(creator.email, creator.name, k.created_by_id) AS created_by
 ORDER BY workspace, id;

@@ -12,7 +12,7 @@ CALL (o) {
   WITH o
   WHERE coalesce(o.scim_status, 'not_configured') <> 'available'
   RETURN
-    'SCIM not available on this organization: ' +
+    'SCIM not available on organization ' + coalesce(o.name, o.id) + ': ' +
     coalesce(o.scim_unavailable_reason, o.scim_status, 'never read') AS finding,
     null AS id, null AS email, null AS role, null AS scim_user, null AS active_keys
   UNION
@@ -22,7 +22,7 @@ CALL (o) {
   RETURN
     'deactivated in SCIM, still a member' AS finding,
     u.id AS id, u.email AS email, u.role AS role, s.user_name AS scim_user,
-    COUNT { (:AnthropicApiKey {status: 'active'})-[:OWNED_BY]->(u) } AS active_keys
+    COUNT { (:AnthropicApiKey {status: 'active'})-[:ACTS_AS]->(u) } AS active_keys
 }
 RETURN finding, id, email, role, scim_user, active_keys
 ORDER BY email, id;

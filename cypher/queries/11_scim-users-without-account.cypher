@@ -12,7 +12,7 @@ CALL (o) {
   WITH o
   WHERE coalesce(o.scim_status, 'not_configured') <> 'available'
   RETURN
-    'SCIM not available on this organization: ' +
+    'SCIM not available on organization ' + coalesce(o.name, o.id) + ': ' +
     coalesce(o.scim_unavailable_reason, o.scim_status, 'never read') AS finding,
     null AS id, null AS scim_id, null AS user_name, null AS email
   UNION

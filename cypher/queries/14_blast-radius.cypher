@@ -1,18 +1,23 @@
 // id: blast-radius
-// title: Blast radius: accounts with developer-or-higher rights in the most workspaces
+// title: Blast radius: accounts that can create keys in the most workspaces
 // severity: high
 // category: attack path
-// why: An account that is workspace_developer or workspace_admin in many active workspaces
-//   exposes all of them when its credentials leak: it can create keys and use every one.
+// why: An account that can create keys (workspace_admin, workspace_developer or
+//   workspace_restricted_developer) in many active workspaces exposes all of them when its
+//   credentials leak. Counts the memberships granted in the workspaces themselves: the
+//   organization admins' inherited access to every workspace is listed by
+//   effective-org-admins and would otherwise crowd out every other row.
 // fix: Remove the workspace memberships the account does not use; split broad service
 //   accounts into one per workspace.
 // param limit: how many accounts to list
 :param limit => 25;
 
 MATCH (r:AnthropicRole {scope: 'workspace'})-[:SCOPED_TO]->(w:AnthropicWorkspace)
-WHERE r.name IN ['workspace_admin', 'workspace_developer'] AND NOT coalesce(w.is_archived, false)
-MATCH (p)-[:HAS_ROLE]->(r)
-WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
+WHERE r.name IN ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
+  AND NOT coalesce(w.is_archived, false)
+MATCH (p)-[a:HAS_ROLE]->(r)
+WHERE a.source = 'workspace'
+  AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
 WITH p, count(DISTINCT w) AS workspaces,
      count(DISTINCT CASE WHEN r.name = 'workspace_admin' THEN w END) AS admin_in
 RETURN

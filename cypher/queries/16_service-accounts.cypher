@@ -23,6 +23,6 @@ RETURN
   END AS status,
   [x IN workspaces | x.name + ' (' + coalesce(x.role, '?') + ')'] AS workspaces,
   [x IN workspaces | x.id] AS workspace_ids,
-  COUNT { (k:AnthropicApiKey)-[:OWNED_BY]->(sa) WHERE k.status = 'active' } AS active_keys,
-  COUNT { (:AnthropicApiKey)-[:OWNED_BY]->(sa) } AS keys
+  COUNT { (k:AnthropicApiKey)-[:ACTS_AS]->(sa) WHERE k.status = 'active' } AS active_keys,
+  COUNT { (:AnthropicApiKey)-[:ACTS_AS]->(sa) } AS keys
 ORDER BY status, name, id;

@@ -3,16 +3,18 @@
 // severity: medium
 // category: hygiene
 // why: Members on personal or partner domains sit outside your identity provider's control:
-//   SSO policies, MFA and offboarding do not reach them.
+//   SSO policies, MFA and offboarding do not reach them. Members whose email has no domain
+//   are listed too (domain '(none)'). The main domains are inferred from the members (free
+//   mail such as gmail.com never counts, nor a domain of fewer than 3 members) unless set.
 // fix: Move the person to a company address, or remove the member; set IDGRAPH_MAIN_DOMAINS
-//   when the inferred main domains are wrong.
+//   (or main_domains in the organizations file) when the inferred main domains are wrong.
 
 MATCH (o:AnthropicOrganization)-[:RESOURCE]->(u:AnthropicUser)
-WHERE NOT u.email_domain IN coalesce(o.main_domains, [])
+WHERE u.email_domain IS NULL OR NOT u.email_domain IN coalesce(o.main_domains, [])
 RETURN
   u.id AS id,
   u.email AS email,
-  u.email_domain AS domain,
+  coalesce(u.email_domain, '(none)') AS domain,
   u.role AS role,
   o.main_domains AS main_domains
 ORDER BY domain, email, id;

@@ -2,15 +2,22 @@
 validated with the `bhopengraph` library before it is written.
 
 What is exported, for pathfinding:
-- every identity and resource node, with kinds = its labels plus SOURCE_KIND (at most 3) and
-  id "<provider label>:<id>" (ids are only unique per label in the graph);
-- the privilege edges: HAS_ROLE, MEMBER_OF, ADMIN_OF, SCOPED_TO, CONTAINS, OWNED_BY, OWNS,
-  GRANTS, PROVISIONED_AS, TRUSTED_BY, CAN_ASSUME, with their declared kinds, matched by id;
+- every identity and resource node, with kinds = its provider label prefixed `Anthropic` (so
+  `ScimUser` is `AnthropicScimUser`) and SOURCE_KIND, and id "<provider label>:<id>" (ids are
+  only unique per label in the graph); cartography's semantic labels (`UserAccount`, `APIKey`)
+  are left out: unprefixed, they would merge with other sources' nodes in BloodHound;
+- the declared relationships, kinds prefixed the same way (`HAS_ROLE` is `AnthropicHasRole`),
+  matched by id, each with `traversable` from the declaration: containment and authorship
+  (CONTAINS, CREATED_BY, OWNED_BY, OWNS) are false, because holding a workspace or having
+  made a key gives no control of it (federation's TRUSTED_BY and CAN_ASSUME are true: a
+  trusted issuer's tokens act as the service account); path-finding must walk only
+  `traversable` edges;
 - RESOURCE (organization -> everything it owns) is kept: nothing points into the organization,
   so it adds no false path between principals, and it attaches every node to its tenant (no
   isolated nodes; the same role as AZContains or GitHound's GH_Contains).
 - SyncRun nodes and SYNCED are left out: they are the audit trail of the syncs, not identities
-  or resources, and no privilege flows through them.
+  or resources, and no privilege flows through them; so are the activity nodes and
+  ACTIVITY_OF (observations about identities, no path).
 Properties are the declared ones, without nulls: strings, numbers, booleans, lists of strings.
 """
 
@@ -25,12 +32,12 @@ from bhopengraph import Edge, Node, Properties
 
 from ingest.export.columns import ExportError, element_id
 from ingest.export.source import GraphReader
+from ingest.graph.model import ACTIVITY_NODES
 from ingest.graph.schema import GraphModel, NodeType, RelType
 
 SOURCE_KIND = "Anthropic"
-SKIPPED_NODE_LABELS: frozenset[str] = frozenset({"SyncRun"})
-SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED"})
-MAX_KINDS = 3
+SKIPPED_NODE_LABELS: frozenset[str] = frozenset({"SyncRun", *(n.label for n in ACTIVITY_NODES)})
+SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED", "ACTIVITY_OF"})
 
 
 def exported_nodes(model: GraphModel) -> tuple[NodeType, ...]:
@@ -46,14 +53,18 @@ def exported_rels(model: GraphModel) -> tuple[RelType, ...]:
     )
 
 
-def node_kinds(labels: list[str], provider_label: str) -> list[str]:
-    """The provider label first (BloodHound draws the icon of the first kind)."""
-    kinds = [provider_label, *(label for label in labels if label != provider_label)]
-    if SOURCE_KIND not in kinds:
-        kinds.append(SOURCE_KIND)
-    if len(kinds) > MAX_KINDS:
-        raise ExportError(f"{provider_label}: OpenGraph allows {MAX_KINDS} kinds, not {kinds}")
-    return kinds
+def kind(name: str) -> str:
+    """A BloodHound kind that cannot collide with another source's: `Anthropic` + CamelCase."""
+    if name.startswith(SOURCE_KIND):
+        return name
+    if name.isupper():
+        name = "".join(part.capitalize() for part in name.split("_"))
+    return SOURCE_KIND + name
+
+
+def node_kinds(provider_label: str) -> list[str]:
+    """The provider kind first (BloodHound draws the icon of the first kind)."""
+    return [kind(provider_label), SOURCE_KIND]
 
 
 def write_opengraph(reader: GraphReader, model: GraphModel, path: Path) -> tuple[int, int]:
@@ -85,7 +96,7 @@ def _nodes(reader: GraphReader, model: GraphModel) -> Iterator[dict[str, Any]]:
         for row in reader.nodes(node_type):
             node = Node(
                 element_id(node_type.label, row.key, row.tenant),
-                node_kinds(row.labels, node_type.label),
+                node_kinds(node_type.label),
                 _properties(row.values),
             )
             yield _checked(node.validate(), node.id, node.to_dict())
@@ -97,8 +108,8 @@ def _edges(reader: GraphReader, model: GraphModel) -> Iterator[dict[str, Any]]:
             edge = Edge(
                 element_id(rel.start.label, row.start, row.start_tenant),
                 element_id(rel.end.label, row.end, row.end_tenant),
-                rel.type,
-                _properties(row.values),
+                kind(rel.type),
+                _properties({**row.values, "traversable": rel.traversable}),
             )
             yield _checked(edge.validate(), edge.get_unique_id(), edge.to_dict())
 

@@ -8,12 +8,31 @@ families a sync reads, in what order and when, is the read plan's (ingest/sync/p
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import functools
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
+from ingest.extract.activity import (
+    ANALYTICS_ACTIVITY,
+    ANALYTICS_ENDPOINT,
+    ANALYTICS_LIMIT,
+    CLAUDE_CODE_ACTIVITY,
+    CLAUDE_CODE_ENDPOINT,
+    CLAUDE_CODE_LIMIT,
+    MESSAGES_ACTIVITY,
+    MESSAGES_DAY_BUCKETS,
+    MESSAGES_ENDPOINT,
+    MESSAGES_GROUP_BY,
+    ActivityRow,
+    ActivityWindow,
+    analytics_rows,
+    claude_code_rows,
+    messages_rows,
+    rfc3339,
+)
 from ingest.extract.capabilities import Product
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.config import ExtractConfig
@@ -70,6 +89,7 @@ from ingest.extract.transport import (
 )
 
 R = TypeVar("R", bound=Record)
+P = TypeVar("P")  # the parent record of a per-parent listing
 
 ANTHROPIC_VERSION = "2023-06-01"
 ORG_HEADER = "anthropic-organization-id"
@@ -171,6 +191,10 @@ class AdminExtractor:
         self._organization_id: str | None = self.config.organization_id
         self._product: Product | None = None
         self._me: Organization | None = None
+        # Fixed once, so every source and the mapping see the same days.
+        self.activity_window = ActivityWindow.ending(
+            self.config.activity_days, self.config.activity_until
+        )
 
     async def __aenter__(self) -> AdminExtractor:
         return self
@@ -189,10 +213,12 @@ class AdminExtractor:
     def admin_key_kind(self) -> AdminKeyKind:
         return self._credentials.admin_key_kind
 
-    async def probe(self, family: str, endpoint: str) -> None:
+    async def probe(
+        self, family: str, endpoint: str, params: Mapping[str, str] | None = None
+    ) -> None:
         """One page of one record of a list, read only for whether the key may: `ApiError`
         (with the API's message) when it may not."""
-        await self._get(family, endpoint, {"limit": 1}, oauth=False)
+        await self._get(family, endpoint, {**(params or {}), "limit": 1}, oauth=False)
 
     # ---- families -------------------------------------------------------------------
 
@@ -308,17 +334,12 @@ class AdminExtractor:
         """
         if workspaces is None:
             workspaces = (await self.workspaces()).records
-
-        def job(workspace: Workspace) -> Callable[[], Awaitable[ParseResult[WorkspaceMember]]]:
-            return lambda: self._members_of(workspace, on_records)
-
-        parts = await bounded_gather([job(w) for w in workspaces], self.config.member_concurrency)
-        result: ParseResult[WorkspaceMember] = ParseResult(WORKSPACE_MEMBERS)
-        for part in parts:
-            result.extend(part)
-        if on_records is not None:  # a member's key holds its workspace: no repeats across
-            result.streamed = sum(part.count() for part in parts)
-        return result
+        return await self._each_parent(
+            WORKSPACE_MEMBERS,
+            workspaces,
+            lambda workspace: self._members_of(workspace, on_records),
+            streamed=on_records is not None,
+        )
 
     async def service_accounts(self) -> ParseResult[ServiceAccount]:
         """Every service account, archived included (needs the org:admin OAuth token)."""
@@ -340,13 +361,7 @@ class AdminExtractor:
         if service_accounts is None:
             service_accounts = (await self.service_accounts()).records
         live = [sa for sa in service_accounts if not sa.archived]
-
-        def job(
-            sa: ServiceAccount,
-        ) -> Callable[[], Awaitable[ParseResult[ServiceAccountMembership]]]:
-            return lambda: self._memberships_of(sa)
-
-        return await self._gathered(SERVICE_ACCOUNT_MEMBERSHIPS, [job(sa) for sa in live])
+        return await self._each_parent(SERVICE_ACCOUNT_MEMBERSHIPS, live, self._memberships_of)
 
     async def federation_issuers(self) -> ParseResult[FederationIssuer]:
         """Every federation issuer, archived included (needs the org:admin OAuth token)."""
@@ -408,18 +423,18 @@ class AdminExtractor:
 
     async def rbac_group_members(self, groups: Sequence[RbacGroup]) -> ParseResult[RbacGroupMember]:
         """Current members of every group, listed concurrently (bounded, rate-limited)."""
-
-        def job(group: RbacGroup) -> Callable[[], Awaitable[ParseResult[RbacGroupMember]]]:
-            return lambda: self._walk(
+        return await self._each_parent(
+            RBAC_GROUP_MEMBERS,
+            groups,
+            lambda group: self._walk(
                 RbacGroupMember,
                 RBAC_GROUP_MEMBERS,
                 f"/v1/organizations/rbac_groups/{group.id}/members",
                 defaults={"rbac_group_id": group.id},
                 paging=_NEXT_PAGE,
                 priority=FAN_OUT,
-            )
-
-        return await self._gathered(RBAC_GROUP_MEMBERS, [job(g) for g in groups])
+            ),
+        )
 
     async def rbac_roles(self) -> ParseResult[RbacRole]:
         """The organization's role catalog, built-in and custom."""
@@ -431,26 +446,105 @@ class AdminExtractor:
         self, roles: Sequence[RbacRole]
     ) -> ParseResult[RbacRolePermission]:
         """The permission rows of every role (blanket grants stay single rows)."""
-
-        def job(role: RbacRole) -> Callable[[], Awaitable[ParseResult[RbacRolePermission]]]:
-            return lambda: self._walk(
+        return await self._each_parent(
+            RBAC_ROLE_PERMISSIONS,
+            roles,
+            lambda role: self._walk(
                 RbacRolePermission,
                 RBAC_ROLE_PERMISSIONS,
                 f"/v1/organizations/rbac_roles/{role.id}/permissions",
                 defaults={"rbac_role_id": role.id},
                 paging=_NEXT_PAGE,
                 priority=FAN_OUT,
+            ),
+        )
+
+    # ---- activity (ingest/extract/activity.py) -------------------------------------------
+
+    async def claude_code_activity(self) -> ParseResult[ActivityRow]:
+        """Claude Code users (by email) and keys (by name) per day: one listing a day, the
+        largest pages the endpoint allows."""
+
+        def day_of(day: str) -> Awaitable[ParseResult[ActivityRow]]:
+            query = {"starting_at": day, "limit": CLAUDE_CODE_LIMIT}
+            return self._flattened(
+                CLAUDE_CODE_ACTIVITY, CLAUDE_CODE_ENDPOINT, query, claude_code_rows, day
             )
 
-        return await self._gathered(RBAC_ROLE_PERMISSIONS, [job(r) for r in roles])
+        return await self._each_parent(CLAUDE_CODE_ACTIVITY, self._window_days(), day_of)
 
-    async def _gathered(
-        self, family: str, jobs: Sequence[Callable[[], Awaitable[ParseResult[R]]]]
+    async def messages_activity(self) -> ParseResult[ActivityRow]:
+        """Keys, service accounts and OAuth accounts with message usage, per day bucket: the
+        whole window in one listing (31 day buckets a page)."""
+        window = self.activity_window
+        query = {
+            "starting_at": rfc3339(window.starts_at),
+            "ending_at": rfc3339(window.ends_at),
+            "bucket_width": "1d",
+            "group_by[]": list(MESSAGES_GROUP_BY),
+            "limit": MESSAGES_DAY_BUCKETS,
+        }
+        return await self._flattened(
+            MESSAGES_ACTIVITY, MESSAGES_ENDPOINT, query, messages_rows, "", priority=CHAIN
+        )
+
+    async def analytics_activity(self) -> ParseResult[ActivityRow]:
+        """Enterprise members' daily rows (`read:analytics`): one listing a day."""
+
+        def day_of(day: str) -> Awaitable[ParseResult[ActivityRow]]:
+            query = {"date": day, "limit": ANALYTICS_LIMIT}
+            return self._flattened(
+                ANALYTICS_ACTIVITY, ANALYTICS_ENDPOINT, query, analytics_rows, day
+            )
+
+        return await self._each_parent(ANALYTICS_ACTIVITY, self._window_days(), day_of)
+
+    def _window_days(self) -> list[str]:
+        return [day.isoformat() for day in self.activity_window.each_day()]
+
+    async def _flattened(
+        self,
+        family: str,
+        endpoint: str,
+        params: Mapping[str, Any],
+        rows: Callable[[Any, str], Iterable[Any]],
+        day: str,
+        *,
+        priority: int = FAN_OUT,
+    ) -> ParseResult[ActivityRow]:
+        """Walk a page-token listing, each item flattened to activity rows by `rows`."""
+        pages = Collected(ActivityRow, family, endpoint)
+        items: list[Any] = []
+        query = dict(params)
+        while True:
+            body, _ = await self._get(family, endpoint, query, oauth=False, priority=priority)
+            page = read_page_token_page(body, family, endpoint)
+            pages.follow(page)
+            items += [row for item in page.items for row in rows(item, day)]
+            if page.next_cursor is None:
+                return parse_records(ActivityRow, items, family)
+            query["page"] = page.next_cursor
+
+    async def _each_parent(
+        self,
+        family: str,
+        parents: Iterable[P],
+        walk: Callable[[P], Awaitable[ParseResult[R]]],
+        *,
+        streamed: bool = False,
     ) -> ParseResult[R]:
-        parts = await bounded_gather(list(jobs), self.config.member_concurrency)
+        """`walk` of every parent's listing, concurrently (bounded, rate-limited), in one
+        result. `streamed`: the walks handed their records over, and the result counts them (a
+        record's key holds its parent, so none repeats across parents)."""
+        parts = await bounded_gather(
+            [functools.partial(walk, parent) for parent in parents],
+            self.config.member_concurrency,
+        )
         result: ParseResult[R] = ParseResult(family)
         for part in parts:
             result.extend(part)
+        if streamed:
+            result.streamed = sum(part.count() for part in parts)
         return result
 
     # ---- helpers --------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -32,44 +33,22 @@ class Capabilities:
 ORG_AUDIT = "read:org_audit"
 READ_MEMBERS = "read:members"
 READ_RBAC_GROUPS = "read:rbac_groups"
+READ_ANALYTICS = "read:analytics"
 USER_MANAGEMENT_READS = frozenset({READ_MEMBERS, READ_RBAC_GROUPS})
 
 # Held with the scopes probed when no probe was refused: the key holds at least the others, and
 # perhaps more (only a 403 lists a key's scopes, and a key that may read everything gets none).
 AT_LEAST = "(at least)"
 
-# The scopes each Enterprise family needs (§1.2: custom roles are read with read:members).
-FAMILY_SCOPES: dict[str, tuple[str, ...]] = {
-    "users": (READ_MEMBERS,),
-    "invites": (READ_MEMBERS,),
-    "rbac_groups": (READ_RBAC_GROUPS,),
-    "rbac_group_members": (READ_RBAC_GROUPS,),
-    "rbac_roles": (READ_MEMBERS,),
-    "rbac_role_permissions": (READ_MEMBERS,),
-}
-
-# The Admin API families each product offers (§1.3); the SCIM families depend on SCIM alone.
-PRODUCT_FAMILIES: dict[Product, tuple[str, ...]] = {
-    "console": (
-        "users",
-        "invites",
-        "workspaces",
-        "workspace_members",
-        "api_keys",
-        "service_accounts",
-        "service_account_memberships",
-        "federation_issuers",
-        "federation_rules",
-        "federation_rule_workspaces",
-    ),
-    "enterprise": tuple(FAMILY_SCOPES),
-}
-
-# Cheap GETs, each of the scope it needs: the one most often missing first, since the first 403
-# already lists every scope the key holds.
-_SCOPE_PROBES = (
-    ("rbac_groups", "/v1/organizations/rbac_groups", READ_RBAC_GROUPS),
-    ("users", "/v1/organizations/users", READ_MEMBERS),
+# Any day answers the scope question; the Analytics API's data starts on this one (§4.6).
+ANALYTICS_PROBE = {"date": "2026-01-01"}
+# Cheap GETs of families that need a scope: the scope most often missing first, since the first
+# 403 already lists every scope the key holds. Analytics last: its own rate limit, and a day to
+# ask. What each needs is its read plan row's business.
+_SCOPE_PROBES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("rbac_groups", "/v1/organizations/rbac_groups", {}),
+    ("users", "/v1/organizations/users", {}),
+    ("analytics_activity", "/v1/organizations/analytics/users", ANALYTICS_PROBE),
 )
 _GOT = re.compile(r"Got: \[([^\]]*)\]")
 
@@ -90,17 +69,20 @@ def product_of_key(kind: AdminKeyKind) -> Product:
     return "enterprise" if kind is AdminKeyKind.ENTERPRISE else "console"
 
 
-async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
+async def probe_scopes(
+    admin: AdminExtractor, needs: Mapping[str, tuple[str, ...]]
+) -> frozenset[str] | None:
     """The scopes of an Enterprise key, read from the documented 403 (`Missing required scopes.
     Got: [...] Needed: [...]`) of a probe it fails; when every probe succeeds, the scopes the
-    probes needed plus `AT_LEAST`. None for a Console key (it has no scopes), and when a probe
-    fails for another reason (the scopes are then not known)."""
+    probed families need (`needs`: family -> scopes, as the read plan declares) plus
+    `AT_LEAST`. None for a Console key (it has no scopes), and when a probe fails for another
+    reason (the scopes are then not known)."""
     if admin.admin_key_kind is not AdminKeyKind.ENTERPRISE:
         return None
     proven: set[str] = set()
-    for family, endpoint, needs in _SCOPE_PROBES:
+    for family, endpoint, params in _SCOPE_PROBES:
         try:
-            await admin.probe(family, endpoint)
+            await admin.probe(family, endpoint, params)
         except ApiError as exc:
             got = _GOT.search(exc.message) if exc.status == 403 else None
             if got is None:
@@ -108,7 +90,7 @@ async def probe_scopes(admin: AdminExtractor) -> frozenset[str] | None:
                 # family is read, so each failure is the family's own, deleting nothing.
                 return None
             return frozenset(s.strip() for s in got.group(1).split(",") if s.strip())
-        proven.add(needs)
+        proven.update(needs.get(family, ()))
     return frozenset({*proven, AT_LEAST})
 
 
@@ -119,24 +101,11 @@ async def detect_product(admin: AdminExtractor) -> Product:
     return await admin.product()
 
 
-async def capabilities_of(admin: AdminExtractor) -> Capabilities:
-    """The product and, on Enterprise, the key's scopes: both by asking."""
+async def capabilities_of(
+    admin: AdminExtractor, needs: Mapping[str, tuple[str, ...]]
+) -> Capabilities:
+    """The product and, on Enterprise, the key's scopes (`needs` as for `probe_scopes`): both
+    by asking."""
     product = await detect_product(admin)
-    return Capabilities(product, await probe_scopes(admin) if product == "enterprise" else None)
-
-
-def family_access(capabilities: Capabilities, family: str) -> tuple[str, ...] | None:
-    """None when the product does not offer `family`; else the scopes the key lacks for it
-    (empty: readable)."""
-    if family not in PRODUCT_FAMILIES[capabilities.product]:
-        return None
-    return missing_scopes(capabilities, *FAMILY_SCOPES.get(family, ()))
-
-
-def families_not_permitted(capabilities: Capabilities) -> list[str]:
-    """The product's families the key's scopes do not let it read."""
-    return [
-        family
-        for family in PRODUCT_FAMILIES[capabilities.product]
-        if family_access(capabilities, family)
-    ]
+    scopes = await probe_scopes(admin, needs) if product == "enterprise" else None
+    return Capabilities(product, scopes)

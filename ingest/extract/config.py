@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from ingest.extract.activity import DEFAULT_WINDOW_DAYS
 
 DEFAULT_ADMIN_BASE_URL = "https://api.anthropic.com"
 
@@ -44,6 +47,8 @@ class ExtractConfig:
     scim_page_size: int = 100  # asked `count`; clamped to the advertised filter.maxResults
     scim_read_ahead: int = 2  # SCIM list pages asked for before their turn (0: one at a time)
     member_concurrency: int = 8  # workspaces (or service accounts) listed at once
+    activity_days: int = DEFAULT_WINDOW_DAYS  # whole UTC days of activity read, ending today
+    activity_until: datetime | None = None  # the window's last day is this one's; None: now
 
     def __post_init__(self) -> None:
         if not 1 <= self.admin_page_size <= 1000:
@@ -54,5 +59,7 @@ class ExtractConfig:
             raise ValueError("scim_page_size must be at least 1")
         if self.scim_read_ahead < 0:
             raise ValueError("scim_read_ahead cannot be negative")
+        if self.activity_days < 1:
+            raise ValueError("activity_days must be at least 1")
         if self.member_concurrency < 1:
             raise ValueError("member_concurrency must be at least 1")

@@ -19,18 +19,16 @@ from ingest.extract.errors import CredentialError
 ENTERPRISE_ORG_REQUESTS = 100
 ENTERPRISE_ORG_WINDOW_S = 60.0
 ENTERPRISE_BURST = 5
-# The organization's allowance is shared with every other client of it (and the server's window
-# is not our clock): aim below it.
-SHARE_OF_ALLOWANCE = 0.9
 
 
 def within_window(requests: int, window_s: float, burst: int = ENTERPRISE_BURST) -> EngineLimits:
-    """Pacing that never sends more than `SHARE_OF_ALLOWANCE` of `requests` in any `window_s`: a
-    token bucket sends at most `burst + rate * window_s` in a window."""
-    allowance = requests * SHARE_OF_ALLOWANCE
-    if allowance <= burst:
+    """Pacing that never sends more than `requests` in any `window_s`, whatever the window's
+    shape or alignment: a token bucket sends at most `burst + rate * window_s` in any stretch of
+    that length. The whole allowance is used (docs/performance.md, "2026-12-02: Enterprise"):
+    another client's share of it, or a late arrival, costs a 429 and its `retry-after`."""
+    if requests <= burst:
         raise ValueError(f"a burst of {burst} leaves nothing of {requests} requests per window")
-    return EngineLimits(rate=(allowance - burst) / window_s, burst=burst)
+    return EngineLimits(rate=(requests - burst) / window_s, burst=burst)
 
 
 def admin_limits(

@@ -142,6 +142,10 @@ def _rel_section(rel: RelType) -> Iterator[str]:
     yield rel.description
     yield ""
     yield f"- family: `{rel.family}`"
+    if rel.source is not None:
+        yield f"- source: `{rel.source}` (of the start node's record)"
+    if not rel.traversable:
+        yield "- not traversable: context, not control (the OpenGraph export marks it so)"
     yield ""
     if rel.properties:
         yield from _prop_table(rel.properties, lambda prop: _source(prop, None, rel.mapped_by))

@@ -52,6 +52,9 @@ FAMILIES: tuple[str, ...] = (
     "rbac_groups",
     "rbac_group_members",
     "scim_rbac_groups",
+    "claude_code_activity",
+    "messages_activity",
+    "analytics_activity",
     "sync_runs",
 )
 # Sync runs are the audit trail of the syncs themselves: never deleted by cleanup.
@@ -66,8 +69,8 @@ def timestamp(name: str, description: str, *, source: str | None = None) -> Prop
     return Prop(name, "datetime_string", description, source=source)
 
 
-def flag(name: str, description: str, *, source: str | None = None) -> Prop:
-    return Prop(name, "bool", description, source=source)
+def flag(name: str, description: str, *, indexed: bool = False, source: str | None = None) -> Prop:
+    return Prop(name, "bool", description, indexed=indexed, source=source)
 
 
 def text_list(name: str, description: str) -> Prop:
@@ -562,10 +565,86 @@ RBAC_PERMISSION = NodeType(
         flag(
             "privileged",
             "Manages members or roles: an organization permission_* action other than a "
-            "read-only permission_view_*.",
+            "read-only permission_view_*; its holders count among the effective organization "
+            "admins.",
+            indexed=True,
         ),
     ),
 )
+
+# Activity: no API has a "last active" field (claude-org-products.md §4.6), so each documented
+# source is its own family of nodes, one per subject it speaks for (ingest/mapping/activity.py).
+# The questions read these two names: they are spelled here only.
+LAST_ACTIVE_AT = "last_active_at"
+LAST_USED_AT = "last_used_at"
+ACTIVITY_LABEL = "AnthropicActivity"
+_ACTIVITY_PROPERTIES = (
+    text("source", "The read it comes from: the family name (e.g. claude_code_activity)."),
+    text("subject_kind", "user | api_key | service_account."),
+    text("subject_id", "Id of the user, key or service account.", indexed=True),
+    timestamp(
+        LAST_ACTIVE_AT,
+        "A user's newest active UTC day in the window (its start); null: none found (inactive "
+        "for this source), or the subject is not a user.",
+    ),
+    timestamp(
+        LAST_USED_AT,
+        "A key's or service account's newest day of use in the window; null: none found, or "
+        "the subject is a user.",
+    ),
+    integer("days_active", "Days of the window with activity."),
+    integer("window_days", "Whole UTC days read (IDGRAPH_ACTIVITY_DAYS)."),
+    timestamp("window_start", "Start of the window's first day."),
+    timestamp("window_end", "End of the window's last day (exclusive)."),
+    text(
+        "matched_by",
+        "How the source named the subject: id | email (lower-cased, to a member) | key_name "
+        "(to the organization's keys of that name); null when nothing was found.",
+    ),
+    flag(
+        "name_shared",
+        "The key was matched by a name other keys of the organization share: the use may be "
+        "another key's (claude_code names keys, never ids).",
+    ),
+)
+_NOT_FOUND = (
+    "A node exists for every subject the source covers, found active or not: its absence "
+    "means the source was not read (activity unknown), a null last_*_at that it was read and "
+    "showed nothing in the window (inactive)."
+)
+
+
+def _activity(name: str, label: str, description: str) -> NodeType:
+    return NodeType(
+        name=name,
+        label=label,
+        extra_labels=(ACTIVITY_LABEL,),
+        family=name,
+        description=f"{description} {_NOT_FOUND} Id: '<org id>/{name}/<subject id>'.",
+        mapped_by=("map_activity",),
+        properties=_ACTIVITY_PROPERTIES,
+    )
+
+
+CLAUDE_CODE_ACTIVITY = _activity(
+    "claude_code_activity",
+    "AnthropicClaudeCodeActivity",
+    "Console usage_report/claude_code: covers every member (joined by lower-cased email) and "
+    "every key (joined by NAME; a name several keys share marks each of them, name_shared).",
+)
+MESSAGES_ACTIVITY = _activity(
+    "messages_activity",
+    "AnthropicMessagesActivity",
+    "Console usage_report/messages grouped by api_key_id, account_id and service_account_id: "
+    "covers every key and every service account a key names; a member only where an OAuth "
+    "call (account_id) was found.",
+)
+ANALYTICS_ACTIVITY = _activity(
+    "analytics_activity",
+    "AnthropicAnalyticsActivity",
+    "Enterprise analytics/users (read:analytics; about a day of lag): covers every member.",
+)
+ACTIVITY_NODES = (CLAUDE_CODE_ACTIVITY, MESSAGES_ACTIVITY, ANALYTICS_ACTIVITY)
 
 SYNC_RUN = NodeType(
     name="sync_run",
@@ -609,6 +688,7 @@ NODES: tuple[NodeType, ...] = (
     RBAC_GROUP,
     RBAC_ROLE,
     RBAC_PERMISSION,
+    *ACTIVITY_NODES,
     SYNC_RUN,
 )
 
@@ -668,28 +748,71 @@ RELS: tuple[RelType, ...] = (
         start=WORKSPACE,
         end=API_KEY,
         family="api_keys",
-        description="The API key is scoped to the workspace.",
+        source="scope.workspace_id",
+        traversable=False,
+        description=(
+            "The API key is scoped to the workspace. Access to a workspace never reveals a "
+            "key's secret, so this is context, not control."
+        ),
+    ),
+    *(
+        RelType(
+            type="ACTS_AS",
+            start=API_KEY,
+            end=end,
+            family="api_keys",
+            source="principal",
+            description=(
+                f"The key acts as this {end.name.replace('_', ' ')} (its `principal`): whoever "
+                "holds the key has the principal's rights. Absent when the API sends no "
+                "principal (legacy workspace keys)."
+            ),
+        )
+        for end in (USER, SERVICE_ACCOUNT)
+    ),
+    *(
+        RelType(
+            type="CREATED_BY",
+            start=API_KEY,
+            end=end,
+            family="api_keys",
+            source="created_by",
+            traversable=False,
+            description=(
+                f"This {end.name.replace('_', ' ')} minted the key (its `created_by`); it may "
+                "differ from whom the key acts as (a person can make a service account's key). "
+                "Absent when the API sends no creator (legacy, federation-minted and system "
+                "keys) and once the creator is gone."
+            ),
+        )
+        for end in (USER, SERVICE_ACCOUNT)
     ),
     RelType(
         type="OWNED_BY",
         start=API_KEY,
         end=USER,
         family="api_keys",
-        description="The key was created by, or acts as, this user.",
-    ),
-    RelType(
-        type="OWNED_BY",
-        start=API_KEY,
-        end=SERVICE_ACCOUNT,
-        family="api_keys",
-        description="The key was created by, or acts as, this service account.",
+        source="created_by",
+        traversable=False,
+        description=(
+            "Cartography's ontology edge (`APIKey` OWNED_BY `UserAccount`), kept so queries "
+            "written for cartography's Anthropic module run here: like cartography it comes "
+            "from `created_by` and only to a user, so it is the same fact as CREATED_BY to a "
+            "user. It is not who the key acts as: our questions use ACTS_AS. The former "
+            "OWNED_BY to a service account (ours only) is retired for CREATED_BY."
+        ),
     ),
     RelType(
         type="OWNS",
         start=USER,
         end=API_KEY,
         family="api_keys",
-        description="Deprecated: reverse of OWNED_BY, kept for cartography compatibility.",
+        source="created_by",
+        traversable=False,
+        description=(
+            "Deprecated in cartography (reverse of OWNED_BY, from `created_by`), kept for "
+            "compatibility with its queries."
+        ),
     ),
     RelType(
         type="MEMBER_OF",
@@ -811,6 +934,22 @@ RELS: tuple[RelType, ...] = (
             "The SCIM group surfaces in the organization as this group (source_type scim, the "
             "same display name, joined only when exactly one such group has it)."
         ),
+    ),
+    *(
+        RelType(
+            type="ACTIVITY_OF",
+            start=activity,
+            end=subject,
+            family=activity.family,
+            description=f"The {activity.family.replace('_', ' ')} of this "
+            f"{subject.name.replace('_', ' ')}.",
+        )
+        for activity, subjects in (
+            (CLAUDE_CODE_ACTIVITY, (USER, API_KEY)),
+            (MESSAGES_ACTIVITY, (USER, API_KEY, SERVICE_ACCOUNT)),
+            (ANALYTICS_ACTIVITY, (USER,)),
+        )
+        for subject in subjects
     ),
     RelType(
         type="SYNCED",

@@ -180,6 +180,11 @@ class RelType:
     description: str
     # The mapping functions (ingest/mapping) that compute the properties (none has a source).
     mapped_by: tuple[str, ...] = ()
+    # The API field the relationship is read from, when it is one.
+    source: str | None = None
+    # False for context (containment, authorship): holding the start node gives no control of
+    # the end node, so path-finding exports must not walk it.
+    traversable: bool = True
 
     def __post_init__(self) -> None:
         require_identifier(self.type, "relationship type")

@@ -33,8 +33,9 @@ MEMBER_OF_SA = MODEL.rel("MEMBER_OF", "service_account", "workspace")
 ADMIN_OF_SA = MODEL.rel("ADMIN_OF", "service_account", "workspace")
 SCOPED_TO = MODEL.rel("SCOPED_TO", "role", "workspace")
 CONTAINS = MODEL.rel("CONTAINS", "workspace", "api_key")
-OWNED_BY_USER = MODEL.rel("OWNED_BY", "api_key", "user")
-OWNED_BY_SA = MODEL.rel("OWNED_BY", "api_key", "service_account")
+ACTS_AS = {end: MODEL.rel("ACTS_AS", "api_key", end) for end in ("user", "service_account")}
+CREATED_BY = {end: MODEL.rel("CREATED_BY", "api_key", end) for end in ("user", "service_account")}
+OWNED_BY = MODEL.rel("OWNED_BY", "api_key", "user")
 OWNS = MODEL.rel("OWNS", "user", "api_key")
 GRANTS = MODEL.rel("GRANTS", "invite", "role")
 
@@ -218,10 +219,11 @@ def map_api_keys(
     service_accounts_read: bool,
     stubs: set[str] | None = None,
 ) -> GraphRows:
-    """Key nodes, the workspace that contains each, and who owns it (`created_by`).
+    """Key nodes, the workspace that contains each, whom each acts as (`principal`) and who
+    made it (`created_by`).
 
     When the service-account endpoints were not read (no OAuth token), service accounts that
-    own keys become stub nodes (`is_stub`) so ownership is still a path in the graph. `stubs`:
+    keys name become stub nodes (`is_stub`) so the key is still a path to them. `stubs`:
     the stubs already mapped, for keys mapped a page at a time (updated here)."""
     default_ws = next((ws.id for ws in workspaces if ws.is_default), None)
     rows = GraphRows()
@@ -243,23 +245,40 @@ def map_api_keys(
         rows.rel(RESOURCE["api_key"], org_id, key.id)
         if workspace_id is not None:
             rows.rel(CONTAINS, workspace_id, key.id)
-        owner = key.created_by
-        if owner is None or owner.id is None:
+        principal = key.principal
+        acts_as = _actor_end(principal.kind if principal else None)
+        if acts_as is not None and principal is not None and principal.id is not None:
+            rows.rel(ACTS_AS[acts_as], key.id, principal.id)
+            if acts_as == "service_account":
+                _stub_service_account(rows, org_id, principal.id, service_accounts_read, stubs)
+        creator = key.created_by
+        made_by = _actor_end(creator.type if creator else None)
+        if made_by is None or creator is None or creator.id is None:
             continue
-        if text(owner.type) == "user":
-            rows.rel(OWNED_BY_USER, key.id, owner.id)
-            rows.rel(OWNS, owner.id, key.id)
-        elif text(owner.type) == "service_account":
-            rows.rel(OWNED_BY_SA, key.id, owner.id)
-            if not service_accounts_read and owner.id not in stubs:
-                stubs.add(owner.id)
-                rows.node(SERVICE_ACCOUNT, _service_account_stub(owner.id))
-                rows.rel(RESOURCE["service_account"], org_id, owner.id)
+        rows.rel(CREATED_BY[made_by], key.id, creator.id)
+        if made_by == "user":
+            rows.rel(OWNED_BY, key.id, creator.id)
+            rows.rel(OWNS, creator.id, key.id)
+        else:
+            _stub_service_account(rows, org_id, creator.id, service_accounts_read, stubs)
     return rows
 
 
-def _service_account_stub(sa_id: str) -> dict:
-    return {"id": sa_id, "is_stub": True}
+def _actor_end(kind: object) -> str | None:
+    """The node type a key's principal or creator points at (None: no such actor)."""
+    found = text(kind)
+    return found if found in ("user", "service_account") else None
+
+
+def _stub_service_account(
+    rows: GraphRows, org_id: str, sa_id: str, service_accounts_read: bool, stubs: set[str]
+) -> None:
+    """Without the service-account endpoints, an account a key names is known only from it."""
+    if service_accounts_read or sa_id in stubs:
+        return
+    stubs.add(sa_id)
+    rows.node(SERVICE_ACCOUNT, {"id": sa_id, "is_stub": True})
+    rows.rel(RESOURCE["service_account"], org_id, sa_id)
 
 
 # ---- service accounts ---------------------------------------------------------------------

@@ -7,26 +7,54 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ingest.extract.capabilities import Capabilities, families_not_permitted
+from ingest.extract.capabilities import Capabilities
 from ingest.graph.model import MODEL, ORGANIZATION, SYNC_RUN
 from ingest.lifecycle_actions import possible_actions
 from ingest.mapping.admin import RESOURCE
 from ingest.mapping.rows import GraphRows
+from ingest.sync.plan import PLAN
 
 SYNCED = MODEL.rel("SYNCED", "sync_run", "organization")
 
-# A domain is one of the organization's own when at least this share of members use it.
+# Besides the most used one, a domain is one of the organization's own when at least this
+# share of members, and at least this many (so one partner on a 20-member org is not), use it.
 MAIN_DOMAIN_SHARE = 0.05
+MAIN_DOMAIN_MIN_MEMBERS = 3
+# Free-mail domains are never an organization's own, however many members use them.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com", "proton.me",
+        "protonmail.com", "pm.me", "gmx.com", "gmx.de", "gmx.net", "web.de", "yandex.com",
+        "yandex.ru", "mail.ru", "zoho.com", "fastmail.com", "hey.com", "tutanota.com",
+        "qq.com", "163.com", "126.com",
+    }
+)  # fmt: skip
+# Providers whose every country variant is free mail too (gmail.co.uk, yahoo.co.jp, outlook.fr).
+FREE_MAIL_PROVIDERS = frozenset(
+    {"gmail", "googlemail", "outlook", "hotmail", "yahoo", "ymail", "proton", "protonmail",
+     "icloud", "aol", "gmx", "yandex"}
+)  # fmt: skip
 
 
-def infer_main_domains(counts: Counter[str], minimum_share: float = MAIN_DOMAIN_SHARE) -> list[str]:
-    """The organization's own email domains: those used by a sizeable share of its members
-    (`counts`: members per email domain)."""
+def is_free_mail(domain: str) -> bool:
+    return domain in FREE_MAIL_DOMAINS or domain.partition(".")[0] in FREE_MAIL_PROVIDERS
+
+
+def infer_main_domains(
+    counts: Counter[str],
+    minimum_share: float = MAIN_DOMAIN_SHARE,
+    minimum_members: int = MAIN_DOMAIN_MIN_MEMBERS,
+) -> list[str]:
+    """The organization's own email domains (`counts`: members per email domain): the most
+    used company domain, and those used by a sizeable share of members; never free mail."""
     total = sum(counts.values())
-    if total == 0:
+    own = {d: n for d, n in counts.items() if d and not is_free_mail(d)}
+    if not own:
         return []
-    top = counts.most_common(1)[0][0]
-    return sorted({d for d, n in counts.items() if n / total >= minimum_share} | {top})
+    top = min(own, key=lambda d: (-own[d], d))
+    sizeable = {d for d, n in own.items() if n >= minimum_members and n / total >= minimum_share}
+    return sorted(sizeable | {top})
 
 
 # SCIM refused this sync's token or URL (ScimRefused): a setting to fix, not the plan, so the
@@ -70,7 +98,7 @@ def map_organization(facts: OrganizationFacts) -> GraphRows:
             "product": facts.capabilities.product,
             "key_scopes": sorted(facts.capabilities.scopes or ()),
             "families_read": sorted(facts.families_read),
-            "families_not_permitted": families_not_permitted(facts.capabilities),
+            "families_not_permitted": PLAN.not_permitted(facts.capabilities),
             "lifecycle_actions": possible_actions(facts.capabilities, facts.scim_status),
             "last_sync_id": facts.sync_id,
             "last_synced_at": facts.synced_at,

@@ -31,7 +31,16 @@ BLANKET_ACTIONS = frozenset({"capability_access_all", "capability_access_all_ga"
 
 def is_privileged_permission(permission: RbacRolePermission) -> bool:
     """Manages members or roles: an organization `permission_*` action that is not a
-    read-only `permission_view_*` (permission_manage_members, ...)."""
+    read-only `permission_view_*` (permission_manage_members, ...).
+
+    The one definition the questions read (the permission node's `privileged`): a member who
+    holds one through a group's role is an effective organization admin, like the roles of
+    `PRIVILEGED_ORGANIZATION_ROLES`. Why these: the reference (claude-org-products.md §2.7)
+    lists `permission_*` as the organization actions beside features, and says no blanket
+    grant includes them, so they are the administrative ones; §2.2 gives membership_admin
+    ("manages members") as a role of its own. The reference names no full list of
+    `permission_*` actions, so every one that is not a view counts (a new one is privileged
+    until known otherwise)."""
     action = permission.action
     return action.startswith("permission_") and not action.startswith("permission_view_")
 

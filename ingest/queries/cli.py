@@ -96,6 +96,7 @@ def _describe(query: Query) -> dict[str, Any]:
         "fix": query.fix,
         "params": query.params,
         "param_docs": query.param_docs,
+        "allowed": query.allowed,
         "file": query.path.name,
     }
 

@@ -29,7 +29,9 @@ A file is named `NN_<id>.cypher` and is, in this order:
 
 1. a header of `// key: value` lines; a line starting `//` followed by two or more spaces
    continues the previous field. Fields: {", ".join(f"`{f}`" for f in FIELDS)} (all
-   required), then one `// param <name>: <what it means>` line per parameter. `id` is
+   required), then one `// param <name>: <what it means>` line per parameter, and for a
+   parameter that takes only some values `// allowed <name>: <value>, <value>` (any other
+   value is refused: `idgraph query run` exits 2 and lists the allowed ones). `id` is
    kebab-case and equals the file name after `NN_`; `severity` is one of
    {", ".join(f"`{s}`" for s in SEVERITIES)}; `category` one of
    {", ".join(f"`{c}`" for c in CATEGORIES)};
@@ -38,22 +40,25 @@ A file is named `NN_<id>.cypher` and is, in this order:
 3. one query, with no `;` inside it (a trailing `;` is allowed).
 
 The parser (`ingest/queries/library.py`) is strict: a missing or unknown field, a bad severity
-or category, a `:param` without its `// param` line (or the reverse) or a default that is not a
-literal is an error, and `tests/queries/test_library.py` fails.
+or category, a `:param` without its `// param` line (or the reverse), a default that is not a
+literal or not among its allowed values is an error, and `tests/queries/test_library.py` fails.
 
 Conventions: every question returns an `id` column, the id of what it found (a key, a member,
-a workspace...). The SCIM questions answer one row whose `finding` starts with
-`SCIM not available on this organization:` (and `id` null) when the last sync could not read
-SCIM, instead of an empty answer that would read as "all clear". Times are RFC 3339 strings;
+a workspace...). The SCIM questions answer one row per organization whose last sync could not
+read SCIM, `finding` `SCIM not available on organization <name or id>: <why>` and `id` null,
+instead of an empty answer that would read as "all clear"; the report shows such a notice but
+never counts it as a finding. Times are RFC 3339 strings;
 `as_of` takes one (tests pass the simulator's epoch, `2026-11-01T00:00:00Z`).
 
 Ability model used by `attack-paths` (and the simulator's planted truth): managing members
-needs the organization role `admin`, `owner`, `primary_owner` or `membership_admin`, or (in a
-workspace) `workspace_admin` there; creating keys needs `admin`, `owner` or `primary_owner`,
-or `developer` (organization-wide only), or (in a workspace) `workspace_admin`,
-`workspace_developer` or `workspace_restricted_developer` there. An active API key acts as its
-principal when it is bound to one (`principal_id` equals the owner it is `OWNED_BY`); archived
-service accounts act as nobody.
+needs a privileged organization role (`admin`, `owner`, `primary_owner` or `membership_admin`:
+the Role node's `privileged`), or on Enterprise a group whose role grants a privileged
+permission (the permission node's `privileged`: `permission_*` but not `permission_view_*`),
+or (in a workspace) `workspace_admin` there; `effective-org-admins` lists the same set;
+creating keys needs `admin`, `owner` or `primary_owner`, or `developer` (organization-wide
+only), or (in a workspace) `workspace_admin`, `workspace_developer` or
+`workspace_restricted_developer` there. An active API key acts as its principal (`ACTS_AS`,
+from the API's `principal`), whoever created it; archived service accounts act as nobody.
 """
 
 
@@ -89,7 +94,9 @@ def _question(q: Query) -> Iterator[str]:
     if q.params:
         yield "- Parameters:"
         for name, default in q.params.items():
-            yield f"  - `{name}` (default `{json.dumps(default)}`): {q.param_docs[name]}"
+            allowed = q.allowed.get(name)
+            values = f"; allowed: {', '.join(f'`{v}`' for v in allowed)}" if allowed else ""
+            yield f"  - `{name}` (default `{json.dumps(default)}`{values}): {q.param_docs[name]}"
     yield ""
     yield "```console"
     example = " ".join(f"--param {k}={_cli_value(v)}" for k, v in q.params.items())

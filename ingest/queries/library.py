@@ -11,12 +11,14 @@ its multi-statement editor; here they are the defaults and are stripped), then O
     //   (an indented comment line continues the previous field)
     // fix: ...
     // param days: minimum age in days
+    // allowed ability: manage_members, create_keys   (optional: the only values accepted)
     :param days => 90;
 
     MATCH ...
 
 The parser is strict: a missing or unknown field, a bad severity or category, a `:param`
-without its `// param` line (or the reverse), or a default that is not a literal is an error.
+without its `// param` line (or the reverse), a default that is not a literal, or an `allowed`
+list for an undeclared parameter or that leaves out its default is an error.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from typing import Any
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 CATEGORIES: tuple[str, ...] = ("attack path", "hygiene", "lifecycle", "inventory")
 FIELDS: tuple[str, ...] = ("id", "title", "severity", "category", "why", "fix")
+# Fields about one parameter: `// param days: ...`, `// allowed ability: a, b`.
+NAMED_FIELDS: tuple[str, ...] = ("param", "allowed")
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -59,6 +63,8 @@ class Query:
     cypher: str
     path: Path
     param_docs: dict[str, str] = field(default_factory=dict)
+    # parameter -> the only values it accepts (`// allowed name: a, b`)
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def queries_dir(package: Path | None = None) -> Path:
@@ -101,7 +107,12 @@ def parse_query(text: str, path: Path) -> Query:
     params, position = _read_params(lines, position)
     cypher = "\n".join(lines[position:]).strip().removesuffix(";").rstrip()
     _check(header, params, cypher, path)
-    param_docs = {name[len("param ") :]: doc for name, doc in header.items() if " " in name}
+    param_docs = _named(header, "param")
+    allowed = {
+        name: tuple(v.strip() for v in values.split(",") if v.strip())
+        for name, values in _named(header, "allowed").items()
+    }
+    _check_allowed(allowed, params)
     return Query(
         id=header["id"],
         title=header["title"],
@@ -113,7 +124,24 @@ def parse_query(text: str, path: Path) -> Query:
         cypher=cypher,
         path=path,
         param_docs=param_docs,
+        allowed=allowed,
     )
+
+
+def _named(header: dict[str, str], kind: str) -> dict[str, str]:
+    """The `// <kind> <name>: value` fields of `header`, by name."""
+    prefix = kind + " "
+    return {key[len(prefix) :]: value for key, value in header.items() if key.startswith(prefix)}
+
+
+def _check_allowed(allowed: dict[str, tuple[str, ...]], params: dict[str, Any]) -> None:
+    for name, values in allowed.items():
+        if name not in params:
+            raise QueryFileError(f"`// allowed {name}` names no declared parameter")
+        if params[name] not in values:
+            raise QueryFileError(
+                f"the default of {name}, {params[name]!r}, is not among its allowed values"
+            )
 
 
 def _read_header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -130,7 +158,7 @@ def _read_header(lines: list[str]) -> tuple[dict[str, str], int]:
         if match is None:
             raise QueryFileError(f"line {position + 1}: not a header field: {line!r}")
         key = match["key"] if match["name"] is None else f"{match['key']} {match['name']}"
-        if match["key"] not in (*FIELDS, "param") or (match["key"] == "param") != bool(
+        if match["key"] not in (*FIELDS, *NAMED_FIELDS) or (match["key"] in NAMED_FIELDS) != bool(
             match["name"]
         ):
             raise QueryFileError(f"line {position + 1}: unknown header field {key!r}")
@@ -183,7 +211,7 @@ def _check(header: dict[str, str], params: dict[str, Any], cypher: str, path: Pa
         raise QueryFileError(f"severity {header['severity']!r} not in {SEVERITIES}")
     if header["category"] not in CATEGORIES:
         raise QueryFileError(f"category {header['category']!r} not in {CATEGORIES}")
-    documented = {key[len("param ") :] for key in header if key.startswith("param ")}
+    documented = set(_named(header, "param"))
     if documented != set(params):
         raise QueryFileError(
             f"`// param` lines {sorted(documented)} and `:param` lines {sorted(params)} differ"

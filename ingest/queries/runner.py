@@ -15,9 +15,15 @@ from neo4j.time import Date, DateTime, Duration, Time
 
 from ingest.queries.library import Query
 
+NOTICE = "SCIM not available on organization "
+
 
 class UnknownParameter(ValueError):
     """A parameter the question does not declare."""
+
+
+class DisallowedValue(ValueError):
+    """A parameter value outside the question's declared allowed values."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,13 @@ class QueryResult:
 
     columns: list[str]
     rows: list[dict[str, Any]]
+
+
+def is_notice(row: Mapping[str, Any]) -> bool:
+    """A row that says why a question could not look (`SCIM not available on organization
+    ...`, `id` null), not something it found: shown, never counted as a finding."""
+    finding = row.get("finding")
+    return row.get("id") is None and isinstance(finding, str) and finding.startswith(NOTICE)
 
 
 def run_query(
@@ -55,7 +68,14 @@ def merge_params(query: Query, params: Mapping[str, Any] | None) -> dict[str, An
         raise UnknownParameter(
             f"{query.id} has no parameter {', '.join(unknown)} (declared: {declared})"
         )
-    return {**query.params, **(params or {})}
+    merged = {**query.params, **(params or {})}
+    for name, allowed in query.allowed.items():
+        if merged[name] not in allowed:
+            values = ", ".join(allowed)
+            raise DisallowedValue(
+                f"{query.id}: {name} {merged[name]!r} is not allowed (allowed: {values})"
+            )
+    return merged
 
 
 def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> QueryResult:

@@ -10,7 +10,7 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
 from ingest.queries.library import SEVERITIES, Query, load_library
-from ingest.queries.runner import run_query
+from ingest.queries.runner import is_notice, run_query
 from ingest.report.browser import browser_link
 from ingest.report.context import read_organizations
 from ingest.report.model import Finding, PathDrawing, Report
@@ -57,7 +57,7 @@ def run_finding(driver: Driver, database: str, query: Query, browser_url: str, t
     return _finding(
         query,
         link,
-        len(result.rows),
+        sum(1 for row in result.rows if not is_notice(row)),
         result.columns,
         rows,
         path_column=column,

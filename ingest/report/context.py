@@ -14,7 +14,8 @@ MATCH (o:AnthropicOrganization)
 OPTIONAL MATCH (o)-[:RESOURCE]->(s:SyncRun)
 WITH o, s ORDER BY s.finished_at DESC
 WITH o, collect(s)[0] AS last
-RETURN o.id AS id, o.name AS name, o.scim_status AS scim_status,
+RETURN o.id AS id, o.name AS name, o.product AS product, o.key_scopes AS key_scopes,
+       o.scim_status AS scim_status,
        o.lifecycle_remediation_enabled AS lifecycle_remediation_enabled,
        last {.id, .status, .started_at, .finished_at, .scim_status, .duration_seconds}
            AS last_sync
@@ -33,6 +34,8 @@ def _organization(row: dict[str, Any]) -> OrganizationInfo:
     return OrganizationInfo(
         id=row["id"],
         name=row["name"],
+        product=row["product"],
+        key_scopes=list(row["key_scopes"] or []),
         scim_status=row["scim_status"],
         lifecycle_remediation_enabled=row["lifecycle_remediation_enabled"],
         last_sync=_sync(row["last_sync"]),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.queries.runner import is_notice
+
 
 @dataclass(frozen=True)
 class PathNode:
@@ -36,6 +38,8 @@ class SyncInfo:
 class OrganizationInfo:
     id: str
     name: str | None
+    product: str | None
+    key_scopes: list[str]
     scim_status: str | None
     lifecycle_remediation_enabled: bool | None
     last_sync: SyncInfo | None
@@ -54,7 +58,7 @@ class Finding:
     params: dict[str, Any]
     cypher: str
     browser_link: str
-    count: int
+    count: int  # what it found: notices (`ingest.queries.runner.is_notice`) are not counted
     columns: list[str]
     rows: list[dict[str, Any]]  # the top rows only
     path_column: str | None = None  # the column holding a path, drawn for each row
@@ -64,7 +68,7 @@ class Finding:
 
     @property
     def truncated(self) -> bool:
-        return self.count > len(self.rows)
+        return self.count > len([row for row in self.rows if not is_notice(row)])
 
 
 @dataclass(frozen=True)

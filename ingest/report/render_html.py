@@ -12,7 +12,7 @@ from ingest.report.cells import cell_lines
 from ingest.report.html_style import CSS
 from ingest.report.model import Finding, OrganizationInfo, PathDrawing, Report
 from ingest.report.svg import path_svg
-from ingest.report.text import count_text, shown_text, sync_details, totals_line
+from ingest.report.text import count_text, scopes_text, shown_text, sync_details, totals_line
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -53,6 +53,8 @@ def _organization(org: OrganizationInfo) -> str:
         f'<div class="org">{escape(org.name or org.id)}'
         f'<span class="org-id">{escape(org.id)}</span></div>'
         '<div class="meta">'
+        + _chip("product", org.product or "unknown", org.product is not None)
+        + _chip("key scopes", scopes_text(org), True)
         + _chip("SCIM", org.scim_status or "unknown", org.scim_status == "available")
         + _chip(
             "lifecycle remediation",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ingest.extract.capabilities import AT_LEAST
 from ingest.queries.library import SEVERITIES
 from ingest.report.model import Finding, OrganizationInfo, Report, SyncInfo
 
@@ -11,9 +12,21 @@ from ingest.report.model import Finding, OrganizationInfo, Report, SyncInfo
 def organization_line(org: OrganizationInfo) -> str:
     remediation = {True: "enabled", False: "disabled", None: "unknown"}
     return (
+        f"{org.product or 'product unknown'} · key scopes {scopes_text(org)} · "
         f"SCIM {org.scim_status or 'unknown'} · lifecycle remediation "
         f"{remediation[org.lifecycle_remediation_enabled]}"
     )
+
+
+def scopes_text(org: OrganizationInfo) -> str:
+    """The scopes the sync found the key to hold: `(at least) a, b` when no 403 listed them all
+    (ingest/extract/capabilities.py), `none` for a Console key."""
+    held = sorted(set(org.key_scopes) - {AT_LEAST})
+    if AT_LEAST in org.key_scopes:
+        return f"{AT_LEAST} {', '.join(held)}"
+    if held:
+        return ", ".join(held)
+    return "none" if org.product == "console" else "unknown"
 
 
 def sync_line(org: OrganizationInfo) -> str:

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
 from ingest.extract import DeadlineExceeded, ExtractError, OrganizationMismatchError
-from ingest.extract.capabilities import family_access
 from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.sync.channel import Channel
 from ingest.sync.plan import Engines, Read, ReadPlan
@@ -109,7 +108,7 @@ class Extraction:
             parents = {parent: await self.records(parent) for parent in row.parents}
             if (why := row.not_offered(self._engines)) is not None:
                 self.not_offered[family] = why
-            elif missing := family_access(self._engines.capabilities, family):
+            elif missing := row.missing_scopes(self._engines.capabilities):
                 self.skipped[family] = f"not permitted by the key's scopes (needs {missing[0]})"
             elif row.gate is not None and row.gate.closed(self._engines, self.failed):
                 self.skipped[family] = row.gate.skipped_because

@@ -17,6 +17,7 @@ from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel
 from ingest.mapping import admin as admin_rows
 from ingest.mapping import federation, rbac
+from ingest.mapping.activity import map_activity
 from ingest.mapping.organization import map_organization
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 
@@ -81,6 +82,10 @@ STEPS: tuple[MappingStep, ...] = (
     _step("rbac_groups", (rbac.map_rbac_groups,), "rbac_groups", "rbac_roles"),
     _step("rbac_group_members", (rbac.map_rbac_group_members,), "rbac_group_members"),
     _step("scim_rbac_groups", (rbac.map_scim_rbac_groups,), "scim_groups", "rbac_groups"),
+    # Activity joins to members (by id or email) and keys (by id or name).
+    _step("claude_code_activity", (map_activity,), "claude_code_activity", "users", "api_keys"),
+    _step("messages_activity", (map_activity,), "messages_activity", "users", "api_keys"),
+    _step("analytics_activity", (map_activity,), "analytics_activity", "users"),
 )
 
 

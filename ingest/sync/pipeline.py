@@ -90,6 +90,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
                     main_domains=options.main_domains,
                     progress=progress,
                     access_chunk=options.access_chunk,
+                    activity_window=engines.admin.activity_window,
                 )
                 await steps.write_nodes_first()
                 await steps.write_the_rest()
@@ -116,7 +117,7 @@ async def _engines(options: SyncOptions) -> AsyncIterator[Engines]:
     creds, config = options.credentials, options.extract
     deadline = Deadline(config.deadline)
     async with AdminExtractor(creds, config, deadline=deadline) as admin:
-        capabilities = await capabilities_of(admin)
+        capabilities = await capabilities_of(admin, options.plan.scopes())
         if creds.scim is None:
             yield Engines(admin, capabilities=capabilities)
             return

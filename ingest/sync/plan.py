@@ -3,9 +3,10 @@
 A row says how the family is read (the extractor call), which reads it needs first (their
 records are handed to the call), whether it streams page by page to its writer (and what a
 record weighs while it waits), and what gates it. The orchestrator (ingest/sync/extraction.py)
-walks the table and states none of this itself; the scopes an Enterprise key needs for each
-family are declared once, in `FAMILY_SCOPES` (ingest/extract/capabilities.py), and a family
-the key's scopes do not permit is skipped (deleting nothing) with the scope it needs. Which
+walks the table and states none of this itself. The scopes an Enterprise key needs for a
+family are its row's `scopes`, and nothing else states them: a family the key's scopes do not
+permit is skipped (deleting nothing) with the scope it needs, and the scope probes, the doctor's
+matrix and the organization node's `families_not_permitted` all read them from here. Which
 extractions each graph family is built from, and so what gets cleaned up, is declared next
 door in ingest/sync/families.py.
 """
@@ -17,7 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ingest.extract import AdminExtractor, ScimExtractor, ScimUnavailable
-from ingest.extract.capabilities import PRODUCT_NAMES, Capabilities, Product
+from ingest.extract.capabilities import (
+    PRODUCT_NAMES,
+    READ_ANALYTICS,
+    READ_MEMBERS,
+    READ_RBAC_GROUPS,
+    Capabilities,
+    Product,
+    missing_scopes,
+)
 from ingest.extract.credentials import OAUTH_TOKEN_ENV
 from ingest.extract.parsing import OnRecords, ParseResult
 
@@ -75,13 +84,22 @@ class Read:
     # The one organization product that offers the family; None: both. On the other product
     # the family is not read, not a failure, and counts as read with nothing in it.
     product: Product | None = None
+    # The scopes an Enterprise key needs to read the family (a Console key has none to lack).
+    scopes: tuple[str, ...] = ()
+
+    def offered_by(self, product: Product) -> bool:
+        return self.product is None or self.product == product
 
     def not_offered(self, engines: Engines) -> str | None:
         """Why the organization's product does not offer this family, if it does not."""
         product = engines.capabilities.product
-        if self.product is None or self.product == product:
+        if self.offered_by(product):
             return None
         return f"not offered by {PRODUCT_NAMES[product]} organizations"
+
+    def missing_scopes(self, capabilities: Capabilities) -> tuple[str, ...]:
+        """The scopes the family needs that the key lacks (empty: the key may read it)."""
+        return missing_scopes(capabilities, *self.scopes)
 
 
 class ReadPlan:
@@ -110,6 +128,27 @@ class ReadPlan:
     def with_rows(self, *rows: Read) -> ReadPlan:
         return ReadPlan((*self.rows, *rows))
 
+    def admin_families(self) -> tuple[str, ...]:
+        """The Admin API families, whichever product offers them."""
+        return tuple(row.family for row in self.rows if row.engine == "admin")
+
+    def scopes(self) -> dict[str, tuple[str, ...]]:
+        """family -> the scopes an Enterprise key needs to read it, for the families that need
+        any."""
+        return {row.family: row.scopes for row in self.rows if row.scopes}
+
+    def access(self, capabilities: Capabilities, family: str) -> tuple[str, ...] | None:
+        """None when the organization's product does not offer the Admin API `family`; else
+        the scopes the key lacks for it (empty: readable)."""
+        row = next(row for row in self.rows if row.family == family)
+        if row.engine != "admin" or not row.offered_by(capabilities.product):
+            return None
+        return row.missing_scopes(capabilities)
+
+    def not_permitted(self, capabilities: Capabilities) -> list[str]:
+        """The product's families the key's scopes do not let it read."""
+        return [f for f in self.admin_families() if self.access(capabilities, f)]
+
 
 OAUTH_TOKEN = Gate(
     needs=f"an OAuth token with org:admin ({OAUTH_TOKEN_ENV})",
@@ -136,7 +175,12 @@ def _scim_group_weight(group: Any) -> int:
 # queue behind the page-by-page listings and take the tokens those leave while they wait.
 PLAN = ReadPlan(
     [
-        Read("users", lambda e, _, pages: e.admin.users(pages), streams=True),
+        Read(
+            "users",
+            lambda e, _, pages: e.admin.users(pages),
+            streams=True,
+            scopes=(READ_MEMBERS,),
+        ),
         Read("workspaces", lambda e, _, __: e.admin.workspaces(), product="console"),
         Read(
             "api_keys",
@@ -144,7 +188,7 @@ PLAN = ReadPlan(
             streams=True,
             product="console",
         ),
-        Read("invites", lambda e, _, __: e.admin.invites()),
+        Read("invites", lambda e, _, __: e.admin.invites(), scopes=(READ_MEMBERS,)),
         Read(
             "workspace_members",
             lambda e, parents, pages: e.admin.workspace_members(parents["workspaces"], pages),
@@ -184,19 +228,48 @@ PLAN = ReadPlan(
             gate=OAUTH_TOKEN,
             product="console",
         ),
-        Read("rbac_roles", lambda e, _, __: e.admin.rbac_roles(), product="enterprise"),
+        # §1.2 of the product reference: custom roles are read with read:members.
+        Read(
+            "rbac_roles",
+            lambda e, _, __: e.admin.rbac_roles(),
+            product="enterprise",
+            scopes=(READ_MEMBERS,),
+        ),
         Read(
             "rbac_role_permissions",
             lambda e, parents, _: e.admin.rbac_role_permissions(parents["rbac_roles"]),
             parents=("rbac_roles",),
             product="enterprise",
+            scopes=(READ_MEMBERS,),
         ),
-        Read("rbac_groups", lambda e, _, __: e.admin.rbac_groups(), product="enterprise"),
+        Read(
+            "rbac_groups",
+            lambda e, _, __: e.admin.rbac_groups(),
+            product="enterprise",
+            scopes=(READ_RBAC_GROUPS,),
+        ),
         Read(
             "rbac_group_members",
             lambda e, parents, _: e.admin.rbac_group_members(parents["rbac_groups"]),
             parents=("rbac_groups",),
             product="enterprise",
+            scopes=(READ_RBAC_GROUPS,),
+        ),
+        Read(
+            "claude_code_activity",
+            lambda e, _, __: e.admin.claude_code_activity(),
+            product="console",
+        ),
+        Read(
+            "messages_activity",
+            lambda e, _, __: e.admin.messages_activity(),
+            product="console",
+        ),
+        Read(
+            "analytics_activity",
+            lambda e, _, __: e.admin.analytics_activity(),
+            product="enterprise",
+            scopes=(READ_ANALYTICS,),
         ),
         Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
         Read(

@@ -4,25 +4,30 @@ The nodes every relationship needs are written first (users, the organization, w
 service accounts, roles); then everything else side by side, each family as soon as its reads
 are in, so writing keeps up with the slowest listings. A family built from one read by one
 mapper `(org_id, records) -> rows` needs no code here: it is written as its declaration says.
+The methods that do write families say which (`@writes`), and that is what tells the two apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+import functools
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.extract import ScimRefused, ScimUnavailable
+from ingest.extract.activity import ActivityWindow
 from ingest.extract.capabilities import Capabilities
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.models import Organization
 from ingest.extract.parsing import RecordIssue
+from ingest.graph.model import ACTIVITY_NODES
 from ingest.load.rows import batched
 from ingest.mapping import admin as admin_rows
 from ingest.mapping import federation, rbac
+from ingest.mapping.activity import Subjects, map_activity
 from ingest.mapping.members import Members
 from ingest.mapping.organization import OrganizationFacts, infer_main_domains, map_organization
-from ingest.mapping.rows import text
+from ingest.mapping.rows import GraphRows, text
 from ingest.mapping.scim import map_scim_groups, map_scim_users
 from ingest.sync.extraction import Extraction
 from ingest.sync.families import MappingStep, sources_of
@@ -32,30 +37,29 @@ from ingest.sync.writer import Writer
 # (user, workspace) pairs mapped and written at a time: up to three relationships each.
 ACCESS_CHUNK = 10_000
 
-# Graph families whose steps are written by the code below rather than from their declaration.
-WRITTEN_HERE = frozenset(
-    {
-        "organization",
-        "users",
-        "roles",
-        "role_grants",
-        "workspaces",
-        "workspace_members",
-        "api_keys",
-        "service_accounts",
-        "service_account_members",
-        "federation_issuers",
-        "federation_rules",
-        "federation_rule_workspaces",
-        "scim_users",
-        "scim_groups",
-        "rbac_roles",
-        "rbac_role_permissions",
-        "rbac_groups",
-        "rbac_group_members",
-        "scim_rbac_groups",
-    }
-)
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def writes(*families: str) -> Callable[[Method], Method]:
+    """Marks a `GraphSteps` method as the code that writes `families`: they are then not
+    written from their declaration (see `written_by_code`)."""
+
+    def mark(method: Method) -> Method:
+        method.writes = families  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+@functools.cache
+def written_by_code(steps_class: type) -> frozenset[str]:
+    """The graph families some method of `steps_class` says it writes (`@writes`); every other
+    mapping step is written from its declaration alone."""
+    return frozenset(
+        family
+        for name in dir(steps_class)
+        for family in getattr(getattr(steps_class, name), "writes", ())
+    )
 
 
 class UndeclaredRead(LookupError):
@@ -135,10 +139,25 @@ class GraphSteps:
     scim_group_names: list[tuple[str, str | None]] = field(default_factory=list)
     # Found while mapping (joins that could not be made), for the outcome.
     issues: list[RecordIssue] = field(default_factory=list)
+    # The days of activity the extractor asked for, and what activity is joined to (the keys
+    # stream, so what the joins need of them is kept as they are written).
+    activity_window: ActivityWindow | None = None
+    subjects: Subjects = field(default_factory=Subjects)
 
     def reads(self, *families: str) -> DeclaredReads:
         return DeclaredReads(self.extraction, self.members, self.steps, *families)
 
+    async def _write(self, family: str, rows: GraphRows) -> None:
+        """A write by the code here: of a family some method says it writes (`@writes`), since
+        one it forgot would be written from its declaration as well."""
+        if family not in written_by_code(type(self)):
+            raise ValueError(
+                f"{family}: ingest/sync/steps.py writes it, but no method there says so "
+                "with @writes"
+            )
+        await self.writer.write(family, rows)
+
+    @writes("organization")
     async def write_organization(self) -> tuple[str, str | None]:
         """The organization node with its SCIM status and the families read as the reads say
         now: written before any edge from it (with the probe's answer), and again only if its
@@ -157,10 +176,11 @@ class GraphSteps:
             families_read=sorted(self.extraction.read_completely() - {"scim_probe"}),
         )
         if facts != self.organization_written:
-            await self.writer.write("organization", map_organization(facts))
+            await self._write("organization", map_organization(facts))
             self.organization_written = facts
         return status
 
+    @writes("users", "workspaces", "service_accounts", "roles")
     async def write_nodes_first(self) -> None:
         """Users, then the organization and the users' edges from it, workspaces, service
         accounts and roles: the nodes every relationship written later starts or ends at."""
@@ -169,18 +189,18 @@ class GraphSteps:
         users = self.reads("users")
         async for page in users.batches("users"):
             users.members().add(page)
-            await self.writer.write("users", admin_rows.map_users(page))
+            await self._write("users", admin_rows.map_users(page))
         await self.extraction.records("scim_probe")
         await self.write_organization()
         for user_ids in batched(users.members().ids(), self.access_chunk):
-            await self.writer.write("users", admin_rows.map_user_resources(org_id, user_ids))
+            await self._write("users", admin_rows.map_user_resources(org_id, user_ids))
 
         self.progress("loading workspaces")
         workspaces = await self.reads("workspaces").records("workspaces")
-        await self.writer.write("workspaces", admin_rows.map_workspaces(org_id, workspaces))
+        await self._write("workspaces", admin_rows.map_workspaces(org_id, workspaces))
         accounts = await self.reads("service_accounts").records("service_accounts")
         rows = admin_rows.map_service_accounts(org_id, accounts)
-        await self.writer.write("service_accounts", rows)
+        await self._write("service_accounts", rows)
 
         roles = self.reads("roles")
         invites = await roles.records("invites")
@@ -194,7 +214,7 @@ class GraphSteps:
             }
         )
         rows = admin_rows.map_roles(org_id, await roles.records("workspaces"), seen_roles)
-        await self.writer.write("roles", rows)
+        await self._write("roles", rows)
 
     async def write_the_rest(self) -> None:
         """Every other family side by side; each maps its next unit while another's is
@@ -210,17 +230,19 @@ class GraphSteps:
             self._service_account_members,
             self._rbac,
             self._federation,
-            *[lambda step=step: self._as_declared(step) for step in self._declared_steps()],
+            *[lambda step=step: self._as_declared(step) for step in self.declared_steps()],
         ]
         if self.scim_configured:
             jobs.append(self._scim)
         await bounded_gather(jobs, limit=len(jobs))
         if self.scim_configured:
             await self._scim_rbac_groups()
+        await self._activity()
 
-    def _declared_steps(self) -> list[MappingStep]:
+    def declared_steps(self) -> list[MappingStep]:
         """The steps written from their declaration alone: one read, one mapper."""
-        plain = [step for step in self.steps if step.family not in WRITTEN_HERE]
+        coded = written_by_code(type(self))
+        plain = [step for step in self.steps if step.family not in coded]
         for step in plain:
             if len(step.mappers) != 1 or len(step.reads) != 1:
                 raise ValueError(
@@ -235,6 +257,7 @@ class GraphSteps:
         async for records in self.reads(step.family).batches(read):
             await self.writer.write(step.family, mapper(self.org.id, records))
 
+    @writes("role_grants")
     async def _role_grants_and_inherited_access(
         self, inherited: admin_rows.InheritedAccess
     ) -> None:
@@ -242,9 +265,10 @@ class GraphSteps:
         grants = self.reads("role_grants")
         for chunk in batched(grants.members().roles.items(), self.access_chunk):
             rows = admin_rows.map_user_role_grants(self.org.id, chunk)
-            await self.writer.write("role_grants", rows)
+            await self._write("role_grants", rows)
         await self._write_access(inherited.items())
 
+    @writes("api_keys")
     async def _api_keys(self) -> None:
         self.progress("loading API keys")
         keys = self.reads("api_keys")
@@ -261,13 +285,16 @@ class GraphSteps:
                 service_accounts_read=accounts_listed,
                 stubs=stubs,
             )
-            await self.writer.write("api_keys", rows)
+            self.subjects.add_keys(batch)
+            await self._write("api_keys", rows)
 
+    @writes("workspace_members")
     async def _workspace_members(self, inherited: admin_rows.InheritedAccess) -> None:
         self.progress("loading workspace members")
         async for listed in self.reads("workspace_members").batches("workspace_members"):
             await self._write_access(admin_rows.explicit_access(listed, inherited).items())
 
+    @writes("service_account_members")
     async def _service_account_members(self) -> None:
         members = self.reads("service_account_members")
         rows = admin_rows.map_service_account_members(
@@ -275,39 +302,42 @@ class GraphSteps:
             await members.records("service_accounts"),
             await members.records("service_account_memberships", last_reader=True),
         )
-        await self.writer.write("service_account_members", rows)
+        await self._write("service_account_members", rows)
 
+    @writes("federation_issuers", "federation_rules", "federation_rule_workspaces")
     async def _federation(self) -> None:
         """Issuers, then rules (trusting the issuers, assuming the service accounts), then the
         rules' workspaces: each relationship after the nodes at both its ends."""
         org_id = self.org.id
         issuers = await self.reads("federation_issuers").records("federation_issuers")
         rows = federation.map_federation_issuers(org_id, issuers)
-        await self.writer.write("federation_issuers", rows)
+        await self._write("federation_issuers", rows)
         rules = self.reads("federation_rules")
         rows = federation.map_federation_rules(
             org_id,
             await rules.records("federation_issuers", last_reader=True),
             await rules.records("federation_rules"),  # also the parent of the workspaces' read
         )
-        await self.writer.write("federation_rules", rows)
+        await self._write("federation_rules", rows)
         enabled = await self.reads("federation_rule_workspaces").records(
             "federation_rule_workspaces", last_reader=True
         )
         rows = federation.map_federation_rule_workspaces(org_id, enabled)
-        await self.writer.write("federation_rule_workspaces", rows)
+        await self._write("federation_rule_workspaces", rows)
 
+    @writes("scim_users", "scim_groups")
     async def _scim(self) -> None:
         self.progress("loading SCIM users and groups")
         scim_users = self.reads("scim_users")
         emails = scim_users.members().emails
         async for page in scim_users.batches("scim_users"):
-            await self.writer.write("scim_users", map_scim_users(self.org.id, page, emails))
+            await self._write("scim_users", map_scim_users(self.org.id, page, emails))
         # Group memberships start at SCIM user nodes: after the last page of users.
         async for groups in self.reads("scim_groups").batches("scim_groups"):
             self.scim_group_names += [(g.id, g.display_name) for g in groups]
-            await self.writer.write("scim_groups", map_scim_groups(self.org.id, groups))
+            await self._write("scim_groups", map_scim_groups(self.org.id, groups))
 
+    @writes("rbac_roles", "rbac_role_permissions", "rbac_groups", "rbac_group_members")
     async def _rbac(self) -> None:
         """Enterprise roles, their permissions, groups (granting roles), then group members:
         each relationship after the nodes at both its ends."""
@@ -315,18 +345,19 @@ class GraphSteps:
         roles = await self.reads("rbac_roles").records("rbac_roles")
         if roles:
             self.progress("loading Enterprise roles and groups")
-        await self.writer.write("rbac_roles", rbac.map_rbac_roles(org_id, roles))
+        await self._write("rbac_roles", rbac.map_rbac_roles(org_id, roles))
         permissions = await self.reads("rbac_role_permissions").records(
             "rbac_role_permissions", last_reader=True
         )
         rows = rbac.map_rbac_role_permissions(org_id, permissions)
-        await self.writer.write("rbac_role_permissions", rows)
+        await self._write("rbac_role_permissions", rows)
         groups = await self.reads("rbac_groups").records("rbac_groups")
-        await self.writer.write("rbac_groups", rbac.map_rbac_groups(org_id, groups))
+        await self._write("rbac_groups", rbac.map_rbac_groups(org_id, groups))
         members = self.reads("rbac_group_members")
         async for batch in members.batches("rbac_group_members"):
-            await self.writer.write("rbac_group_members", rbac.map_rbac_group_members(batch))
+            await self._write("rbac_group_members", rbac.map_rbac_group_members(batch))
 
+    @writes("scim_rbac_groups")
     async def _scim_rbac_groups(self) -> None:
         """SCIM groups joined to the groups they surface as, once both are written."""
         joins = self.reads("scim_rbac_groups")
@@ -335,8 +366,28 @@ class GraphSteps:
             return
         rows, issues = rbac.map_scim_rbac_groups(self.org.id, self.scim_group_names, groups)
         self.issues.extend(issues)
-        await self.writer.write("scim_rbac_groups", rows)
+        await self._write("scim_rbac_groups", rows)
 
+    @writes(*(node.family for node in ACTIVITY_NODES))
+    async def _activity(self) -> None:
+        """Each source read completely, joined to the members, keys and service accounts
+        written by then. A source not read writes nothing: its subjects' activity is unknown."""
+        window = self.activity_window
+        complete = self.extraction.read_completely() - set(self.extraction.not_offered)
+        for node_type in ACTIVITY_NODES:
+            if window is None or node_type.family not in complete:
+                continue
+            self.progress(f"loading {node_type.family}")
+            reads = self.reads(node_type.family)
+            members = reads.members()
+            self.subjects.user_ids = set(members.ids())
+            self.subjects.emails = members.emails
+            found = await reads.records(node_type.family, last_reader=True)
+            rows, issues = map_activity(self.org.id, node_type, window, found, self.subjects)
+            self.issues.extend(issues)
+            await self._write(node_type.family, rows)
+
+    @writes("workspace_members", "role_grants")
     async def _write_access(
         self, access: Iterable[tuple[admin_rows.Pair, tuple[str, bool]]]
     ) -> None:
@@ -344,5 +395,5 @@ class GraphSteps:
         ≈200k relationships, and only a chunk or two of rows exist at a time."""
         for chunk in batched(access, self.access_chunk):
             memberships, grants = admin_rows.map_access(dict(chunk))
-            await self.writer.write("workspace_members", memberships)
-            await self.writer.write("role_grants", grants)
+            await self._write("workspace_members", memberships)
+            await self._write("role_grants", grants)

@@ -53,7 +53,7 @@ def test_one_file_per_node_type_and_per_relationship_type(exported: ExportResult
     names = {path.name for path in (*exported.csv.nodes, *exported.csv.rels)}
     assert "nodes_AnthropicUser.csv" in names
     assert "rels_AnthropicUser_HAS_ROLE_AnthropicRole.csv" in names
-    assert "rels_AnthropicApiKey_OWNED_BY_AnthropicServiceAccount.csv" in names
+    assert "rels_AnthropicApiKey_ACTS_AS_AnthropicServiceAccount.csv" in names
     assert all(path.exists() for path in exported.files)
 
 

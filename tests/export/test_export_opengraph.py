@@ -11,26 +11,31 @@ import pytest
 from bhopengraph import OpenGraph
 
 from ingest.export import ExportFormat, export_graph
-from ingest.export.opengraph import SKIPPED_NODE_LABELS, SKIPPED_REL_TYPES, SOURCE_KIND
+from ingest.export.opengraph import SKIPPED_NODE_LABELS, SKIPPED_REL_TYPES, SOURCE_KIND, kind
 from ingest.graph.model import MODEL
 from tests.conftest import Neo4jServer
 from tests.export import expected
 
 pytestmark = pytest.mark.neo4j
-PRIVILEGE_EDGES = {
+EXPORTED_TYPES = {
     "HAS_ROLE",
     "MEMBER_OF",
     "ADMIN_OF",
     "SCOPED_TO",
     "CONTAINS",
+    "ACTS_AS",
+    "CREATED_BY",
     "OWNED_BY",
     "OWNS",
     "GRANTS",
     "PROVISIONED_AS",
     "TRUSTED_BY",
     "CAN_ASSUME",
+    "RESOURCE",
 }
+CONTEXT_TYPES = {"CONTAINS", "CREATED_BY", "OWNED_BY", "OWNS"}
 SKIPPED = SKIPPED_NODE_LABELS | SKIPPED_REL_TYPES
+TYPE_OF_KIND = {kind(rel.type): rel.type for rel in MODEL.rels}
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +68,9 @@ def test_nodes_have_kinds_and_primitive_properties(
     assert nodes.keys() == want.keys()
     for node_id, node in nodes.items():
         provider_label = node_id.split(":", 1)[0]
-        assert node["kinds"][0] == provider_label
-        assert sorted(node["kinds"]) == sorted([*want[node_id]["labels"], SOURCE_KIND])
+        assert node["kinds"] == [kind(provider_label), SOURCE_KIND]
+        assert all(k.startswith(SOURCE_KIND) for k in node["kinds"])
+        assert provider_label in want[node_id]["labels"]
         assert node["properties"] == want[node_id]["props"]
     assert not any(node_id.startswith("SyncRun:") for node_id in nodes)
 
@@ -79,28 +85,47 @@ def test_edges_are_the_privilege_edges_and_resource(
             expected.line(
                 edge["start"]["value"],
                 edge["end"]["value"],
-                edge["kind"],
-                edge.get("properties", {}),
+                TYPE_OF_KIND[edge["kind"]],
+                {k: v for k, v in edge.get("properties", {}).items() if k != "traversable"},
             )
         ] += 1
+        traversable = TYPE_OF_KIND[edge["kind"]] not in CONTEXT_TYPES
+        assert edge["properties"]["traversable"] is traversable
     assert edges == expected.rels(synced, SKIPPED)
     kinds = {edge["kind"] for edge in document["graph"]["edges"]}
-    declared = {rel.type for rel in MODEL.rels}
-    assert kinds == (declared - SKIPPED_REL_TYPES - {"SURFACES_AS"})  # a Console org: no rbac
-    assert PRIVILEGE_EDGES | {"RESOURCE"} == kinds
+    declared = {kind(rel.type) for rel in MODEL.rels}
+    skipped = {kind(t) for t in (*SKIPPED_REL_TYPES, "SURFACES_AS")}  # a Console org: no rbac
+    assert kinds == declared - skipped == {kind(t) for t in EXPORTED_TYPES}
 
 
-def test_an_admin_reaches_a_key_of_the_workspace(synced: Neo4jServer, exported: Path) -> None:
-    [row] = synced.run(
-        "MATCH (u:AnthropicUser)-[:ADMIN_OF]->(w:AnthropicWorkspace)-[:CONTAINS]->"
-        "(k:AnthropicApiKey) RETURN u.tenant_id + ':' + u.id AS u, w.tenant_id + ':' + w.id AS w, "
-        "k.tenant_id + ':' + k.id AS k ORDER BY u, w, k LIMIT 1"
+def _reachable(document: dict[str, Any], start: str) -> set[str]:
+    """Every node a path-finder reaches from `start` walking only traversable edges."""
+    out: dict[str, list[str]] = {}
+    for edge in document["graph"]["edges"]:
+        if edge["properties"]["traversable"]:
+            out.setdefault(edge["start"]["value"], []).append(edge["end"]["value"])
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in out.get(todo.pop(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def test_no_path_runs_member_workspace_key_creator(
+    synced: Neo4jServer, document: dict[str, Any]
+) -> None:
+    rows = synced.run(
+        "MATCH (u:AnthropicUser)-[:MEMBER_OF]->(w:AnthropicWorkspace)-[:CONTAINS]->"
+        "(k:AnthropicApiKey)-[:CREATED_BY]->(c:AnthropicUser) WHERE c <> u "
+        "RETURN u.tenant_id + ':' + u.id AS u, w.tenant_id + ':' + w.id AS w, "
+        "k.tenant_id + ':' + k.id AS k, c.tenant_id + ':' + c.id AS c ORDER BY u, k LIMIT 20"
     )
-    graph = OpenGraph()
-    graph.import_from_file(str(exported))
-    user, workspace, key = (
-        f"AnthropicUser:{row['u']}",
-        f"AnthropicWorkspace:{row['w']}",
-        f"AnthropicApiKey:{row['k']}",
-    )
-    assert [user, workspace, key] in graph.find_paths(user, key, max_depth=3)
+    assert rows, "the synced organization has no member -> workspace -> key -> creator chain"
+    names = {(r["u"], r["w"], r["k"]): f"AnthropicUser:{r['c']}" for r in rows}
+    for (user, workspace, key), creator in names.items():
+        reached = _reachable(document, f"AnthropicUser:{user}")
+        assert f"AnthropicWorkspace:{workspace}" in reached
+        assert f"AnthropicApiKey:{key}" not in reached
+        assert creator not in reached

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from ingest.export import opengraph
 from ingest.export.columns import Column, ExportError, typed_value
 from ingest.export.graphml import graphml_keys, xml_escape
 from ingest.export.neo4j_csv import (
@@ -140,11 +141,9 @@ def test_the_reader_reports_undeclared_properties() -> None:
 
 
 def test_opengraph_kinds_and_edges() -> None:
-    assert node_kinds(["UserAccount", "AnthropicUser"], "AnthropicUser") == [
-        "AnthropicUser",
-        "UserAccount",
-        "Anthropic",
-    ]
+    assert node_kinds("AnthropicUser") == ["AnthropicUser", "Anthropic"]
+    assert node_kinds("ScimUser") == ["AnthropicScimUser", "Anthropic"]
+    assert opengraph.kind("HAS_ROLE") == "AnthropicHasRole"
     types = {(r.type, r.end.label) for r in exported_rels(MODEL)}
     assert ("SYNCED", "AnthropicOrganization") not in types
     assert ("RESOURCE", "SyncRun") not in types

@@ -9,14 +9,8 @@ import httpx
 import pytest
 
 from ingest.extract import AdminExtractor, Credentials, EngineLimits, ExtractConfig
-from ingest.extract.capabilities import (
-    AT_LEAST,
-    Capabilities,
-    capabilities_of,
-    families_not_permitted,
-    family_access,
-    probe_scopes,
-)
+from ingest.extract.capabilities import AT_LEAST, Capabilities, capabilities_of, probe_scopes
+from ingest.sync.plan import PLAN
 
 pytestmark = pytest.mark.asyncio
 
@@ -37,7 +31,7 @@ async def capabilities(handle: Any, key: str | None = None) -> Capabilities:
     config = ExtractConfig(admin_base_url=handle.base_url, admin=QUICK, deadline=30.0)
     credentials = Credentials(admin_key=key or handle.admin_key)
     async with AdminExtractor(credentials, config) as admin:
-        return await capabilities_of(admin)
+        return await capabilities_of(admin, PLAN.scopes())
 
 
 async def test_a_full_key_reads_every_enterprise_family(serve: Any) -> None:
@@ -45,10 +39,10 @@ async def test_a_full_key_reads_every_enterprise_family(serve: Any) -> None:
     found = await capabilities(handle)
     # Nothing was refused, so no 403 listed the key's scopes: at least the probed ones.
     assert found == Capabilities(
-        "enterprise", frozenset({"read:members", "read:rbac_groups", AT_LEAST})
+        "enterprise", frozenset({"read:members", "read:rbac_groups", "read:analytics", AT_LEAST})
     )
-    assert families_not_permitted(found) == []
-    assert family_access(found, "workspaces") is None  # not offered by Enterprise
+    assert PLAN.not_permitted(found) == []
+    assert PLAN.access(found, "workspaces") is None  # not offered by Enterprise
 
 
 async def test_a_key_without_group_scope_gets_its_scopes_from_the_403(serve: Any) -> None:
@@ -56,9 +50,9 @@ async def test_a_key_without_group_scope_gets_its_scopes_from_the_403(serve: Any
     key = enterprise_key(handle, ["read:members", "write:members"])
     found = await capabilities(handle, key)
     assert found.scopes == frozenset({"read:members", "write:members"})
-    assert families_not_permitted(found) == ["rbac_groups", "rbac_group_members"]
-    assert family_access(found, "rbac_groups") == ("read:rbac_groups",)
-    assert family_access(found, "rbac_roles") == ()
+    assert PLAN.not_permitted(found) == ["rbac_groups", "rbac_group_members", "analytics_activity"]
+    assert PLAN.access(found, "rbac_groups") == ("read:rbac_groups",)
+    assert PLAN.access(found, "rbac_roles") == ()
 
 
 async def test_org_audit_alone_reads_every_user_management_family(serve: Any) -> None:
@@ -66,7 +60,8 @@ async def test_org_audit_alone_reads_every_user_management_family(serve: Any) ->
     key = enterprise_key(handle, ["read:org_audit"])
     found = await capabilities(handle, key)
     assert found.permits("read:members", "read:rbac_groups")
-    assert families_not_permitted(found) == []
+    # Analytics is not user management: read:org_audit does not cover it (§1.2).
+    assert PLAN.not_permitted(found) == ["analytics_activity"]
     # Told by a 403, the org_audit scope alone covers every user-management read.
     audit = Capabilities("enterprise", frozenset({"read:org_audit"}))
     assert audit.permits("read:members", "read:rbac_groups")
@@ -78,5 +73,5 @@ async def test_a_console_key_has_no_scopes_and_is_not_probed(serve: Any) -> None
     before = int(handle.stats.snapshot()["total_requests"])
     config = ExtractConfig(admin_base_url=handle.base_url, admin=QUICK, deadline=30.0)
     async with AdminExtractor(Credentials(admin_key=handle.admin_key), config) as admin:
-        assert await probe_scopes(admin) is None
+        assert await probe_scopes(admin, PLAN.scopes()) is None
     assert int(handle.stats.snapshot()["total_requests"]) == before

@@ -1,5 +1,5 @@
-"""The Admin API pacing per product: an Enterprise read stays under the organization's
-documented request limit (100/min, here a faster window of the simulator's) with no 429."""
+"""The Admin API pacing per product: an Enterprise read uses the organization's documented
+request limit (100/min, here a faster window of the simulator's) and meets no 429."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def test_enterprise_pacing_fits_the_published_limit_and_settings_override_it() -
     enterprise = admin_limits("enterprise")
     assert enterprise.rate <= ENTERPRISE_ORG_REQUESTS / ENTERPRISE_ORG_WINDOW_S
     most_in_a_window = enterprise.burst + enterprise.rate * ENTERPRISE_ORG_WINDOW_S
-    assert most_in_a_window <= ENTERPRISE_ORG_REQUESTS
+    # the whole documented allowance and no more: a sync's floor is requests ÷ 100/min
+    assert most_in_a_window == pytest.approx(ENTERPRISE_ORG_REQUESTS)
     assert admin_limits("console") == EngineLimits()
     assert admin_limits("enterprise", rate=3.0).rate == 3.0
     assert admin_limits("enterprise", burst=9).burst == 9
@@ -43,7 +44,9 @@ async def test_an_enterprise_read_never_meets_the_organization_limit(serve: Any)
     )
     config = ExtractConfig(
         admin_base_url=handle.base_url,
-        admin=within_window(LIMIT, WINDOW_S, burst=2),
+        # two requests short of the server's limit: a request that arrives late on a loaded
+        # machine must not turn the next window's first ones into a 429 here
+        admin=within_window(LIMIT - 2, WINDOW_S, burst=2),
         admin_page_size=1,
         deadline=120.0,
     )

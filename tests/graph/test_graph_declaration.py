@@ -29,6 +29,9 @@ EXPECTED_LABELS = {
     "rbac_group": ("AnthropicRbacGroup", "UserGroup"),
     "rbac_role": ("AnthropicRbacRole", "PermissionRole"),
     "rbac_role_permission": ("AnthropicRbacRolePermission",),
+    "claude_code_activity": ("AnthropicClaudeCodeActivity", "AnthropicActivity"),
+    "messages_activity": ("AnthropicMessagesActivity", "AnthropicActivity"),
+    "analytics_activity": ("AnthropicAnalyticsActivity", "AnthropicActivity"),
     "sync_run": ("SyncRun",),
 }
 
@@ -39,8 +42,11 @@ EXPECTED_RELS = {
     ("ADMIN_OF", "user", "workspace", "workspace_members"),
     ("SCOPED_TO", "role", "workspace", "roles"),
     ("CONTAINS", "workspace", "api_key", "api_keys"),
+    ("ACTS_AS", "api_key", "user", "api_keys"),
+    ("ACTS_AS", "api_key", "service_account", "api_keys"),
+    ("CREATED_BY", "api_key", "user", "api_keys"),
+    ("CREATED_BY", "api_key", "service_account", "api_keys"),
     ("OWNED_BY", "api_key", "user", "api_keys"),
-    ("OWNED_BY", "api_key", "service_account", "api_keys"),
     ("OWNS", "user", "api_key", "api_keys"),
     ("MEMBER_OF", "service_account", "workspace", "service_account_members"),
     ("ADMIN_OF", "service_account", "workspace", "service_account_members"),
@@ -56,6 +62,12 @@ EXPECTED_RELS = {
     ("GRANTS", "rbac_role", "rbac_role_permission", "rbac_role_permissions"),
     ("SURFACES_AS", "scim_group", "rbac_group", "scim_rbac_groups"),
     ("SYNCED", "sync_run", "organization", "sync_runs"),
+    ("ACTIVITY_OF", "claude_code_activity", "user", "claude_code_activity"),
+    ("ACTIVITY_OF", "claude_code_activity", "api_key", "claude_code_activity"),
+    ("ACTIVITY_OF", "messages_activity", "user", "messages_activity"),
+    ("ACTIVITY_OF", "messages_activity", "api_key", "messages_activity"),
+    ("ACTIVITY_OF", "messages_activity", "service_account", "messages_activity"),
+    ("ACTIVITY_OF", "analytics_activity", "user", "analytics_activity"),
 } - {("RESOURCE", "organization", "organization", "organization")}
 
 
@@ -88,7 +100,8 @@ def test_families() -> None:
         "invites", "api_keys", "service_accounts", "service_account_members",
         "federation_issuers", "federation_rules", "federation_rule_workspaces", "scim_users",
         "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
-        "rbac_group_members", "scim_rbac_groups", "sync_runs",
+        "rbac_group_members", "scim_rbac_groups", "claude_code_activity", "messages_activity",
+        "analytics_activity", "sync_runs",
     )  # fmt: skip
     assert {"sync_runs"} == NEVER_CLEANED
     used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}

@@ -18,6 +18,7 @@ MAPPING_MODULES = (
     "ingest.mapping.scim",
     "ingest.mapping.organization",
     "ingest.mapping.rbac",
+    "ingest.mapping.activity",
     "ingest.mapping.federation",
 )
 OWNERS: tuple[NodeType | RelType, ...] = (*MODEL.nodes, *MODEL.rels)

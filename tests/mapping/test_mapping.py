@@ -50,6 +50,14 @@ def test_main_domains_are_those_a_sizeable_share_uses_and_always_the_top_one() -
     assert infer_main_domains(Counter()) == []
 
 
+def test_main_domains_of_a_small_organization_leave_out_partners_and_free_mail() -> None:
+    # 14 members: every domain holds over 5% of them, yet only acme.com is the organization's.
+    counts = Counter({"acme.com": 10, "gmail.com": 2, "partner.example": 1, "hotmail.co.uk": 1})
+    assert infer_main_domains(counts) == ["acme.com"]
+    assert infer_main_domains(Counter({"gmail.com": 8, "acme.com": 3})) == ["acme.com"]
+    assert infer_main_domains(Counter({"gmail.com": 8, "yahoo.co.jp": 2})) == []
+
+
 def test_inherited_access_covers_live_workspaces_for_admins_and_billing_only() -> None:
     roles = {"admin-1": "admin", "bill-1": "billing", "dev-1": "developer"}
     live, archived = workspace("ws-live"), workspace("ws-old", archived=True)
@@ -99,8 +107,15 @@ def test_organization_role_grants_and_user_resources() -> None:
     }
 
 
-def key(kid: str, owner: dict[str, str] | None, workspace_id: str | None = None) -> ApiKey:
-    return ApiKey.model_validate({"id": kid, "created_by": owner, "workspace_id": workspace_id})
+def key(
+    kid: str,
+    owner: dict[str, str] | None,
+    workspace_id: str | None = None,
+    principal: dict[str, str] | None = None,
+) -> ApiKey:
+    return ApiKey.model_validate(
+        {"id": kid, "created_by": owner, "workspace_id": workspace_id, "principal": principal}
+    )
 
 
 def test_api_keys_sit_in_their_workspace_the_default_one_for_legacy_keys() -> None:
@@ -110,22 +125,42 @@ def test_api_keys_sit_in_their_workspace_the_default_one_for_legacy_keys() -> No
     assert pairs(rows, "CONTAINS") == {("ws-2", "k1"), ("ws-default", "k2")}
 
 
-def test_key_owners_become_edges_and_service_account_stubs_once_across_pages() -> None:
+def test_a_key_acts_as_its_principal_and_was_created_by_its_creator_each_when_sent() -> None:
+    by_user = {"type": "user", "id": "u1"}
+    as_sa = {"type": "service_account_actor", "service_account_id": "sa-1"}
+    keys = [
+        key("k1", by_user, principal={"type": "user_actor", "user_id": "u1"}),
+        key("k2", by_user, principal=as_sa),  # a person made the service account's key
+        key("k3", None, principal=as_sa),  # minted through federation: no creator
+        key("k4", None),  # legacy workspace key: nobody
+    ]
+    rows = admin.map_api_keys(ORG, keys, [], service_accounts_read=True)
+    assert pairs(rows, "ACTS_AS") == {("k1", "u1"), ("k2", "sa-1"), ("k3", "sa-1")}
+    assert pairs(rows, "CREATED_BY") == {("k1", "u1"), ("k2", "u1")}
+    assert pairs(rows, "OWNED_BY") == {("k1", "u1"), ("k2", "u1")}  # cartography: the creator
+    assert pairs(rows, "OWNS") == {("u1", "k1"), ("u1", "k2")}
+
+
+def test_key_actors_become_service_account_stubs_once_across_pages() -> None:
     by_user = {"type": "user", "id": "u1"}
     by_sa = {"type": "service_account", "id": "sa-1"}
+    as_sa2 = {"type": "service_account_actor", "service_account_id": "sa-2"}
     stubs: set[str] = set()
     first = admin.map_api_keys(
-        ORG, [key("k1", by_user), key("k2", by_sa)], [], service_accounts_read=False, stubs=stubs
+        ORG,
+        [key("k1", by_user, principal=as_sa2), key("k2", by_sa)],
+        [],
+        service_accounts_read=False,
+        stubs=stubs,
     )
     second = admin.map_api_keys(
-        ORG, [key("k3", by_sa)], [], service_accounts_read=False, stubs=stubs
+        ORG, [key("k3", by_sa, principal=as_sa2)], [], service_accounts_read=False, stubs=stubs
     )
-    assert pairs(first, "OWNED_BY") == {("k1", "u1"), ("k2", "sa-1")}
-    assert pairs(first, "OWNS") == {("u1", "k1")}
+    assert pairs(first, "CREATED_BY") == {("k1", "u1"), ("k2", "sa-1")}
     stub_rows = [row for node, rows in first.iter_nodes() for row in rows if row.get("is_stub")]
-    assert stub_rows == [{"id": "sa-1", "is_stub": True}]
+    assert sorted(row["id"] for row in stub_rows) == ["sa-1", "sa-2"]
     assert not any(row.get("is_stub") for _, rows in second.iter_nodes() for row in rows)
-    assert pairs(second, "OWNED_BY") == {("k3", "sa-1")}
+    assert pairs(second, "ACTS_AS") == {("k3", "sa-2")}
 
 
 def test_scim_users_join_members_by_email_exactly_else_case_insensitively() -> None:

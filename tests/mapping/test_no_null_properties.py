@@ -4,8 +4,10 @@ declaration names but neither a `source` nor a mapper fills comes out null and f
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
+from ingest.extract.activity import ActivityRow, ActivityWindow
 from ingest.extract.models import (
     ApiKey,
     FederationIssuer,
@@ -24,8 +26,9 @@ from ingest.extract.models import (
     Workspace,
     WorkspaceMember,
 )
-from ingest.graph.model import MODEL
+from ingest.graph.model import ACTIVITY_NODES, LAST_ACTIVE_AT, LAST_USED_AT, MODEL
 from ingest.mapping import admin, federation, rbac
+from ingest.mapping.activity import Subjects, map_activity
 from ingest.mapping.members import Members
 from ingest.mapping.organization import (
     OrganizationFacts,
@@ -34,7 +37,7 @@ from ingest.mapping.organization import (
     map_sync_run,
 )
 from ingest.mapping.rows import GraphRows
-from ingest.mapping.scim import map_scim_groups, map_scim_users
+from ingest.mapping.scim import EmailIndex, map_scim_groups, map_scim_users
 from tests.mapping.populated import populated
 
 ORG = "org-1"
@@ -43,6 +46,14 @@ ORG = "org-1"
 NULL_BY_DESIGN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
     ("role", "workspace_id"): lambda row: row["scope"] == "organization",
     ("federation_rule", "archived_at"): lambda row: row["usable"],
+    **{
+        (node.name, name): test
+        for node in ACTIVITY_NODES
+        for name, test in (
+            (LAST_ACTIVE_AT, lambda row: row["subject_kind"] != "user"),
+            (LAST_USED_AT, lambda row: row["subject_kind"] == "user"),
+        )
+    },
 }
 
 
@@ -82,9 +93,24 @@ def every_family_mapped() -> GraphRows:
         rbac.map_rbac_groups(ORG, [populated(RbacGroup)]),
         rbac.map_rbac_group_members([populated(RbacGroupMember)]),
         map_sync_run(populated(SyncRunFacts)),
+        *activity_mapped(user, populated(ApiKey)),
     ):
         rows.merge(part)
     return rows
+
+
+def activity_mapped(user: User, key: ApiKey) -> list[GraphRows]:
+    """Each source with a day of activity for every subject kind it can hold."""
+    subjects = Subjects(user_ids={user.id}, emails=EmailIndex.of([user]))
+    subjects.add_keys([key])
+    account = "svac_01"
+    subjects.service_account_ids.add(account)
+    window = ActivityWindow(30, date(2026, 10, 31))
+    found = [
+        ActivityRow(day="2026-10-30", subject_kind=kind, subject=subject, matched_by="id")
+        for kind, subject in (("user", user.id), ("api_key", key.id), ("service_account", account))
+    ]
+    return [map_activity(ORG, node, window, found, subjects)[0] for node in ACTIVITY_NODES]
 
 
 def nulls(owner: str, names: tuple[str, ...], found: list[dict[str, Any]]) -> set[str]:

@@ -50,6 +50,7 @@ GOOD = """\
 // fix: Fix it.
 // param days: how many days
 // param who: whom
+// allowed who: x, y
 :param days => 90;
 :param who => 'x';
 
@@ -81,6 +82,7 @@ def test_parser_reads_the_format() -> None:
     assert query.why == "Because. It continues."
     assert query.params == {"days": 90, "who": "x"}
     assert query.param_docs == {"days": "how many days", "who": "whom"}
+    assert query.allowed == {"who": ("x", "y")}
     assert query.cypher == "MATCH (n) RETURN n.id AS id"
 
 
@@ -101,6 +103,9 @@ def test_parser_reads_the_format() -> None:
         (("MATCH (n) RETURN n.id AS id;", ""), "no query"),
         (("// why: Because.\n//   It continues.", "// why:"), "lacks why"),
         (("// why: Because.", "// why: Because.\n//"), "not a header field"),
+        (("// allowed who: x, y", "// allowed whom: x, y"), "names no declared parameter"),
+        (("// allowed who: x, y", "// allowed who: y, z"), "not among its allowed values"),
+        (("// allowed who: x, y", "// allowed: x, y"), "unknown header field"),
     ],
 )
 def test_parser_is_strict(change: tuple[str, str], complaint: str) -> None:

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.neo4j
 # question id -> (planted set, the column holding the planted ids)
 PLANTED = {
     "effective-org-admins": ("effective_org_admins", "id"),
-    "keys-of-departed-users": ("keys_of_departed_users", "id"),
     "keys-without-owner": ("active_keys_without_owner", "id"),
     "old-never-expiring-keys": ("never_expiring_active_keys_older_than_90d", "id"),
     "stale-keys": ("stale_keys", "id"),
@@ -128,7 +127,7 @@ def test_attack_paths_list_their_hops(medium: SyncedOrg) -> None:
     by_kind = {row["kind"]: row for row in sorted(rows, key=lambda r: -r["length"])}
     key = by_kind["api key"]
     assert key["hops"][0].startswith("AnthropicApiKey ")
-    assert "-[OWNED_BY]->" in key["hops"][0]
+    assert "-[ACTS_AS]->" in key["hops"][0]
     assert len(key["hops"]) == key["length"] == len(key["path"]) // 2
     assert all(row["length"] == len(row["hops"]) >= 1 for row in rows)
 
@@ -141,6 +140,17 @@ def test_blast_radius(medium: SyncedOrg) -> None:
     assert len(top) == 25
     assert [r["workspaces"] for r in top] == sorted((r["workspaces"] for r in top), reverse=True)
     assert top[0]["workspaces"] == max(r["workspaces"] for r in everyone)
+    # Organization admins reach every workspace by inheritance: not what this question ranks.
+    assert not set(medium.planted["org_admins"]) & {r["id"] for r in everyone}
+    # workspace_restricted_developer can create keys: its holders count.
+    restricted = {
+        p
+        for (p, ws), (role, inherited) in workspace_roles(medium.org).items()
+        if role == "workspace_restricted_developer"
+        and not inherited
+        and medium.org.workspaces[ws].archived_at is None
+    }
+    assert restricted and restricted <= {r["id"] for r in everyone}
 
 
 def test_service_accounts_list_their_workspaces_and_keys(medium: SyncedOrg) -> None:
@@ -150,10 +160,12 @@ def test_service_accounts_list_their_workspaces_and_keys(medium: SyncedOrg) -> N
     for row in rows:
         expected = sorted(ws for (p, ws) in roles if p == row["id"])
         assert sorted(row["workspace_ids"]) == expected, row["name"]
-        owned = [
-            k for k in medium.org.api_keys.values() if (k.created_by or {}).get("id") == row["id"]
+        acting = [
+            k
+            for k in medium.org.api_keys.values()
+            if (k.principal or {}).get("service_account_id") == row["id"]
         ]
-        assert row["keys"] == len(owned)
+        assert row["keys"] == len(acting)
 
 
 def test_scim_questions_report_no_notice_when_scim_was_read(medium: SyncedOrg) -> None:
@@ -198,3 +210,51 @@ def test_an_org_admin_federation_rule_puts_its_issuer_on_the_attack_paths(
     admin_rows = [row for row in questioned.values() if "org:admin" in row["rights"]]
     assert admin_rows and all(row["service_account_role"] == "admin" for row in admin_rows)
     assert all(row["claims"] or row["subject"] or row["condition"] for row in questioned.values())
+
+
+def _person_made_admin_service_account_keys(medium: SyncedOrg) -> set[str]:
+    admins = set(medium.planted["admin_service_accounts"])
+    return {
+        k.id
+        for k in medium.org.api_keys.values()
+        if (k.principal or {}).get("service_account_id") in admins
+        and (k.created_by or {}).get("type") == "user"
+        and k.status == "active"
+    }
+
+
+def test_a_person_made_key_of_an_admin_service_account_is_an_effective_admin(
+    medium: SyncedOrg,
+) -> None:
+    made = _person_made_admin_service_account_keys(medium)
+    assert made  # planted: the admin service account's org-scoped key, made by a person
+    admins = {r["id"]: r for r in medium.ask("effective-org-admins").rows}
+    assert made <= admins.keys()
+    paths = {r["id"]: r for r in medium.ask("attack-paths", ability="manage_members").rows}
+    for key_id in made:
+        assert "AnthropicServiceAccount" in paths[key_id]["hops"][0]
+
+
+def test_keys_of_departed_users_are_the_survivors_and_the_anomalies_apart(
+    medium: SyncedOrg,
+) -> None:
+    rows = medium.ask("keys-of-departed-users").rows
+    survivors = sorted(r["id"] for r in rows if not r["anomaly"])
+    anomalies = sorted(r["id"] for r in rows if r["anomaly"])
+    ledger = medium.org.ledger
+    assert survivors == medium.planted["keys_of_departed_users"]
+    assert survivors == ledger.ids("keys_of_departed_users")
+    assert anomalies == medium.planted["active_personal_keys_of_departed_users"]
+    assert anomalies == ledger.ids("active_personal_keys_of_departed_users")
+    kinds = {r["kind"] for r in rows if not r["anomaly"]}
+    assert kinds == {"service-account key", "legacy workspace key"}
+
+
+def test_an_active_key_in_an_archived_workspace_names_whom_it_acts_as(medium: SyncedOrg) -> None:
+    rows = medium.ask("active-keys-in-archived-workspaces").rows
+    assert rows
+    for row in rows:
+        principal = medium.org.api_keys[row["id"]].principal or {}
+        actor = principal.get("user_id") or principal.get("service_account_id")
+        who = medium.org.users.get(actor) or medium.org.service_accounts.get(actor)
+        assert row["acts_as"] == (getattr(who, "email", None) or getattr(who, "name", None))

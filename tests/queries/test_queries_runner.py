@@ -134,6 +134,10 @@ def test_cli_run_with_params(cli_env) -> None:  # type: ignore[no-untyped-def]
         (["query", "run", "stale-keys", "--param", "nonsense"], "name=value"),
         (["query", "run", "stale-keys", "--param", "=3"], "name=value"),
         (["query", "run", "stale-keys", "--param", "days=3"], "no parameter days"),
+        (
+            ["query", "run", "attack-paths", "--param", "ability=manage_member"],
+            "ability 'manage_member' is not allowed (allowed: manage_members, create_keys)",
+        ),
     ],
 )
 def test_cli_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -69,7 +69,7 @@ def _report() -> Report:
     sync = SyncInfo(
         "sync-1", "success", "2026-01-01T00:00:00Z", "2026-01-01T00:01:00Z", "available", 60.0
     )
-    org = OrganizationInfo("org-1", HOSTILE, "available", True, sync)
+    org = OrganizationInfo("org-1", HOSTILE, "console", [], "available", True, sync)
     return Report("2026-01-01T00:02:00Z", BROWSER_URL, 1, [org], [finding], 0.5)
 
 

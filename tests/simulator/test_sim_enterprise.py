@@ -63,7 +63,7 @@ def test_enterprise_org_has_enterprise_roles_and_an_api01_key(make_api: Make) ->
     )
     assert set(planted["effective_org_admins"]) == {
         u["id"] for u in users if u["role"] in ("owner", "primary_owner", "membership_admin")
-    }
+    } | set(planted["rbac_member_managers"])
     assert api.control.get("/_control/summary").json()["workspaces"] == 0
 
 

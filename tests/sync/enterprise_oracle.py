@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from anthropic_sim.state import Org
+from tests.sync.oracle import assert_graph_matches
 
 # Relationship or node queries by name -> what the graph must answer (a set of tuples).
 Expected = dict[str, set[tuple[Any, ...]]]
@@ -53,6 +54,7 @@ QUERIES = {
 }
 
 ENTERPRISE_PRIVILEGED = {"primary_owner", "owner", "membership_admin"}
+SCIM_QUERIES = ("scim_users", "scim_groups", "provisioned", "scim_group_members", "surfaces_as")
 
 
 def expected_enterprise_graph(org: Org) -> Expected:
@@ -123,3 +125,21 @@ def actual_enterprise_graph(neo4j: Any, org_id: str) -> Expected:
             next(iter(row.values())) if len(row) == 1 else tuple(row.values()) for row in rows
         }
     return graph
+
+
+def assert_enterprise_graph_equals(neo4j: Any, org: Org, *, with_scim: bool = True) -> None:
+    """The organization's graph equals the simulated org; `with_scim=False` leaves the SCIM
+    side unchecked (an organization synced without SCIM, or whose SCIM was not read)."""
+    expected = expected_enterprise_graph(org)
+    actual = actual_enterprise_graph(neo4j, org.id)
+    for name, want in expected.items():
+        if with_scim or name not in SCIM_QUERIES:
+            assert actual[name] == want, name
+
+
+def assert_org_graph_matches(neo4j: Any, org: Org, *, with_scim: bool = True) -> None:
+    """The oracle of the organization's product."""
+    if org.product == "enterprise":
+        assert_enterprise_graph_equals(neo4j, org, with_scim=with_scim)
+    else:
+        assert_graph_matches(neo4j, org, with_scim=with_scim)

@@ -70,6 +70,11 @@ def expected_graph(org: Org, *, with_scim: bool = True) -> ExpectedGraph:
                     group_members.add((scim(member["value"]), scim(gid)))
 
     keys = org.api_keys.values()
+    created_by_user = {
+        (k.id, k.created_by["id"])
+        for k in keys
+        if k.created_by and k.created_by["type"] == "user" and k.created_by["id"] in org.users
+    }
     nodes = {
         "AnthropicUser": set(org.users),
         "AnthropicWorkspace": set(org.workspaces),
@@ -90,12 +95,20 @@ def expected_graph(org: Org, *, with_scim: bool = True) -> ExpectedGraph:
         "AnthropicWorkspace-CONTAINS->AnthropicApiKey": {
             (k.workspace_id, k.id) for k in keys if k.workspace_id is not None
         },
-        "AnthropicApiKey-OWNED_BY->AnthropicUser": {
-            (k.id, k.created_by["id"])
+        "AnthropicApiKey-ACTS_AS->AnthropicUser": {
+            (k.id, k.principal["user_id"])
             for k in keys
-            if k.created_by and k.created_by["type"] == "user" and k.created_by["id"] in org.users
+            if k.principal and k.principal.get("user_id") in org.users
         },
-        "AnthropicApiKey-OWNED_BY->AnthropicServiceAccount": {
+        "AnthropicApiKey-ACTS_AS->AnthropicServiceAccount": {
+            (k.id, k.principal["service_account_id"])
+            for k in keys
+            if k.principal and k.principal.get("service_account_id")
+        },
+        "AnthropicApiKey-CREATED_BY->AnthropicUser": created_by_user,
+        "AnthropicApiKey-OWNED_BY->AnthropicUser": created_by_user,
+        "AnthropicUser-OWNS->AnthropicApiKey": {(u, k) for k, u in created_by_user},
+        "AnthropicApiKey-CREATED_BY->AnthropicServiceAccount": {
             (k.id, k.created_by["id"])
             for k in keys
             if k.created_by and k.created_by["type"] == "service_account"

@@ -55,7 +55,11 @@ def test_enterprise_actions_follow_the_key_scopes_and_scim() -> None:
     read_only = organization_node(frozenset({"read:members"}), scim_status="not_configured")
     assert read_only["product"] == "enterprise"
     assert read_only["key_scopes"] == ["read:members"]
-    assert read_only["families_not_permitted"] == ["rbac_groups", "rbac_group_members"]
+    assert read_only["families_not_permitted"] == [
+        "rbac_groups",
+        "rbac_group_members",
+        "analytics_activity",
+    ]
     assert read_only["lifecycle_actions"] == []
     writer = organization_node(frozenset({"read:members", "write:members", "write:rbac_groups"}))
     assert writer["lifecycle_actions"] == [
@@ -66,7 +70,9 @@ def test_enterprise_actions_follow_the_key_scopes_and_scim() -> None:
         "sign_out_member",
         "withdraw_invite",
     ]
-    # Write scopes no 403 showed are not claimed.
-    unseen = organization_node(frozenset({"read:members", "read:rbac_groups", AT_LEAST}))
+    # Write scopes no 403 showed are not claimed (every probe passed, analytics's too).
+    unseen = organization_node(
+        frozenset({"read:members", "read:rbac_groups", "read:analytics", AT_LEAST})
+    )
     assert unseen["lifecycle_actions"] == ["scim_deactivate"]
     assert unseen["families_not_permitted"] == []

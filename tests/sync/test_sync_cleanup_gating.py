@@ -60,9 +60,18 @@ LISTING = {
     "rbac_role_permissions": r"^/v1/organizations/rbac_roles/[^/]+/permissions$",
     "rbac_groups": r"^/v1/organizations/rbac_groups$",
     "rbac_group_members": r"^/v1/organizations/rbac_groups/[^/]+/members$",
+    "claude_code_activity": r"^/v1/organizations/usage_report/claude_code$",
+    "messages_activity": r"^/v1/organizations/usage_report/messages$",
+    "analytics_activity": r"^/v1/organizations/analytics/users$",
 }
 # Listings only a Claude Enterprise organization offers: their failures are tried on one.
-ENTERPRISE_ONLY = {"rbac_roles", "rbac_role_permissions", "rbac_groups", "rbac_group_members"}
+ENTERPRISE_ONLY = {
+    "rbac_roles",
+    "rbac_role_permissions",
+    "rbac_groups",
+    "rbac_group_members",
+    "analytics_activity",
+}
 ENTERPRISE = {"product": "enterprise", "org_request_limit": 100_000}
 
 Element = tuple[str, ...]  # ("node", label, key) or ("rel", type, start key, end key, ...)

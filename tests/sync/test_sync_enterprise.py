@@ -14,7 +14,7 @@ from ingest.extract import OrganizationMismatchError
 from ingest.load import GraphLoader
 from ingest.sync.pipeline import run_sync
 from tests.simulated import options_for, reconfigure
-from tests.sync.enterprise_oracle import actual_enterprise_graph, expected_enterprise_graph
+from tests.sync.enterprise_oracle import assert_enterprise_graph_equals, expected_enterprise_graph
 
 pytestmark = pytest.mark.neo4j
 
@@ -27,13 +27,6 @@ CONSOLE_ONLY_FAMILIES = {
     "service_accounts",
     "service_account_memberships",
 }
-
-
-def _assert_graph_equals(neo4j, org) -> None:
-    expected = expected_enterprise_graph(org)
-    actual = actual_enterprise_graph(neo4j, org.id)
-    for name, want in expected.items():
-        assert actual[name] == want, name
 
 
 @pytest.mark.parametrize(
@@ -54,7 +47,7 @@ def test_enterprise_org_with_scim_equals_the_simulated_org(
     expected = expected_enterprise_graph(org)
     assert expected["surfaces_as"] and expected["group_members"] and expected["permissions"]
     assert any(role for _, role, privileged in expected["org_roles"] if privileged)
-    _assert_graph_equals(neo4j, org)
+    assert_enterprise_graph_equals(neo4j, org)
     [row] = neo4j.run("MATCH (o:AnthropicOrganization {id: $id}) RETURN o.name AS name", id=org.id)
     assert row == {"name": None}  # Enterprise has no `me`: the name is not given
 
@@ -94,7 +87,7 @@ def test_changes_to_an_enterprise_org_are_in_the_next_sync(neo4j, simulator, syn
         demoted.role = "user"
         report = sync(running)
         assert report.exit_code == 0, report.extraction_failures
-        _assert_graph_equals(neo4j, org)
+        assert_enterprise_graph_equals(neo4j, org)
 
 
 def test_group_role_data_that_stays_unavailable_deletes_nothing_of_the_groups(

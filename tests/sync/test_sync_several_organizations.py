@@ -5,22 +5,16 @@ touches the other's. Two simulators of one seed, the second serving another orga
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from anthropic_sim.server import RunningSimulator
 from ingest.graph.cypher import superseded_constraint_name
 from ingest.graph.model import MODEL
+from tests.simulated import mutate
 
 pytestmark = pytest.mark.neo4j
 
 ORG_B = "00000000-0000-4000-8000-00000000000b"
-
-
-def _mutate(running: RunningSimulator, **body: object) -> None:
-    httpx.post(
-        f"{running.base_url}/_control/mutate", json=body, headers=running.control_headers()
-    ).raise_for_status()
 
 
 def _graph_of(neo4j, tenant: str) -> list[dict]:
@@ -74,7 +68,7 @@ def test_shared_people_keep_their_own_roles_and_leaving_one_org_leaves_the_other
 ):
     with simulator(seed=3, size="12") as org_a, simulator(seed=3, size="12", org_id=ORG_B) as b:
         person = _a_plain_user(org_a)
-        _mutate(b, op="change_role", user_id=person, role="developer")
+        mutate(b, op="change_role", user_id=person, role="developer")
         tenant_a = sync(org_a).org_id
         sync(b)
         in_a, in_b = _member(neo4j, tenant_a, person), _member(neo4j, ORG_B, person)
@@ -90,7 +84,7 @@ def test_shared_people_keep_their_own_roles_and_leaving_one_org_leaves_the_other
         ]
 
         before_a = _graph_of(neo4j, tenant_a)
-        _mutate(b, op="remove_user", user_id=person)
+        mutate(b, op="remove_user", user_id=person)
         report = sync(b)
         after_a = _graph_of(neo4j, tenant_a)
 

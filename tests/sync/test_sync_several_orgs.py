@@ -11,10 +11,14 @@ import httpx
 import pytest
 
 from anthropic_sim.server import RunningSimulator
+from anthropic_sim.state import Org
 from ingest.extract import AdminExtractor, Credentials, ExtractConfig
 from ingest.extract.errors import OrganizationMismatchError
+from tests.simulated import mutate
+from tests.sync.enterprise_oracle import assert_enterprise_graph_equals
 from tests.sync.oracle import assert_graph_matches
 from tests.sync.test_sync_cli import env_for, invoke
+from tests.sync.test_sync_enterprise import ENTERPRISE
 
 pytestmark = pytest.mark.neo4j
 CANARY = "sk-ant-admin01-CANARYcanaryCANARY-do-not-leak-0123456789AA"
@@ -43,95 +47,177 @@ def tenant_counts(neo4j, org_id: str) -> dict[str, int]:
     return rows[0]
 
 
-def remove_member(running: RunningSimulator, org_id: str, user_id: str) -> None:
+def person_in_orgs(neo4j, email: str) -> set[tuple[str, ...]]:
+    """Each organization's node of the person: (tenant, user id, organization role, groups)."""
+    rows = neo4j.run(
+        "MATCH (u:AnthropicUser {email_lower: $e}) "
+        "OPTIONAL MATCH (u)-[:HAS_ROLE]->(r:AnthropicRole {scope: 'organization'}) "
+        "OPTIONAL MATCH (u)-[:MEMBER_OF]->(g:AnthropicRbacGroup) "
+        "RETURN u.tenant_id AS t, u.id AS id, collect(DISTINCT r.id) AS roles, "
+        "collect(DISTINCT g.id) AS groups",
+        e=email.lower(),
+    )
+    return {(r["t"], r["id"], *r["roles"], tuple(sorted(r["groups"]))) for r in rows}
+
+
+def expected_person(org: Org, email: str) -> tuple[str, ...]:
+    [user] = [u for u in org.users.values() if u.email == email]
+    groups = org.rbac.groups.values() if org.rbac else ()
+    in_groups = tuple(sorted(g.id for g in groups if user.id in g.members))
+    return (org.id, user.id, f"{org.id}/organization/{user.role}", in_groups)
+
+
+def join_a_direct_group(running: RunningSimulator, org: Org, user_id: str) -> None:
+    """Through the Admin API, with the parent's key for all linked orgs (write:rbac_groups)."""
+    group = next(
+        g
+        for g in org.rbac.groups.values()
+        if g.source_type == "direct" and user_id not in g.members
+    )
     response = httpx.post(
-        f"{running.base_url}/_control/mutate",
-        params={"organization_id": org_id},
-        json={"op": "remove_user", "user_id": user_id},
-        headers=running.control_headers(),
+        f"{running.base_url}/v1/organizations/rbac_groups/{group.id}/members",
+        params={"organization_id": org.id},
+        json={"user_id": user_id},
+        headers={"x-api-key": running.admin_key, "anthropic-version": "2023-06-01"},
     )
     assert response.status_code == 200, response.text
 
 
-def test_three_organizations_sync_in_one_run_and_stay_apart(neo4j, simulator, tmp_path):
-    with (
-        simulator(size="small", tier="enterprise", linked_orgs=["console"]) as first,
-        simulator(size="small", seed=2, tier="team") as other,
-    ):
-        parent, sibling, third = first.sim, linked(first, 1), other.sim
-        shared = {u.email for u in parent.org.users.values()} & {
-            u.email for u in sibling.org.users.values()
-        }
-        assert shared, "the linked org shares people with the first"
+PRODUCT_LABELS = [
+    "AnthropicRbacGroup",
+    "AnthropicRbacRole",
+    "AnthropicWorkspace",
+    "AnthropicApiKey",
+    "ScimUser",
+]
+
+
+def labels_of(neo4j, org_id: str) -> set[str]:
+    rows = neo4j.run(
+        "MATCH (n {tenant_id: $t}) UNWIND labels(n) AS label WITH label WHERE label IN $labels "
+        "RETURN DISTINCT label",
+        t=org_id,
+        labels=PRODUCT_LABELS,
+    )
+    return {r["label"] for r in rows}
+
+
+def test_two_enterprise_orgs_and_a_console_org_sync_in_one_run_each_right(
+    neo4j, simulator, tmp_path
+):
+    """A company's parent with two Claude Enterprise orgs, read with the primary owner's one
+    key for all linked orgs (`organization_id` names the second), and a Console org with its own
+    Admin key; one person in all three with another role in each."""
+    with simulator(size="12", seed=2, linked_orgs=["enterprise", "console"], **ENTERPRISE) as run:
+        first, sibling, console = (linked(run, n).org for n in range(3))
+        assert [o.product for o in (first, sibling, console)] == [
+            "enterprise",
+            "enterprise",
+            "console",
+        ]
+        [email, *_] = sorted(
+            {u.email for u in first.users.values()}
+            & {u.email for u in sibling.users.values()}
+            & {u.email for u in console.users.values()}
+        )
+        for org, role in ((first, "owner"), (sibling, "user"), (console, "admin")):
+            user_id = next(u.id for u in org.users.values() if u.email == email)
+            mutate(run, org.id, op="change_role", user_id=user_id, role=role)
+            if org.product == "enterprise":
+                join_a_direct_group(run, org, user_id)
         orgs = tmp_path / "idgraph.toml"
         orgs.write_text(
             orgs_toml(
                 {
-                    "name": "parent console",
-                    "admin_key_env": "PARENT_KEY",
-                    "oauth_token_env": "PARENT_OAUTH",
-                    "scim_url": first.scim_url,
-                    "scim_token_env": "PARENT_SCIM",
-                    "base_url": first.base_url,
+                    "name": "enterprise",
+                    "admin_key_env": "ENTERPRISE_KEY",
+                    "scim_url": run.scim_url,
+                    "scim_token_env": "SCIM_TOKEN",
+                    "base_url": run.base_url,
                 },
                 {
-                    "name": "linked console",
-                    "admin_key_env": "SIBLING_KEY",
-                    "oauth_token_env": "SIBLING_OAUTH",
-                    "organization_id": f"org_{sibling.org.id}",
-                    "base_url": first.base_url,
+                    "name": "console",
+                    "admin_key_env": "CONSOLE_KEY",
+                    "oauth_token_env": "CONSOLE_OAUTH",
+                    "organization_id": console.id,
+                    "base_url": run.base_url,
                 },
                 {
-                    "name": "other",
-                    "admin_key_env": "OTHER_KEY",
-                    "oauth_token_env": "OTHER_OAUTH",
-                    "base_url": other.base_url,
+                    "name": "enterprise linked",
+                    "admin_key_env": "ENTERPRISE_KEY",
+                    "organization_id": f"org_{sibling.id}",
+                    "base_url": run.base_url,
                 },
             )
         )
         env = env_for(
             neo4j,
-            PARENT_KEY=first.admin_key,
-            PARENT_OAUTH=first.oauth_token,
-            PARENT_SCIM=first.scim_token,
-            SIBLING_KEY=sibling.org.admin_key,
-            SIBLING_OAUTH=sibling.org.oauth_token,
-            OTHER_KEY=other.admin_key,
-            OTHER_OAUTH=other.oauth_token,
+            ENTERPRISE_KEY=run.admin_key,
+            SCIM_TOKEN=run.scim_token,
+            CONSOLE_KEY=console.admin_key,
+            CONSOLE_OAUTH=console.oauth_token,
         )
+        assert run.admin_key.startswith("sk-ant-api01-")
+        assert console.admin_key.startswith("sk-ant-admin01-")
+
         result = invoke("sync", "--json", "--orgs", str(orgs), env=env)
         assert result.exit_code == 0, result.output
-        run = json.loads(result.stdout)
-        assert [o["name"] for o in run["organizations"]] == [
-            "parent console",
-            "linked console",
-            "other",
-        ]
-        assert [o["organization"]["id"] for o in run["organizations"]] == [
-            parent.org.id,
-            sibling.org.id,
-            third.org.id,
-        ]
-        assert len({o["sync_id"] for o in run["organizations"]}) == 3
-        assert_graph_matches(neo4j, parent.org)
-        assert_graph_matches(neo4j, sibling.org, with_scim=False)
-        assert_graph_matches(neo4j, third.org, with_scim=False)
+        synced = json.loads(result.stdout)["organizations"]
+        assert [o["organization"]["id"] for o in synced] == [first.id, console.id, sibling.id]
+        assert [o["scim"]["status"] for o in synced] == ["available"] + ["not_configured"] * 2
+        assert_enterprise_graph_equals(neo4j, first)
+        assert_enterprise_graph_equals(neo4j, sibling, with_scim=False)
+        assert_graph_matches(neo4j, console, with_scim=False)
+        enterprise = {"AnthropicRbacGroup", "AnthropicRbacRole"}
+        assert labels_of(neo4j, first.id) == enterprise | {"ScimUser"}
+        assert labels_of(neo4j, sibling.id) == enterprise
+        assert labels_of(neo4j, console.id) == {"AnthropicWorkspace", "AnthropicApiKey"}
+        products = neo4j.run("MATCH (o:AnthropicOrganization) RETURN o.id AS id, o.product AS p")
+        assert {(r["id"], r["p"]) for r in products} == {
+            (first.id, "enterprise"),
+            (sibling.id, "enterprise"),
+            (console.id, "console"),
+        }
+        person = {expected_person(org, email) for org in (first, sibling, console)}
+        assert {p[2].rsplit("/", 1)[1] for p in person} == {"owner", "user", "admin"}
+        assert all(p[3] for p in person if p[0] != console.id)  # in a group in each Enterprise org
+        assert person_in_orgs(neo4j, email) == person
 
-        leaver = next(u for u in sibling.org.users.values() if u.email in shared)
-        untouched = {o.org.id: tenant_counts(neo4j, o.org.id) for o in (parent, third)}
-        remove_member(first, sibling.org.id, leaver.id)
+        # The person leaves the linked Enterprise org only.
+        [leaver] = [p for p in person if p[0] == sibling.id]
+        untouched = {o.id: tenant_counts(neo4j, o.id) for o in (first, console)}
+        mutate(run, sibling.id, op="remove_user", user_id=leaver[1])
         again = invoke("sync", "--json", "--orgs", str(orgs), env=env)
         assert again.exit_code == 0, again.output
         removed = [o["removed"]["members"] for o in json.loads(again.stdout)["organizations"]]
-        assert removed == [[], [leaver.id], []]
-        assert_graph_matches(neo4j, sibling.org, with_scim=False)
-        assert_graph_matches(neo4j, parent.org)
-        assert_graph_matches(neo4j, third.org, with_scim=False)
-        assert {o.org.id: tenant_counts(neo4j, o.org.id) for o in (parent, third)} == untouched
-        still_there = neo4j.run(
-            "MATCH (u:AnthropicUser {email: $e}) RETURN u.tenant_id AS t", e=leaver.email
-        )
-        assert {r["t"] for r in still_there} == {parent.org.id}
+        assert removed == [[], [], [leaver[1]]]
+        assert person_in_orgs(neo4j, email) == person - {leaver}
+        assert_enterprise_graph_equals(neo4j, sibling, with_scim=False)
+        assert {o.id: tenant_counts(neo4j, o.id) for o in (first, console)} == untouched
+
+        # The Console key is revoked: that org fails (a credential error, exit 2) and keeps
+        # all it had, even a member who left since; the others, before and after it, sync.
+        console_graph = tenant_counts(neo4j, console.id)
+        [in_console] = [p for p in person if p[0] == console.id]
+        mutate(run, console.id, op="remove_user", user_id=in_console[1])
+        del run.sim.linked().keys[console.admin_key]
+        gone = [next(u.id for u in o.users.values() if u.role == "user") for o in (first, sibling)]
+        for org, user_id in zip((first, sibling), gone, strict=True):
+            mutate(run, org.id, op="remove_user", user_id=user_id)
+        failed = invoke("sync", "--json", "--orgs", str(orgs), env=env)
+        outcome = json.loads(failed.stdout)
+        assert failed.exit_code == outcome["exit_code"] == 2, failed.output
+        synced = outcome["organizations"]
+        assert [o["exit_code"] for o in synced] == [0, 2, 0]
+        assert [synced[0]["removed"]["members"], synced[2]["removed"]["members"]] == [
+            [gone[0]],
+            [gone[1]],
+        ]
+        assert console.admin_key not in failed.output
+    assert tenant_counts(neo4j, console.id) == console_graph
+    assert in_console in person_in_orgs(neo4j, email)
+    assert_enterprise_graph_equals(neo4j, first)
+    assert_enterprise_graph_equals(neo4j, sibling, with_scim=False)
 
 
 def test_one_organization_failing_never_stops_the_others(neo4j, simulator, tmp_path):

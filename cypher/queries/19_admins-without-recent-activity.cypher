@@ -1,0 +1,38 @@
+// id: admins-without-recent-activity
+// title: Admins and owners with no recorded activity in N days (activity unknown listed apart)
+// severity: medium
+// category: hygiene
+// why: An administrator who never acts keeps every right an attacker wants and nobody would
+//   notice the account being used. Activity comes only from the documented sources (Console
+//   usage_report/claude_code, Enterprise analytics/users): "no recorded activity" means a source
+//   was read and showed nothing since as_of minus N days (window_days says how far it looked);
+//   "activity unknown" means no source was read for this person.
+// fix: Ask whether the person still needs the role; demote or remove unused admins. For
+//   "activity unknown", give the sync a source (Enterprise: a key with read:analytics).
+// param days: days without recorded activity
+// param as_of: the moment to count back from, RFC 3339 (null: now)
+:param days => 30;
+:param as_of => null;
+
+WITH coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (u:AnthropicUser)
+WHERE u.role IN ['admin', 'owner', 'primary_owner', 'membership_admin']
+OPTIONAL MATCH (a:AnthropicActivity)-[:ACTIVITY_OF]->(u)
+WITH
+  u,
+  as_of,
+  count(a) AS sources_read,
+  max(datetime(a.last_active_at)) AS last_active,
+  collect(a.source) AS sources,
+  max(a.window_days) AS window_days
+WHERE
+  sources_read = 0 OR last_active IS NULL OR last_active < as_of - duration({days: $days})
+RETURN
+  u.id AS id,
+  u.email AS email,
+  u.role AS role,
+  CASE WHEN sources_read = 0 THEN 'activity unknown' ELSE 'no recorded activity' END AS status,
+  toString(last_active) AS last_active_at,
+  sources,
+  window_days
+ORDER BY status DESC, id;
