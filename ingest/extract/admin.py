@@ -392,19 +392,18 @@ class AdminExtractor:
         rule; `applies_to_all_workspaces` is on the rule itself)."""
         self._require_oauth(FEDERATION_RULE_WORKSPACES)
 
-        def job(
-            rule: FederationRule,
-        ) -> Callable[[], Awaitable[ParseResult[FederationRuleWorkspace]]]:
-            return lambda: self._walk(
+        return await self._each_parent(
+            FEDERATION_RULE_WORKSPACES,
+            rules,
+            lambda rule: self._walk(
                 FederationRuleWorkspace,
                 FEDERATION_RULE_WORKSPACES,
                 f"/v1/organizations/federation_rules/{rule.id}/workspaces",
                 defaults={"federation_rule_id": rule.id},
                 paging=_PAGE_TOKEN,
                 priority=FAN_OUT,
-            )
-
-        return await self._gathered(FEDERATION_RULE_WORKSPACES, [job(r) for r in rules])
+            ),
+        )
 
     async def rbac_groups(self) -> ParseResult[RbacGroup]:
         """Every group, SCIM-sourced ones included. A group whose role data came back null
