@@ -4,9 +4,10 @@
 // category: hygiene
 // why: A key nobody uses still works for whoever holds a copy of it. Use comes only from the
 //   documented Console sources: usage_report/messages grouped by api_key_id, and
-//   usage_report/claude_code, which names keys and not ids (a name several keys share counts
-//   for each of them). "no recorded use" means a source was read and showed nothing since as_of
-//   minus N days; "usage unknown" means no source was read for this key.
+//   usage_report/claude_code, which names keys and not ids. "no recorded use" means a source
+//   was read and showed nothing since as_of minus N days; "used only under a shared name" means
+//   the only recent use was under a name several keys share, so it may be another key's (the
+//   key is listed rather than hidden); "usage unknown" means no source was read for this key.
 // fix: Confirm with the owner, then set the key inactive, and archive it once nothing breaks.
 // param days: days without recorded use
 // param as_of: the moment to count back from, RFC 3339 (null: now)
@@ -20,7 +21,8 @@ WITH
   k,
   as_of,
   count(a) AS sources_read,
-  max(datetime(a.last_used_at)) AS last_used,
+  max(CASE WHEN a.name_shared THEN null ELSE datetime(a.last_used_at) END) AS last_used,
+  max(CASE WHEN a.name_shared THEN datetime(a.last_used_at) END) AS shared_name_used,
   collect(a.source) AS sources,
   max(a.window_days) AS window_days
 WHERE sources_read = 0 OR last_used IS NULL OR last_used < as_of - duration({days: $days})
@@ -28,7 +30,11 @@ OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
   k.id AS id,
   k.name AS name,
-  CASE WHEN sources_read = 0 THEN 'usage unknown' ELSE 'no recorded use' END AS status,
+  CASE
+    WHEN sources_read = 0 THEN 'usage unknown'
+    WHEN shared_name_used >= as_of - duration({days: $days}) THEN 'used only under a shared name'
+    ELSE 'no recorded use'
+  END AS status,
   toString(last_used) AS last_used_at,
   sources,
   window_days,
