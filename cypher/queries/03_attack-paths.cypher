@@ -51,7 +51,7 @@ CALL (workspace_id, org_roles, workspace_roles) {
   UNION
   // An external issuer whose tokens a usable org:admin rule turns into the account's.
   MATCH (r:AnthropicRole {scope: 'organization'})
-  WHERE r.name IN org_roles
+  WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
   MATCH
     path = (start:AnthropicFederationIssuer)-[:TRUSTED_BY]->(rule:AnthropicFederationRule)
       -[:CAN_ASSUME]->(p:AnthropicServiceAccount)-[:HAS_ROLE]->(r)

@@ -33,7 +33,7 @@ def test_enterprise_without_scim_header_and_notices(neo4j: Any, simulator, sync)
     assert (org.id, org.product, org.scim_status) == (org_id, "enterprise", "not_configured")
     line = organization_line(org)
     assert line == (
-        "enterprise · key scopes (at least) read:members, read:rbac_groups · "
+        "enterprise · key scopes (at least) read:analytics, read:members, read:rbac_groups · "
         "SCIM not_configured · lifecycle remediation disabled"
     )
     assert escape(line) in render(report, "md")
