@@ -38,7 +38,8 @@ def test_enterprise_without_scim_header_and_notices(neo4j: Any, simulator, sync)
     )
     assert escape(line) in render(report, "md")
     html = render(report, "html")
-    assert "product enterprise" in html and "key scopes (at least) read:members" in html
+    assert "product enterprise" in html
+    assert "key scopes (at least) read:analytics, read:members" in html
     for query_id in SCIM_QUESTIONS:
         finding = next(f for f in report.findings if f.id == query_id)
         assert finding.count == 0, query_id
