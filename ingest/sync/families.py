@@ -71,7 +71,8 @@ STEPS: tuple[MappingStep, ...] = (
         "federation_rule_workspaces",
     ),
     _step("scim_users", (map_scim_users,), "users", "scim_users"),
-    _step("scim_groups", (map_scim_groups,), "scim_groups"),
+    # Memberships end at SCIM user nodes: with the user listing incomplete, none is removed.
+    _step("scim_groups", (map_scim_groups,), "scim_users", "scim_groups"),
     _step("rbac_roles", (rbac.map_rbac_roles,), "rbac_roles"),
     _step(
         "rbac_role_permissions",

@@ -79,9 +79,9 @@ def test_a_resync_under_churn_that_never_settles_deletes_nothing_of_scim(neo4j, 
         "the listing kept changing through 3 walks"
     )
     assert "scim_users" in report.families_incomplete
-    # Groups are built from the group listing alone, which held still: cleaned up as usual. A
-    # membership can only end at a SCIM user the graph still has (scim_users was not cleaned).
-    assert "scim_groups" in report.families_complete
+    # Group memberships end at SCIM users: with the user listing incomplete they are not
+    # cleaned up either (a membership of a user the walk missed would otherwise go).
+    assert "scim_groups" not in report.families_complete
     # The Admin side was read completely and cleaned up as usual: the leaver's member is gone.
     assert {"users", "workspaces", "workspace_members", "api_keys"} <= set(report.families_complete)
     assert neo4j.run("MATCH (u:AnthropicUser {id: $id}) RETURN u.id", id=leaver) == []
