@@ -128,7 +128,9 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         while True:
             if failures or throttles:
                 self.stats.retries += 1
-            await self._pace(doing, request.extensions.get(PRIORITY, CHAIN))
+            # A request refused by a 429 moves up a rank each time, so the herd released after
+            # every retry-after cannot keep leaving the same request last.
+            await self._pace(doing, request.extensions.get(PRIORITY, CHAIN) - throttles)
             self.stats.api_calls += 1
             try:
                 async with self.deadline.bound(doing):

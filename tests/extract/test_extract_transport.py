@@ -3,8 +3,10 @@ these check retry, pacing, truncation and deadline mechanics of the wrapper itse
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -14,7 +16,7 @@ import pytest
 
 from ingest.extract import DeadlineExceeded, EngineLimits, ResilientTransport
 from ingest.extract.deadline import Deadline
-from ingest.extract.transport import full_jitter, parse_retry_after
+from ingest.extract.transport import FAN_OUT, PRIORITY, full_jitter, parse_retry_after
 
 FAST = EngineLimits(rate=1000, burst=1000, max_attempts=4, backoff_base=0.01, backoff_cap=0.02)
 OK = {"data": [], "has_more": False}
@@ -155,3 +157,45 @@ async def test_deadline_on_long_retry_after_and_on_pacing() -> None:
         await http.get("/x")
         with pytest.raises(DeadlineExceeded):
             await http.get("/x")
+
+
+def one_per_window(window: float) -> httpx.MockTransport:
+    """A server whose bucket holds one token: the first request to arrive in each window is
+    answered, every other one gets 429 with retry-after = the window."""
+    free_at = [0.0]
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        now = time.monotonic()
+        await asyncio.sleep(window / 10)  # the answer takes a round trip
+        if now >= free_at[0]:
+            free_at[0] = now + window
+            return httpx.Response(200, json=OK)
+        return httpx.Response(429, json={"error": 429}, headers={"retry-after": str(window)})
+
+    return httpx.MockTransport(handler)
+
+
+@pytest.mark.asyncio
+async def test_a_refused_fan_out_request_is_not_starved_by_page_chains() -> None:
+    # After each retry-after the whole herd goes at once and the server takes only the first.
+    # Page chains go before fan-out requests, so without ageing a fan-out request refused
+    # again and again would lose every race until its attempts ran out.
+    limits = EngineLimits(rate=1000, burst=1000, max_throttled_attempts=6)
+    http, _ = client(one_per_window(0.02), limits=limits)
+    fan_out = {PRIORITY: FAN_OUT}
+    stop = asyncio.Event()
+
+    async def chain() -> None:
+        while not stop.is_set():
+            await http.get("/chain")
+            await asyncio.sleep(0.002)  # reading the page
+
+    async with http:
+        chains = [asyncio.create_task(chain()) for _ in range(4)]
+        await asyncio.sleep(0.05)  # the chains are hammering the server
+        try:
+            response = await http.get("/fan-out", extensions=fan_out)
+        finally:
+            stop.set()
+            await asyncio.gather(*chains, return_exceptions=True)
+    assert response.status_code == 200
