@@ -18,7 +18,7 @@ from anthropic_sim.config import Size as SimSize
 from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
-from ingest.extract.pacing import admin_limits_for_key
+from ingest.extract.pacing import admin_limits_for_key, analytics_limits
 from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
 from ingest.logs import LogFormat, configure_logging, logs_as_json, naming_organization
@@ -98,6 +98,7 @@ def _extract_config(settings: Settings, scim_url: str | None = None) -> ExtractC
         admin_base_url=settings.base_url,
         scim_base_url=scim_url or settings.scim_url,
         admin=admin_limits_for_key(settings.admin_key, settings.admin_rate, settings.admin_burst),
+        analytics=analytics_limits(settings.analytics_rate, settings.analytics_burst),
         scim=EngineLimits(rate=settings.scim_rate, burst=settings.scim_burst),
         request_timeout=settings.request_timeout,
         deadline=settings.deadline,

@@ -110,6 +110,17 @@ class Settings(BaseSettings):
         validation_alias=_env("IDGRAPH_ADMIN_BURST"),
         description="Admin API burst (default per product: Enterprise 5; Console 40).",
     )
+    analytics_rate: float | None = Field(
+        None,
+        validation_alias=_env("IDGRAPH_ANALYTICS_RATE"),
+        description="Enterprise Analytics API requests/s (default 55 per minute with a burst of "
+        "5, within its own 60/min per organization; also paced by the Admin API rate).",
+    )
+    analytics_burst: int | None = Field(
+        None,
+        validation_alias=_env("IDGRAPH_ANALYTICS_BURST"),
+        description="Enterprise Analytics API burst (default 5).",
+    )
     scim_rate: float = Field(
         20.0, validation_alias=_env("IDGRAPH_SCIM_RATE"), description="SCIM requests/s."
     )

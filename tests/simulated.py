@@ -31,6 +31,7 @@ def options_for(
         admin_base_url=running.base_url,
         scim_base_url=running.scim_url,
         admin=extract.pop("admin", limits),
+        analytics=extract.pop("analytics", limits),
         scim=extract.pop("scim", limits),
         **extract,
     )

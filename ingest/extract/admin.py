@@ -64,6 +64,7 @@ from ingest.extract.models import (
     Workspace,
     WorkspaceMember,
 )
+from ingest.extract.pacing import ANALYTICS_ROUTE, analytics_limits
 from ingest.extract.pagination import (
     Collected,
     Page,
@@ -177,6 +178,7 @@ class AdminExtractor:
             limits=self.config.admin,
             deadline=self.deadline,
             stats=self.stats,
+            routes={ANALYTICS_ROUTE: self.config.analytics or analytics_limits()},
         )
         self._client = httpx.AsyncClient(
             base_url=self.config.admin_base_url.rstrip("/"),

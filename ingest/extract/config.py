@@ -39,6 +39,8 @@ class ExtractConfig:
     organization_id: str | None = None
     scim_base_url: str | None = None
     admin: EngineLimits = EngineLimits()
+    # The Enterprise Analytics API's own limit, paced on top of `admin`; None: its published one.
+    analytics: EngineLimits | None = None
     scim: EngineLimits = EngineLimits()
     request_timeout: float = 30.0  # seconds per attempt (connect, read, write, pool)
     deadline: float | None = 50 * 60.0  # seconds for the whole run; None for no deadline

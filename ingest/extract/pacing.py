@@ -1,7 +1,8 @@
 """Default Admin API pacing per product, from the published rate limits.
 
 Claude Enterprise allows 100 requests a minute per organization across its Admin endpoints
-(claude-org-products.md §2.1); Claude Console publishes no number, so it keeps the configurable
+(claude-org-products.md §2.1), and its Analytics API 60 a minute per organization (§4.6), paced
+as a route of its own; Claude Console publishes no number, so it keeps the configurable
 default. Either way a 429 holds the engine back for its `retry-after` (ingest/extract/transport.py).
 """
 
@@ -19,6 +20,8 @@ from ingest.extract.errors import CredentialError
 ENTERPRISE_ORG_REQUESTS = 100
 ENTERPRISE_ORG_WINDOW_S = 60.0
 ENTERPRISE_BURST = 5
+ANALYTICS_ROUTE = "/v1/organizations/analytics/"
+ANALYTICS_ORG_REQUESTS = 60
 
 
 def within_window(requests: int, window_s: float, burst: int = ENTERPRISE_BURST) -> EngineLimits:
@@ -58,3 +61,14 @@ def admin_limits_for_key(
     except CredentialError:
         product = "console"
     return admin_limits(product, rate, burst)
+
+
+def analytics_limits(rate: float | None = None, burst: int | None = None) -> EngineLimits:
+    """The Analytics API's pacing, within its 60/min per organization; `rate` and `burst`
+    override it where set."""
+    default = within_window(ANALYTICS_ORG_REQUESTS, ENTERPRISE_ORG_WINDOW_S)
+    return replace(
+        default,
+        rate=default.rate if rate is None else rate,
+        burst=default.burst if burst is None else burst,
+    )

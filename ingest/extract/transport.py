@@ -1,9 +1,11 @@
 """Rate limiting and resilience as an httpx transport, shared by the Admin and SCIM engines.
 
 `ResilientTransport` wraps any `httpx.AsyncBaseTransport`:
-- every attempt first takes a token from the engine's `TokenBucket`;
+- every attempt first takes a token from the engine's `TokenBucket`, and before it one from
+  its route's own bucket when the route has a limit of its own (`routes`: path prefix → limits);
 - 429 → wait `retry-after` (seconds or HTTP date; jittered backoff when absent) and retry;
-  the wait empties the whole engine's bucket so concurrent requests hold off too;
+  the wait empties the bucket that paced the request (its route's, else the whole engine's)
+  so concurrent requests under the same limit hold off too;
 - 500/502/503/504/529, transport errors (connect errors, dropped connections, read
   timeouts) and cut bodies → exponential backoff with full jitter, then retry;
 - the body is read inside the transport, so a body shorter than its Content-Length, or a
@@ -20,6 +22,7 @@ import logging
 import random
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -113,24 +116,29 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         deadline: Deadline | None = None,
         stats: EngineStats | None = None,
         rng: random.Random | None = None,
+        routes: Mapping[str, EngineLimits] | None = None,
     ) -> None:
         self.inner = inner
         self.limits = limits
         self.deadline = deadline or Deadline(None)
         self.bucket = TokenBucket(limits.rate, limits.burst)
+        self.route_buckets = {
+            prefix: TokenBucket(own.rate, own.burst) for prefix, own in (routes or {}).items()
+        }
         self.stats = stats or EngineStats(engine)
         self.rng = rng or random.Random()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         doing = f"{request.method} {request.url.path}"
         retryable = request.method in IDEMPOTENT_METHODS
+        route = self._route_bucket(request.url.path)
         failures = throttles = 0
         while True:
             if failures or throttles:
                 self.stats.retries += 1
             # A request refused by a 429 moves up a rank each time, so the herd released after
             # every retry-after cannot keep leaving the same request last.
-            await self._pace(doing, request.extensions.get(PRIORITY, CHAIN) - throttles)
+            await self._pace(doing, request.extensions.get(PRIORITY, CHAIN) - throttles, route)
             self.stats.api_calls += 1
             try:
                 async with self.deadline.bound(doing):
@@ -151,7 +159,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 throttles += 1
                 if throttles >= self.limits.max_throttled_attempts:
                     return response
-                self._hold(response, throttles)
+                self._hold(response, throttles, route or self.bucket)
                 continue
             if status in RETRY_STATUSES and retryable:
                 failures += 1
@@ -161,8 +169,13 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 continue
             return response
 
-    async def _pace(self, doing: str, priority: int) -> None:
+    def _route_bucket(self, path: str) -> TokenBucket | None:
+        return next((b for p, b in self.route_buckets.items() if path.startswith(p)), None)
+
+    async def _pace(self, doing: str, priority: int, route: TokenBucket | None) -> None:
         async with self.deadline.bound(f"waiting for the rate limit before {doing}"):
+            if route is not None:
+                self.stats.throttled_seconds += await route.acquire(priority)
             self.stats.throttled_seconds += await self.bucket.acquire(priority)
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
@@ -193,8 +206,8 @@ class ResilientTransport(httpx.AsyncBaseTransport):
                 raise TruncatedBody("JSON body does not parse", request=request) from exc
         return complete
 
-    def _hold(self, response: httpx.Response, throttles: int) -> None:
-        """After a 429, hold the whole engine back for retry-after (or a jittered backoff)."""
+    def _hold(self, response: httpx.Response, throttles: int, bucket: TokenBucket) -> None:
+        """After a 429, hold `bucket` back for retry-after (or a jittered backoff)."""
         delay = parse_retry_after(response.headers.get("retry-after"))
         if delay is None:
             delay = full_jitter(throttles, self.limits, self.rng)
@@ -202,7 +215,7 @@ class ResilientTransport(httpx.AsyncBaseTransport):
         left = self.deadline.remaining()
         if left is not None and delay >= left:
             raise self.deadline.exceeded("waiting out a 429 retry-after")
-        self.bucket.hold_until(time.monotonic() + delay)
+        bucket.hold_until(time.monotonic() + delay)
 
     async def _back_off(self, failures: int, response: httpx.Response | None, doing: str) -> None:
         delay = full_jitter(failures, self.limits, self.rng)

@@ -30,6 +30,8 @@ def env_for(neo4j, running=None, **extra):
         "IDGRAPH_ORGS_FILE": "",
         "IDGRAPH_ADMIN_RATE": "2000",
         "IDGRAPH_ADMIN_BURST": "2000",
+        "IDGRAPH_ANALYTICS_RATE": "2000",
+        "IDGRAPH_ANALYTICS_BURST": "2000",
         "IDGRAPH_SCIM_RATE": "2000",
         "IDGRAPH_SCIM_BURST": "2000",
     }
