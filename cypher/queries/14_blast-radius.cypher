@@ -29,4 +29,4 @@ RETURN
   admin_in,
   workspaces - admin_in AS developer_in
 ORDER BY workspaces DESC, admin_in DESC, id
-LIMIT $limit;
+LIMIT toInteger($limit);

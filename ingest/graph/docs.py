@@ -1,6 +1,7 @@
-"""Generates docs/graph-model.md and cypher/schema.cypher from the declaration.
+"""Generates docs/graph-model.md, cypher/schema.cypher and the Neo4j Browser style
+cypher/browser-style.grass from the declaration.
 
-python -m ingest.graph.docs            # write both files
+python -m ingest.graph.docs            # write the files
 python -m ingest.graph.docs --check    # exit 1 when a committed file is stale
 """
 
@@ -11,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ingest.graph.browser_style import grass_stylesheet
 from ingest.graph.cypher import identity_props, schema_cypher_file
 from ingest.graph.model import MODEL
 from ingest.graph.schema import (
@@ -26,6 +28,7 @@ from ingest.graph.schema import (
 ROOT = Path(__file__).resolve().parents[2]
 GRAPH_MODEL_MD = ROOT / "docs" / "graph-model.md"
 SCHEMA_CYPHER = ROOT / "cypher" / "schema.cypher"
+BROWSER_STYLE = ROOT / "cypher" / "browser-style.grass"
 
 
 def graph_model_markdown(model: GraphModel) -> str:
@@ -182,7 +185,11 @@ def _cell(text: str) -> str:
 
 
 def generated_files(model: GraphModel = MODEL) -> dict[Path, str]:
-    return {GRAPH_MODEL_MD: graph_model_markdown(model), SCHEMA_CYPHER: schema_cypher_file(model)}
+    return {
+        GRAPH_MODEL_MD: graph_model_markdown(model),
+        SCHEMA_CYPHER: schema_cypher_file(model),
+        BROWSER_STYLE: grass_stylesheet(model),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
