@@ -153,7 +153,7 @@ class ReadPlan:
 OAUTH_TOKEN = Gate(
     needs=f"an OAuth token with org:admin ({OAUTH_TOKEN_ENV})",
     closed=lambda engines, _: not engines.admin.can_read_service_accounts,
-    skipped_because=f"no OAuth token ({OAUTH_TOKEN_ENV}) configured",
+    skipped_because=f"not read: needs an org:admin OAuth token ({OAUTH_TOKEN_ENV})",
 )
 SCIM_ON_PLAN = Gate(
     needs="SCIM on the organization's plan (the probe was not refused with 403)",

@@ -82,6 +82,7 @@ def test_without_an_oauth_token_federation_is_not_read_and_nothing_is_deleted(
         report = sync(running, oauth=False)
     for family in FEDERATION:
         assert report.extraction_failures[family] == f"skipped: {OAUTH_TOKEN.skipped_because}"
+        assert "not read: needs an org:admin OAuth token" in report.extraction_failures[family]
         assert family not in report.families_complete
     assert all(before.values())
     assert _graph(neo4j, tenant) == before
