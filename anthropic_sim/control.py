@@ -1,7 +1,8 @@
 """The control API under /_control (tests, demos, benchmarks); needs `x-control-token`.
 
 GET  /_control/planted       the planted truth, recomputed from the current state
-GET  /_control/stats         request counts by engine/route/status, faults, 429s, churn
+GET  /_control/stats         request counts by engine/route/status, faults, 429s, churn, and
+                             `writes`: every write request (method, path, status, request_id)
 POST /_control/stats/reset
 GET  /_control/config        every SimConfig knob
 PUT  /_control/config        change knobs (partial object); faults as a list of FaultSpec objects
