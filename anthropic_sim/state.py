@@ -74,6 +74,7 @@ class User:
     name: str
     role: str  # one of ORG_ROLES
     added_at: datetime
+    signed_out_at: datetime | None = None  # the last sign-out everywhere; never rendered
 
 
 @dataclass
