@@ -87,3 +87,24 @@ def test_a_revoked_token_refuses_the_write(api: Api, scim: httpx.Client) -> None
     api.control.put("/_control/config", json={"scim_gate": "revoked_token"})
     assert_scim_error(scim.patch(f"/Users/{scim_id}", json=okta(False)), 401)
     assert api.org.scim_users[scim_id].get("active") is not False
+
+
+def test_deprovisioning_archives_the_members_personal_keys(api: Api, scim: httpx.Client) -> None:
+    keys = {
+        (k.principal or {}).get("user_id"): k.id
+        for k in api.org.api_keys.values()
+        if k.status == "active" and (k.principal or {}).get("type") == "user_actor"
+    }
+    resource = next(
+        r
+        for r in api.org.scim_users.values()
+        if r.get("active") is not False
+        and (u := api.org.user_by_email(str(r["userName"]))) is not None
+        and u.id in keys
+        and u.role != "primary_owner"
+    )
+    user = api.org.user_by_email(str(resource["userName"]))
+    assert user is not None
+    assert scim.patch(f"/Users/{resource['id']}", json=rfc(False)).status_code == 200
+    r = api.admin.get(f"/v1/organizations/api_keys/{keys[user.id]}")
+    assert r.json()["status"] == "archived"
