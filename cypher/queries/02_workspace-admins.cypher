@@ -16,8 +16,11 @@
 // admins, the same in every active workspace) by id.
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-MATCH (w:AnthropicWorkspace {tenant_id: o.id})
-WHERE $workspace_id IS NULL OR w.id = $workspace_id
+CALL (o) {
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id})
+  WHERE $workspace_id IS NULL OR w.id = $workspace_id
+  RETURN w
+}
 CALL (w) {
   OPTIONAL MATCH (p)-[a:ADMIN_OF]->(w)
   WITH p, coalesce(a.inherited, false) AS inherited

@@ -14,9 +14,12 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
-WHERE (k.created_by_type = 'user' AND NOT EXISTS { (k)-[:CREATED_BY]->(:AnthropicUser) })
-  OR (k.principal_type = 'user' AND NOT EXISTS { (k)-[:ACTS_AS]->(:AnthropicUser) })
+CALL (o) {
+  MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
+  WHERE (k.created_by_type = 'user' AND NOT EXISTS { (k)-[:CREATED_BY]->(:AnthropicUser) })
+    OR (k.principal_type = 'user' AND NOT EXISTS { (k)-[:ACTS_AS]->(:AnthropicUser) })
+  RETURN k
+}
 OPTIONAL MATCH (k)-[:ACTS_AS]->(principal)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 WITH o, k, w, principal, k.principal_type = 'user' AND principal IS NULL AS anomaly

@@ -11,8 +11,11 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
-WHERE k.created_by_id IS NULL
+CALL (o) {
+  MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
+  WHERE k.created_by_id IS NULL
+  RETURN k
+}
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
   o.id AS org_id,

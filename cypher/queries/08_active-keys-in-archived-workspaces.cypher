@@ -12,8 +12,11 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-MATCH (w:AnthropicWorkspace {tenant_id: o.id, is_archived: true})-[:CONTAINS]->(k:AnthropicApiKey)
-WHERE k.status = 'active'
+CALL (o) {
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id, is_archived: true})-[:CONTAINS]->(k:AnthropicApiKey)
+  WHERE k.status = 'active'
+  RETURN w, k
+}
 OPTIONAL MATCH (k)-[:ACTS_AS]->(principal)
 OPTIONAL MATCH (k)-[:CREATED_BY]->(creator)
 RETURN

@@ -17,7 +17,8 @@
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
 CALL (o) {
-  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'workspace'})-[:SCOPED_TO]->(w:AnthropicWorkspace)
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'workspace'})-[:SCOPED_TO]->
+        (w:AnthropicWorkspace {tenant_id: o.id})
   WHERE r.name IN ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
     AND NOT coalesce(w.is_archived, false)
   MATCH (p)-[a:HAS_ROLE]->(r)

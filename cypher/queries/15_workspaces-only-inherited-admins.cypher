@@ -10,15 +10,18 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-MATCH (w:AnthropicWorkspace {tenant_id: o.id})
-WHERE
-  NOT coalesce(w.is_archived, false)
-  AND NOT EXISTS {
-    MATCH (p)-[a:ADMIN_OF]->(w)
-    WHERE
-      NOT coalesce(a.inherited, false)
-      AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
-  }
+CALL (o) {
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id})
+  WHERE
+    NOT coalesce(w.is_archived, false)
+    AND NOT EXISTS {
+      MATCH (p)-[a:ADMIN_OF]->(w)
+      WHERE
+        NOT coalesce(a.inherited, false)
+        AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
+    }
+  RETURN w
+}
 RETURN
   o.id AS org_id,
   o.name AS org_name,

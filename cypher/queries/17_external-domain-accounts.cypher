@@ -13,8 +13,11 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-MATCH (o)-[:RESOURCE]->(u:AnthropicUser)
-WHERE u.email_domain IS NULL OR NOT u.email_domain IN coalesce(o.main_domains, [])
+CALL (o) {
+  MATCH (u:AnthropicUser {tenant_id: o.id})
+  WHERE u.email_domain IS NULL OR NOT u.email_domain IN coalesce(o.main_domains, [])
+  RETURN u
+}
 RETURN
   o.id AS org_id,
   o.name AS org_name,

@@ -25,7 +25,7 @@ CALL (o, latest, previous) {
   UNION
   WITH o, previous
   WHERE previous IS NOT NULL
-  MATCH (r:AnthropicRole {scope: 'organization'})<-[g:HAS_ROLE]-(p)
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization'})<-[g:HAS_ROLE]-(p)
   WHERE
     r.name IN ['admin', 'owner', 'primary_owner']
     AND g.firstseen > previous.firstseen
