@@ -12,22 +12,26 @@
 // fix: Keep the admin roles and the groups that grant member management to a few named
 //   people. Give service accounts the developer role unless they must administer the
 //   organization, and revoke or expire keys bound to admins.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
-CALL () {
-  MATCH (r:AnthropicRole {scope: 'organization', privileged: true})
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+CALL (o) {
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization', privileged: true})
   MATCH (p)-[:HAS_ROLE]->(r)
   WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
   RETURN p, 'organization role ' + r.name AS route
   UNION
-  MATCH (perm:AnthropicRbacRolePermission {privileged: true})
+  MATCH (perm:AnthropicRbacRolePermission {tenant_id: o.id, privileged: true})
   MATCH (p:AnthropicUser)-[:MEMBER_OF]->(g:AnthropicRbacGroup)-[:HAS_ROLE]->
         (rr:AnthropicRbacRole)-[:GRANTS]->(perm)
   RETURN p, 'group ' + coalesce(g.name, g.id) + ' -> role ' + coalesce(rr.name, rr.id) +
     ' -> ' + perm.action AS route
 }
-WITH p, route ORDER BY route
-WITH p, collect(route) AS found
-WITH p, reduce(s = head(found), x IN tail(found) | s + ' | ' + x) AS routes
+WITH o, p, route ORDER BY route
+WITH o, p, collect(route) AS found
+WITH o, p, reduce(s = head(found), x IN tail(found) | s + ' | ' + x) AS routes
 CALL (p, routes) {
   RETURN
     CASE WHEN p:AnthropicUser THEN 'user' ELSE 'service account' END AS kind,
@@ -42,5 +46,5 @@ CALL (p, routes) {
     k.name AS name,
     'acts as ' + coalesce(p.email, p.name, p.id) + ' (' + routes + ')' AS via
 }
-RETURN kind, id, name, via
-ORDER BY kind, name, id;
+RETURN o.id AS org_id, o.name AS org_name, kind, id, name, via
+ORDER BY org_name, org_id, kind, name, id;

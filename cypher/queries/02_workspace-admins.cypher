@@ -8,12 +8,19 @@
 // fix: Remove direct workspace_admin memberships nobody needs; prefer one or two named direct
 //   admins per workspace over relying on organization admins.
 // param workspace_id: only this workspace (null: every workspace)
+// param org: only this organization, by id (null: every organization)
 :param workspace_id => null;
+:param org => null;
 
 // One row per workspace: the direct admins by name, the inherited ones (the organization
 // admins, the same in every active workspace) by id.
-MATCH (w:AnthropicWorkspace)
-WHERE $workspace_id IS NULL OR w.id = $workspace_id
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+CALL (o) {
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id})
+  WHERE $workspace_id IS NULL OR w.id = $workspace_id
+  RETURN w
+}
 CALL (w) {
   OPTIONAL MATCH (p)-[a:ADMIN_OF]->(w)
   WITH p, coalesce(a.inherited, false) AS inherited
@@ -24,6 +31,8 @@ CALL (w) {
     ) AS direct
 }
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   w.id AS id,
   w.name AS workspace,
   coalesce(w.is_archived, false) AS archived,
@@ -33,4 +42,4 @@ RETURN
   [p IN direct | p.id] AS direct_admin_ids,
   size(inherited_ids) AS inherited_admins,
   inherited_ids AS inherited_admin_ids
-ORDER BY workspace, id;
+ORDER BY org_name, org_id, workspace, id;

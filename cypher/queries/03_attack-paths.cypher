@@ -13,12 +13,17 @@
 // param ability: manage_members or create_keys
 // allowed ability: manage_members, create_keys
 // param workspace_id: the workspace to reach (null: the organization itself)
+// param org: only this organization, by id (null: every organization)
 :param ability => 'manage_members';
 :param workspace_id => null;
+:param org => null;
 
 // Organization roles that carry the ability (in a workspace too, and for managing members every
 // privileged one), and workspace roles.
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
 WITH
+  o,
   $workspace_id AS workspace_id,
   CASE $ability
     WHEN 'create_keys' THEN
@@ -32,25 +37,25 @@ WITH
       ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
     ELSE []
   END AS workspace_roles
-CALL (workspace_id, org_roles, workspace_roles) {
-  MATCH (r:AnthropicRole {scope: 'organization'})
+CALL (o, workspace_id, org_roles, workspace_roles) {
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization'})
   WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
   MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)
   RETURN start, p, path
   UNION
   WITH workspace_id WHERE $ability = 'manage_members'
-  MATCH (perm:AnthropicRbacRolePermission {privileged: true})
+  MATCH (perm:AnthropicRbacRolePermission {tenant_id: o.id, privileged: true})
   MATCH path = (p:AnthropicUser)-[:MEMBER_OF]->(:AnthropicRbacGroup)-[:HAS_ROLE]->
                (:AnthropicRbacRole)-[:GRANTS]->(perm)
   RETURN p AS start, p, path
   UNION
-  MATCH (w:AnthropicWorkspace {id: workspace_id})<-[:SCOPED_TO]-(r:AnthropicRole)
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id, id: workspace_id})<-[:SCOPED_TO]-(r:AnthropicRole)
   WHERE r.name IN workspace_roles
   MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
   RETURN start, p, path
   UNION
   // An external issuer whose tokens a usable org:admin rule turns into the account's.
-  MATCH (r:AnthropicRole {scope: 'organization'})
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization'})
   WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
   MATCH
     path = (start:AnthropicFederationIssuer)-[:TRUSTED_BY]->(rule:AnthropicFederationRule)
@@ -58,14 +63,15 @@ CALL (workspace_id, org_roles, workspace_roles) {
   WHERE start.archived_at IS NULL AND 'org:admin' IN rule.oauth_scopes
   RETURN start, p, path
 }
-WITH start, p, path
+WITH o, start, p, path
 WHERE
   (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
   AND (start = p OR start:AnthropicFederationIssuer OR start.status = 'active')
-WITH start, path
+WITH o, start, path
 ORDER BY length(path)
-WITH start, collect(path)[0] AS path
+WITH o, start, collect(path)[0] AS path
 WITH
+  o,
   start,
   path,
   [n IN nodes(path) |
@@ -73,6 +79,8 @@ WITH
     coalesce(n.email, n.name, n.id)] AS names,
   [x IN relationships(path) | type(x)] AS types
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   CASE
     WHEN start:AnthropicApiKey THEN 'api key'
     WHEN start:AnthropicServiceAccount THEN 'service account'
@@ -84,4 +92,4 @@ RETURN
   length(path) AS length,
   [i IN range(0, size(types) - 1) | names[i] + ' -[' + types[i] + ']-> ' + names[i + 1]] AS hops,
   path
-ORDER BY length, kind, name, id;
+ORDER BY org_name, org_id, length, kind, name, id;

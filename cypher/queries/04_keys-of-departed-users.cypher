@@ -9,14 +9,23 @@
 // fix: Revoke the key (Console > API keys, or set its status to inactive through the Admin API)
 //   after checking with the workspace's admins that nothing still depends on it; give a
 //   service account's workload a key made by someone who is still here. Report an anomaly.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
-MATCH (k:AnthropicApiKey {status: 'active'})
-WHERE (k.created_by_type = 'user' AND NOT EXISTS { (k)-[:CREATED_BY]->(:AnthropicUser) })
-  OR (k.principal_type = 'user' AND NOT EXISTS { (k)-[:ACTS_AS]->(:AnthropicUser) })
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+CALL (o) {
+  MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
+  WHERE (k.created_by_type = 'user' AND NOT EXISTS { (k)-[:CREATED_BY]->(:AnthropicUser) })
+    OR (k.principal_type = 'user' AND NOT EXISTS { (k)-[:ACTS_AS]->(:AnthropicUser) })
+  RETURN k
+}
 OPTIONAL MATCH (k)-[:ACTS_AS]->(principal)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
-WITH k, w, principal, k.principal_type = 'user' AND principal IS NULL AS anomaly
+WITH o, k, w, principal, k.principal_type = 'user' AND principal IS NULL AS anomaly
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   k.id AS id,
   k.name AS name,
   CASE
@@ -31,4 +40,4 @@ RETURN
   w.name AS workspace,
   k.created_at AS created_at,
   k.expires_at AS expires_at
-ORDER BY anomaly DESC, created_at, id;
+ORDER BY org_name, org_id, anomaly DESC, created_at, id;

@@ -6,15 +6,24 @@
 //   they are rarely rotated and nobody notices when they leak.
 // fix: Find who uses each key (usage reports per key), give the workload a key of its own with
 //   an owner and an expiry, then revoke the ownerless one.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
-MATCH (k:AnthropicApiKey {status: 'active'})
-WHERE k.created_by_id IS NULL
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+CALL (o) {
+  MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
+  WHERE k.created_by_id IS NULL
+  RETURN k
+}
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   k.id AS id,
   k.name AS name,
   w.name AS workspace,
   k.scope_type AS scope,
   k.created_at AS created_at,
   k.expires_at AS expires_at
-ORDER BY created_at, id;
+ORDER BY org_name, org_id, created_at, id;

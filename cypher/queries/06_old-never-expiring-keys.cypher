@@ -7,19 +7,25 @@
 // fix: Rotate it: create a replacement with an expiry, move the workload, revoke the old key.
 // param days: minimum age in days
 // param as_of: the moment to measure age from, RFC 3339 (null: now)
+// param org: only this organization, by id (null: every organization)
 :param days => 90;
 :param as_of => null;
+:param org => null;
 
-WITH coalesce(datetime($as_of), datetime()) AS as_of
-MATCH (k:AnthropicApiKey {status: 'active'})
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
 WHERE k.expires_at IS NULL AND datetime(k.created_at) < as_of - duration({days: $days})
 OPTIONAL MATCH (k)-[:ACTS_AS]->(owner)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   k.id AS id,
   k.name AS name,
   duration.inDays(datetime(k.created_at), as_of).days AS age_days,
   coalesce(owner.email, owner.name, k.principal_id, k.created_by_id) AS owner,
   w.name AS workspace,
   k.created_at AS created_at
-ORDER BY created_at, id;
+ORDER BY org_name, org_id, created_at, id;

@@ -6,19 +6,25 @@
 //   inactive key can be switched back on by anyone who can manage keys.
 // fix: Archive inactive keys you will not reactivate; keep the inventory to keys in use.
 // param as_of: the moment that decides expiry, RFC 3339 (null: now)
+// param org: only this organization, by id (null: every organization)
 :param as_of => null;
+:param org => null;
 
-WITH coalesce(datetime($as_of), datetime()) AS as_of
-MATCH (k:AnthropicApiKey)
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (k:AnthropicApiKey {tenant_id: o.id})
 WHERE
   k.status IN ['expired', 'inactive', 'archived']
   OR (k.status = 'active' AND k.expires_at IS NOT NULL AND datetime(k.expires_at) <= as_of)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   k.id AS id,
   k.name AS name,
   CASE WHEN k.status = 'active' THEN 'expired' ELSE k.status END AS status,
   w.name AS workspace,
   k.created_at AS created_at,
   k.expires_at AS expires_at
-ORDER BY status, created_at, id;
+ORDER BY org_name, org_id, status, created_at, id;

@@ -7,12 +7,21 @@
 //   it is explained, the key may still work for whoever holds it.
 // fix: Set the key to inactive (or archive it) now, re-read the organization, and report the
 //   case if the key is still listed active.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
-MATCH (w:AnthropicWorkspace {is_archived: true})-[:CONTAINS]->(k:AnthropicApiKey)
-WHERE k.status = 'active'
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+CALL (o) {
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id, is_archived: true})-[:CONTAINS]->(k:AnthropicApiKey)
+  WHERE k.status = 'active'
+  RETURN w, k
+}
 OPTIONAL MATCH (k)-[:ACTS_AS]->(principal)
 OPTIONAL MATCH (k)-[:CREATED_BY]->(creator)
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   k.id AS id,
   k.name AS name,
   w.id AS workspace_id,
@@ -20,4 +29,4 @@ RETURN
   w.archived_at AS archived_at,
   coalesce(principal.email, principal.name, k.principal_id) AS acts_as,
   coalesce(creator.email, creator.name, k.created_by_id) AS created_by
-ORDER BY workspace, id;
+ORDER BY org_name, org_id, workspace, id;

@@ -6,8 +6,11 @@
 //   account is still a member, with its roles and keys. Offboarding did not reach Claude.
 // fix: Remove the member (Console > Members, or the Admin API), revoke their keys, and find
 //   out why deprovisioning did not propagate.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
 MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
 CALL (o) {
   WITH o
   WHERE coalesce(o.scim_status, 'not_configured') <> 'available'
@@ -24,5 +27,5 @@ CALL (o) {
     u.id AS id, u.email AS email, u.role AS role, s.user_name AS scim_user,
     COUNT { (:AnthropicApiKey {status: 'active'})-[:ACTS_AS]->(u) } AS active_keys
 }
-RETURN finding, id, email, role, scim_user, active_keys
-ORDER BY email, id;
+RETURN o.id AS org_id, o.name AS org_name, finding, id, email, role, scim_user, active_keys
+ORDER BY org_name, org_id, email, id;

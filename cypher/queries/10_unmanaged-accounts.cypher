@@ -6,8 +6,11 @@
 //   leaves: nothing in your offboarding reaches this account.
 // fix: Assign the person to the Claude application in the identity provider so SCIM manages
 //   the account, or remove the member if nobody can vouch for it.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
 MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
 CALL (o) {
   WITH o
   WHERE coalesce(o.scim_status, 'not_configured') <> 'available'
@@ -24,5 +27,5 @@ CALL (o) {
     'no SCIM identity' AS finding,
     u.id AS id, u.email AS email, u.role AS role, u.added_at AS added_at
 }
-RETURN finding, id, email, role, added_at
-ORDER BY email, id;
+RETURN o.id AS org_id, o.name AS org_name, finding, id, email, role, added_at
+ORDER BY org_name, org_id, email, id;

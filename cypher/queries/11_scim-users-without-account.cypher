@@ -6,8 +6,11 @@
 //   cannot sign in, or they sign in with another address that escapes lifecycle management.
 // fix: Check the user's email in the identity provider against the member's; fix the mapping
 //   of the email attribute, or unassign the user from the Claude application.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
 MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
 CALL (o) {
   WITH o
   WHERE coalesce(o.scim_status, 'not_configured') <> 'available'
@@ -24,5 +27,5 @@ CALL (o) {
     'provisioned in SCIM, no member' AS finding,
     s.id AS id, s.scim_id AS scim_id, s.user_name AS user_name, s.email AS email
 }
-RETURN finding, id, scim_id, user_name, email
-ORDER BY user_name, id;
+RETURN o.id AS org_id, o.name AS org_name, finding, id, scim_id, user_name, email
+ORDER BY org_name, org_id, user_name, id;

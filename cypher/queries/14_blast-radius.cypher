@@ -9,18 +9,30 @@
 //   effective-org-admins and would otherwise crowd out every other row.
 // fix: Remove the workspace memberships the account does not use; split broad service
 //   accounts into one per workspace.
-// param limit: how many accounts to list
+// param limit: how many accounts to list (in each organization)
+// param org: only this organization, by id (null: every organization)
 :param limit => 25;
+:param org => null;
 
-MATCH (r:AnthropicRole {scope: 'workspace'})-[:SCOPED_TO]->(w:AnthropicWorkspace)
-WHERE r.name IN ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
-  AND NOT coalesce(w.is_archived, false)
-MATCH (p)-[a:HAS_ROLE]->(r)
-WHERE a.source = 'workspace'
-  AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
-WITH p, count(DISTINCT w) AS workspaces,
-     count(DISTINCT CASE WHEN r.name = 'workspace_admin' THEN w END) AS admin_in
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+CALL (o) {
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'workspace'})-[:SCOPED_TO]->
+        (w:AnthropicWorkspace {tenant_id: o.id})
+  WHERE r.name IN ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
+    AND NOT coalesce(w.is_archived, false)
+  MATCH (p)-[a:HAS_ROLE]->(r)
+  WHERE a.source = 'workspace'
+    AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
+  WITH p, count(DISTINCT w) AS workspaces,
+       count(DISTINCT CASE WHEN r.name = 'workspace_admin' THEN w END) AS admin_in
+  RETURN p, workspaces, admin_in
+  ORDER BY workspaces DESC, admin_in DESC, p.id
+  LIMIT toInteger($limit)
+}
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   CASE WHEN p:AnthropicUser THEN 'user' ELSE 'service account' END AS kind,
   p.id AS id,
   coalesce(p.email, p.name) AS name,
@@ -28,5 +40,4 @@ RETURN
   workspaces,
   admin_in,
   workspaces - admin_in AS developer_in
-ORDER BY workspaces DESC, admin_in DESC, id
-LIMIT toInteger($limit);
+ORDER BY org_name, org_id, workspaces DESC, admin_in DESC, id;

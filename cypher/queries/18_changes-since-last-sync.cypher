@@ -6,8 +6,12 @@
 //   process are the changes a security team wants to hear about first.
 // fix: Confirm each new admin and key with its owner; for removed members, check that their
 //   keys were revoked (question keys-of-departed-users).
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
-MATCH (o:AnthropicOrganization)<-[:SYNCED]-(s:SyncRun)
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+MATCH (o)<-[:SYNCED]-(s:SyncRun)
 WITH o, s
 ORDER BY s.firstseen DESC, s.started_at DESC
 WITH o, collect(s) AS runs
@@ -21,7 +25,7 @@ CALL (o, latest, previous) {
   UNION
   WITH o, previous
   WHERE previous IS NOT NULL
-  MATCH (r:AnthropicRole {scope: 'organization'})<-[g:HAS_ROLE]-(p)
+  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization'})<-[g:HAS_ROLE]-(p)
   WHERE
     r.name IN ['admin', 'owner', 'primary_owner']
     AND g.firstseen > previous.firstseen
@@ -46,5 +50,5 @@ CALL (o, latest, previous) {
     'removed member' AS change, 'user' AS kind, removed AS id, null AS name,
     'removed from the organization since the previous sync' AS detail
 }
-RETURN change, kind, id, name, detail
-ORDER BY change, name, id;
+RETURN o.id AS org_id, o.name AS org_name, change, kind, id, name, detail
+ORDER BY org_name, org_id, change, name, id;

@@ -11,14 +11,19 @@
 //   "activity unknown", give the sync a source (Enterprise: a key with read:analytics).
 // param days: days without recorded activity
 // param as_of: the moment to count back from, RFC 3339 (null: now)
+// param org: only this organization, by id (null: every organization)
 :param days => 30;
 :param as_of => null;
+:param org => null;
 
-WITH coalesce(datetime($as_of), datetime()) AS as_of
-MATCH (u:AnthropicUser)
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (u:AnthropicUser {tenant_id: o.id})
 WHERE u.role IN ['admin', 'owner', 'primary_owner', 'membership_admin']
 OPTIONAL MATCH (a:AnthropicActivity)-[:ACTIVITY_OF]->(u)
 WITH
+  o,
   u,
   as_of,
   count(a) AS sources_read,
@@ -28,6 +33,8 @@ WITH
 WHERE
   sources_read = 0 OR last_active IS NULL OR last_active < as_of - duration({days: $days})
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   u.id AS id,
   u.email AS email,
   u.role AS role,
@@ -35,4 +42,4 @@ RETURN
   toString(last_active) AS last_active_at,
   sources,
   window_days
-ORDER BY status DESC, id;
+ORDER BY org_name, org_id, status DESC, id;

@@ -11,13 +11,18 @@
 // fix: Confirm with the owner, then set the key inactive, and archive it once nothing breaks.
 // param days: days without recorded use
 // param as_of: the moment to count back from, RFC 3339 (null: now)
+// param org: only this organization, by id (null: every organization)
 :param days => 30;
 :param as_of => null;
+:param org => null;
 
-WITH coalesce(datetime($as_of), datetime()) AS as_of
-MATCH (k:AnthropicApiKey {status: 'active'})
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
+WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
 OPTIONAL MATCH (a:AnthropicActivity)-[:ACTIVITY_OF]->(k)
 WITH
+  o,
   k,
   as_of,
   count(a) AS sources_read,
@@ -28,6 +33,8 @@ WITH
 WHERE sources_read = 0 OR last_used IS NULL OR last_used < as_of - duration({days: $days})
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   k.id AS id,
   k.name AS name,
   CASE
@@ -39,4 +46,4 @@ RETURN
   sources,
   window_days,
   w.name AS workspace
-ORDER BY status DESC, id;
+ORDER BY org_name, org_id, status DESC, id;

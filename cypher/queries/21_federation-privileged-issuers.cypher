@@ -11,21 +11,27 @@
 // fix: Archive the rules nobody needs, narrow the subject and claims to one repository,
 //   branch or environment, grant workspace:inference where it suffices, and keep org:admin
 //   rules to none.
+// param org: only this organization, by id (null: every organization)
+:param org => null;
 
+MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
 MATCH
-  (i:AnthropicFederationIssuer)-[:TRUSTED_BY]->(r:AnthropicFederationRule)
+  (i:AnthropicFederationIssuer {tenant_id: o.id})-[:TRUSTED_BY]->(r:AnthropicFederationRule)
     -[c:CAN_ASSUME]->(sa:AnthropicServiceAccount)
 WHERE
   i.archived_at IS NULL AND sa.archived_at IS NULL
   AND any(s IN r.oauth_scopes WHERE s IN ['org:admin', 'workspace:developer'])
 OPTIONAL MATCH (r)-[:SCOPED_TO]->(w:AnthropicWorkspace)
-WITH i, r, c, sa, w
+WITH o, i, r, c, sa, w
 ORDER BY w.name, w.id
-WITH i, r, c, sa, collect(w.name) AS workspaces
+WITH o, i, r, c, sa, collect(w.name) AS workspaces
 WITH
-  i, r, c, sa, workspaces,
+  o, i, r, c, sa, workspaces,
   [s IN r.oauth_scopes WHERE s IN ['org:admin', 'workspace:developer']] AS rights
 RETURN
+  o.id AS org_id,
+  o.name AS org_name,
   r.id AS id,
   r.name AS rule,
   i.id AS issuer_id,
@@ -40,4 +46,4 @@ RETURN
   r.claims AS claims,
   r.condition AS condition,
   c.token_lifetime_seconds AS token_lifetime_seconds
-ORDER BY 'org:admin' IN rights DESC, issuer, rule, id;
+ORDER BY org_name, org_id, 'org:admin' IN rights DESC, issuer, rule, id;

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ingest.failures import fail, reported_failures
 from ingest.neo4j_connection import open_driver
-from ingest.queries.library import Query, UnknownQuery, get_query, load_library
+from ingest.queries.library import ORG_PARAM, Query, UnknownQuery, get_query, load_library
 from ingest.queries.runner import QueryResult, UnknownParameter, merge_params, run_query
 from ingest.settings import settings_or_exit
 from ingest.sync.outcome import ExitCode
@@ -69,10 +69,14 @@ def run(
         typer.Option("--param", "-p", help="k=v, repeatable; v is JSON when it parses."),
     ] = None,
     output: FormatOption = Format.table,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Only this organization (its id); every one by default."),
+    ] = None,
 ) -> None:
     """Run one question against the configured Neo4j, in a read-only transaction."""
     query = _query_or_exit(query_id)
-    params = _params_or_exit(query, param or [])
+    params = _params_or_exit(query, param or [], org)
     settings = settings_or_exit(output is Format.json)
     with reported_failures(output is Format.json):
         driver = open_driver(settings)
@@ -123,9 +127,11 @@ def parse_params(pairs: list[str]) -> dict[str, Any]:
     return params
 
 
-def _params_or_exit(query: Query, pairs: list[str]) -> dict[str, Any]:
+def _params_or_exit(query: Query, pairs: list[str], org: str | None = None) -> dict[str, Any]:
     try:
         params = parse_params(pairs)
+        if org is not None:
+            params[ORG_PARAM] = org
         merge_params(query, params)
     except (ValueError, UnknownParameter) as exc:
         fail(ExitCode.CONFIG, str(exc))

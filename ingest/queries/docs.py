@@ -12,7 +12,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.queries.library import CATEGORIES, FIELDS, SEVERITIES, Query, load_library
+from ingest.queries.library import (
+    CATEGORIES,
+    FIELDS,
+    ORG_PARAM,
+    SEVERITIES,
+    Query,
+    load_library,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES_MD = ROOT / "docs" / "queries.md"
@@ -43,11 +50,13 @@ The parser (`ingest/queries/library.py`) is strict: a missing or unknown field, 
 or category, a `:param` without its `// param` line (or the reverse), a default that is not a
 literal or not among its allowed values is an error, and `tests/queries/test_library.py` fails.
 
-Conventions: every question returns an `id` column, the id of what it found (a key, a member,
-a workspace...). The SCIM questions answer one row per organization whose last sync could not
-read SCIM, `finding` `SCIM not available on organization <name or id>: <why>` and `id` null,
-instead of an empty answer that would read as "all clear"; the report shows such a notice but
-never counts it as a finding. Times are RFC 3339 strings;
+Conventions: every question takes `org`, the id of one organization (null, the default:
+every organization in the graph; `idgraph query run ID --org ORG_ID`), and returns its
+`org_id` and `org_name` on every row, then an `id` column, the id of what it found (a key, a
+member, a workspace...). The SCIM questions answer one row per organization whose last sync
+could not read SCIM, `finding` `SCIM not available on organization <name or id>: <why>` and
+`id` null, instead of an empty answer that would read as "all clear"; the report shows such a
+notice, in its organization's section, but never counts it as a finding. Times are RFC 3339 strings;
 `as_of` takes one (tests pass the simulator's epoch, `2026-11-01T00:00:00Z`).
 
 Ability model used by `attack-paths` (and the simulator's planted truth): managing members
@@ -99,7 +108,9 @@ def _question(q: Query) -> Iterator[str]:
             yield f"  - `{name}` (default `{json.dumps(default)}`{values}): {q.param_docs[name]}"
     yield ""
     yield "```console"
-    example = " ".join(f"--param {k}={_cli_value(v)}" for k, v in q.params.items())
+    example = " ".join(
+        f"--param {k}={_cli_value(v)}" for k, v in q.params.items() if k != ORG_PARAM
+    )
     yield f"$ idgraph query run {q.id}{' ' + example if example else ''}"
     yield "```"
 

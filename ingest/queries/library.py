@@ -33,6 +33,10 @@ from typing import Any
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 CATEGORIES: tuple[str, ...] = ("attack path", "hygiene", "lifecycle", "inventory")
 FIELDS: tuple[str, ...] = ("id", "title", "severity", "category", "why", "fix")
+# The parameter every question of the library takes: one organization's id (null: every one);
+# each row names its organization in the columns ORG_COLUMNS.
+ORG_PARAM = "org"
+ORG_COLUMNS: tuple[str, str] = ("org_id", "org_name")
 # Fields about one parameter: `// param days: ...`, `// allowed ability: a, b`.
 NAMED_FIELDS: tuple[str, ...] = ("param", "allowed")
 

@@ -26,6 +26,10 @@ OutOption = Annotated[
 TopOption = Annotated[
     int, typer.Option("--top", min=0, help="Rows shown per question (counts are always full).")
 ]
+OrgOption = Annotated[
+    str | None,
+    typer.Option("--org", help="Only this organization (its id); every one by default."),
+]
 WaitOption = Annotated[
     float, typer.Option("--wait-neo4j", help="Seconds to wait for Neo4j to answer.")
 ]
@@ -36,8 +40,10 @@ def report_command(
     out: OutOption = None,
     top: TopOption = DEFAULT_TOP,
     wait_neo4j: WaitOption = 10.0,
+    org: OrgOption = None,
 ) -> None:
-    """Run every question of the library against the graph and report the answers.
+    """Run every question of the library against the graph and report the answers: a summary
+    across the organizations, then one section per organization (--org: that one alone).
 
     Exit codes: 0 ok, 1 a question failed (the report says which), 2 configuration (also an
     --out that cannot be written), 3 Neo4j unreachable.
@@ -47,18 +53,18 @@ def report_command(
     as_json = fmt == "json"
     settings = settings_or_exit(as_json)
     with reported_failures(as_json):
-        report = _build(settings, top, wait_neo4j)
+        report = _build(settings, top, wait_neo4j, org)
         _write(render(report, fmt), out)
     for finding in report.failed:
         err.print(f"[yellow]warning:[/yellow] {finding.id} failed: {safe(finding.error)}")
     raise typer.Exit(ExitCode.PARTIAL if report.failed else ExitCode.OK)
 
 
-def _build(settings: Settings, top: int, wait_neo4j: float) -> Report:
+def _build(settings: Settings, top: int, wait_neo4j: float, org: str | None) -> Report:
     driver = open_driver(settings, wait_neo4j)
     try:
         return build_report(
-            driver, settings.neo4j_database, browser_url=settings.browser_url, top=top
+            driver, settings.neo4j_database, browser_url=settings.browser_url, top=top, org=org
         )
     finally:
         driver.close()

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
-from ingest.queries.library import SEVERITIES, Query, load_library
-from ingest.queries.runner import is_notice, run_query
+from ingest.queries.library import ORG_COLUMNS, ORG_PARAM, SEVERITIES, Query, load_library
+from ingest.queries.runner import QueryResult, is_notice, run_query
 from ingest.report.browser import browser_link
 from ingest.report.context import read_organizations
-from ingest.report.model import Finding, PathDrawing, Report
+from ingest.report.model import Finding, OrganizationInfo, OrganizationSection, PathDrawing, Report
 from ingest.report.paths import as_path, path_column
 
 DEFAULT_TOP = 10
+ORG_ID = ORG_COLUMNS[0]
 
 
 def build_report(
@@ -26,13 +28,17 @@ def build_report(
     browser_url: str,
     top: int = DEFAULT_TOP,
     queries: Sequence[Query] | None = None,
+    org: str | None = None,
 ) -> Report:
-    """Every question (the whole library by default), most severe first."""
+    """Every question (the whole library by default), most severe first, across the
+    organizations (only `org` when given) and one section per organization."""
     started = time.perf_counter()
     generated_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    organizations = read_organizations(driver, database)
-    chosen = load_library() if queries is None else list(queries)
-    findings = [run_finding(driver, database, q, browser_url, top) for q in _ordered(chosen)]
+    organizations = read_organizations(driver, database, org)
+    chosen = [_for_org(q, org) for q in (load_library() if queries is None else queries)]
+    answers = [_answer(driver, database, q) for q in _ordered(chosen)]
+    findings = [_finding(*answer, browser_url, top) for answer in answers]
+    sections = [_section(o, answers, browser_url, top) for o in organizations]
     return Report(
         generated_at=generated_at,
         browser_url=browser_url,
@@ -40,21 +46,58 @@ def build_report(
         organizations=organizations,
         findings=findings,
         duration_seconds=round(time.perf_counter() - started, 3),
+        sections=sections,
     )
 
 
-def run_finding(driver: Driver, database: str, query: Query, browser_url: str, top: int) -> Finding:
-    """One question: its count, its top rows and the drawings of their paths."""
-    link = browser_link(browser_url, query)
+# A question, its result (or why it failed) and the seconds it took.
+Answer = tuple[Query, QueryResult | str, float]
+
+
+def _for_org(query: Query, org: str | None) -> Query:
+    """The question asked for `org` alone (its default: every organization)."""
+    if org is None or ORG_PARAM not in query.params:
+        return query
+    return replace(query, params={**query.params, ORG_PARAM: org})
+
+
+def _answer(driver: Driver, database: str, query: Query) -> Answer:
     started = time.perf_counter()
     try:
-        result = run_query(driver, database, query)
+        result: QueryResult | str = run_query(driver, database, query)
     except Neo4jError as exc:
-        return _finding(query, link, count=0, columns=[], rows=[], error=_error(exc))
-    seconds = time.perf_counter() - started
+        result = _error(exc)
+    return query, result, time.perf_counter() - started
+
+
+def _section(
+    org: OrganizationInfo,
+    answers: list[Answer],
+    browser_url: str,
+    top: int,
+) -> OrganizationSection:
+    """The organization's rows of every question that names organizations (or failed)."""
+    findings = []
+    for query, result, seconds in answers:
+        if isinstance(result, QueryResult) and ORG_ID not in result.columns:
+            continue  # a question of one's own that does not say whose its rows are
+        if isinstance(result, QueryResult):
+            rows = [row for row in result.rows if row.get(ORG_ID) == org.id]
+            result = QueryResult(columns=result.columns, rows=rows)
+        findings.append(_finding(_for_org(query, org.id), result, seconds, browser_url, top))
+    return OrganizationSection(organization=org, findings=findings)
+
+
+def _finding(
+    query: Query, result: QueryResult | str, seconds: float, browser_url: str, top: int
+) -> Finding:
+    """A question's count (notices left out), top rows and the drawings of their paths."""
+    link = browser_link(browser_url, query)
+    if isinstance(result, str):
+        return _make(query, link, count=0, columns=[], rows=[], error=result)
     rows = result.rows[:top]
     column = path_column(result.columns, rows)
-    return _finding(
+    return _make(
         query,
         link,
         sum(1 for row in result.rows if not is_notice(row)),
@@ -66,7 +109,7 @@ def run_finding(driver: Driver, database: str, query: Query, browser_url: str, t
     )
 
 
-def _finding(
+def _make(
     query: Query,
     link: str,
     count: int,

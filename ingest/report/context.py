@@ -11,6 +11,7 @@ from ingest.report.model import OrganizationInfo, SyncInfo
 
 ORGANIZATIONS = """
 MATCH (o:AnthropicOrganization)
+WHERE $org IS NULL OR o.id = $org
 OPTIONAL MATCH (o)-[:RESOURCE]->(s:SyncRun)
 WITH o, s ORDER BY s.finished_at DESC
 WITH o, collect(s)[0] AS last
@@ -23,9 +24,12 @@ ORDER BY name, id
 """
 
 
-def read_organizations(driver: Driver, database: str) -> list[OrganizationInfo]:
+def read_organizations(
+    driver: Driver, database: str, org: str | None = None
+) -> list[OrganizationInfo]:
+    """Every organization in the graph, or only `org` (its id)."""
     records, _, _ = driver.execute_query(
-        ORGANIZATIONS, database_=database, routing_=neo4j.RoutingControl.READ
+        ORGANIZATIONS, {"org": org}, database_=database, routing_=neo4j.RoutingControl.READ
     )
     return [_organization(record.data()) for record in records]
 

@@ -34,6 +34,13 @@ header.top .org-id { color: #9aa5b1; font-weight: 400; font-size: 12px; margin-l
 .total span { color: var(--muted); font-size: 12px; text-transform: uppercase; }
 h2 { font-size: 17px; margin: 0; }
 h2.summary { margin: 22px 0 8px; }
+h2.organization {
+  font-size: 19px; margin: 34px 0 4px; padding-top: 14px; border-top: 3px solid var(--accent);
+}
+h2.organization .org-id {
+  color: var(--muted); font-weight: 400; font-size: 12px; margin-left: 8px;
+}
+h3 { font-size: 16px; margin: 0; }
 table { border-collapse: collapse; width: 100%; }
 th, td {
   text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line);

@@ -71,23 +71,47 @@ class Finding:
         return self.count > len([row for row in self.rows if not is_notice(row)])
 
 
+def severity_counts(findings: list[Finding]) -> dict[str, int]:
+    """Questions with at least one finding, per severity."""
+    counts: dict[str, int] = {}
+    for finding in findings:
+        if finding.count:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class OrganizationSection:
+    """One organization's answers: each question's rows of that organization and their count,
+    its Browser link asking for that organization alone."""
+
+    organization: OrganizationInfo
+    findings: list[Finding]
+
+    def severity_counts(self) -> dict[str, int]:
+        return severity_counts(self.findings)
+
+
 @dataclass(frozen=True)
 class Report:
     generated_at: str
     browser_url: str
     top: int
     organizations: list[OrganizationInfo]
-    findings: list[Finding]
+    findings: list[Finding]  # across every organization of the report
     duration_seconds: float
+    sections: list[OrganizationSection] = field(default_factory=list)  # one per organization
 
     def severity_counts(self) -> dict[str, int]:
-        """Questions with at least one finding, per severity."""
-        counts: dict[str, int] = {}
-        for finding in self.findings:
-            if finding.count:
-                counts[finding.severity] = counts.get(finding.severity, 0) + 1
-        return counts
+        return severity_counts(self.findings)
 
     @property
     def failed(self) -> list[Finding]:
         return [f for f in self.findings if f.error is not None]
+
+    @property
+    def across(self) -> list[Finding]:
+        """The findings no organization's section holds (all of them without sections): the
+        answers of questions whose rows do not say which organization they belong to."""
+        split = {f.id for section in self.sections for f in section.findings}
+        return [f for f in self.findings if f.id not in split]

@@ -10,9 +10,24 @@ from html import escape
 
 from ingest.report.cells import cell_lines
 from ingest.report.html_style import CSS
-from ingest.report.model import Finding, OrganizationInfo, PathDrawing, Report
+from ingest.report.model import (
+    Finding,
+    OrganizationInfo,
+    OrganizationSection,
+    PathDrawing,
+    Report,
+    severity_counts,
+)
 from ingest.report.svg import path_svg
-from ingest.report.text import count_text, scopes_text, shown_text, sync_details, totals_line
+from ingest.report.text import (
+    anchor,
+    count_text,
+    scopes_text,
+    shown_columns,
+    shown_text,
+    sync_details,
+    totals_line,
+)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -29,9 +44,10 @@ def render_html(report: Report) -> str:
         f"<style>{CSS}</style></head>\n<body>\n"
         + _header(report)
         + "<main>\n"
-        + _totals(report)
+        + _totals(report.findings)
         + _summary(report)
-        + "".join(_section(finding) for finding in report.findings)
+        + "".join(_section(finding) for finding in report.across)
+        + "".join(_organization_section(section) for section in report.sections)
         + _footer(report)
         + "</main>\n</body></html>\n"
     )
@@ -75,11 +91,11 @@ def _chip(name: str, value: str, ok: bool) -> str:
     return f'<span class="chip {"ok" if ok else "warn"}">{escape(name)} {escape(value)}</span>'
 
 
-def _totals(report: Report) -> str:
-    counts = report.severity_counts()
+def _totals(findings: list[Finding]) -> str:
+    counts = severity_counts(findings)
     cards = [
-        _card("questions", len(report.findings), ""),
-        _card("with findings", sum(1 for f in report.findings if f.count), ""),
+        _card("questions", len(findings), ""),
+        _card("with findings", sum(1 for f in findings if f.count), ""),
         *[_card(s, counts.get(s, 0), s) for s in ("critical", "high", "medium", "low")],
     ]
     return '<div class="totals">' + "".join(cards) + "</div>\n"
@@ -91,56 +107,88 @@ def _card(name: str, value: int, severity: str) -> str:
 
 
 def _summary(report: Report) -> str:
-    rows = "".join(_summary_row(finding) for finding in report.findings)
+    rows = "".join(_summary_row(finding, report.sections) for finding in report.findings)
+    orgs = "".join(
+        f'<th class="num">{escape(s.organization.name or s.organization.id)}</th>'
+        for s in report.sections
+    )
+    across = " across organizations" if report.sections else ""
     return (
-        f'<h2 class="summary">Summary</h2><p class="finding-meta">{escape(totals_line(report))}'
+        f'<h2 class="summary">Summary{across}</h2><p class="finding-meta">'
+        f"{escape(totals_line(report.findings))}"
         " · severities count the questions that found something.</p>"
         '<table class="summary"><thead><tr><th>Severity</th><th>Question</th><th>Category</th>'
-        '<th class="num">Count</th><th>Neo4j Browser</th></tr></thead>'
+        f'<th class="num">Count</th>{orgs}<th>Neo4j Browser</th></tr></thead>'
         f"<tbody>{rows}</tbody></table>\n"
     )
 
 
-def _summary_row(finding: Finding) -> str:
+def _summary_row(finding: Finding, sections: list[OrganizationSection]) -> str:
     empty = "" if finding.count or finding.error else ' class="none"'
+    split = sections and any(f.id == finding.id for f in sections[0].findings)
+    first = sections[0].organization if split else None
     return (
         f"<tr{empty}><td>{_badge(finding.severity)}</td>"
-        f'<td><a class="q" href="#{escape(finding.id)}">{escape(finding.title)}</a></td>'
-        f"<td>{escape(finding.category)}</td>"
+        f'<td><a class="q" href="#{escape(anchor(finding, first))}">{escape(finding.title)}</a>'
+        f"</td><td>{escape(finding.category)}</td>"
         f'<td class="num">{escape(count_text(finding))}</td>'
-        f'<td><a href="{escape(finding.browser_link)}">open query</a></td></tr>'
+        + "".join(_org_count(finding, section) for section in sections)
+        + f'<td><a href="{escape(finding.browser_link)}">open query</a></td></tr>'
     )
 
 
-def _section(finding: Finding) -> str:
+def _org_count(finding: Finding, section: OrganizationSection) -> str:
+    found = next((f for f in section.findings if f.id == finding.id), None)
+    if found is None:
+        return '<td class="num"></td>'
+    link = escape(anchor(found, section.organization))
+    return f'<td class="num"><a href="#{link}">{escape(count_text(found))}</a></td>'
+
+
+def _organization_section(section: OrganizationSection) -> str:
+    org = section.organization
     return (
-        f'<section class="finding {escape(finding.severity)}" id="{escape(finding.id)}">'
-        f'<div class="finding-head">{_badge(finding.severity)}<h2>{escape(finding.title)}</h2>'
-        "</div>"
+        f'<section class="organization" id="org-{escape(org.id)}">'
+        f'<h2 class="organization">Organization {escape(org.name or org.id)}'
+        f'<span class="org-id">{escape(org.id)}</span></h2>'
+        f'<p class="finding-meta">{escape(totals_line(section.findings))}</p>'
+        + _totals(section.findings)
+        + "".join(_section(finding, org) for finding in section.findings)
+        + "</section>\n"
+    )
+
+
+def _section(finding: Finding, org: OrganizationInfo | None = None) -> str:
+    heading = "h3" if org else "h2"
+    return (
+        f'<section class="finding {escape(finding.severity)}" id="{escape(anchor(finding, org))}">'
+        f'<div class="finding-head">{_badge(finding.severity)}<{heading}>'
+        f"{escape(finding.title)}</{heading}></div>"
         f'<div class="finding-meta"><code>{escape(finding.id)}</code> · '
         f"{escape(finding.category)} · <b>{escape(count_text(finding))}</b> found · "
         f'<a href="{escape(finding.browser_link)}">open in Neo4j Browser</a></div>'
         '<div class="advice">'
         f"<div><h3>Why it matters</h3>{escape(finding.why)}</div>"
         f"<div><h3>How to fix</h3>{escape(finding.fix)}</div></div>"
-        + _result(finding)
+        + _result(finding, shown_columns(finding, org))
         + "<details><summary>Cypher</summary>"
         f"<pre>{escape(finding.cypher)}</pre></details></section>\n"
     )
 
 
-def _result(finding: Finding) -> str:
+def _result(finding: Finding, columns: list[str]) -> str:
     if finding.error:
         return f'<p class="error">The question failed: {escape(finding.error)}</p>'
     if not finding.rows:
         return '<p class="nothing">Nothing found.</p>'
     shown = shown_text(finding)
-    return _rows_table(finding) + (f'<p class="shown">{escape(shown)}</p>' if shown else "")
+    table = _rows_table(finding, columns)
+    return table + (f'<p class="shown">{escape(shown)}</p>' if shown else "")
 
 
-def _rows_table(finding: Finding) -> str:
+def _rows_table(finding: Finding, shown: list[str]) -> str:
     """The top rows; a row's path is drawn under it, across the table, not as a cell."""
-    columns = [c for c in finding.columns if c != finding.path_column]
+    columns = [c for c in shown if c != finding.path_column]
     head = "".join(f"<th>{escape(column)}</th>" for column in columns)
     drawings = finding.paths or [None] * len(finding.rows)
     body = "".join(

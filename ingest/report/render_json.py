@@ -3,6 +3,8 @@
 Keys always appear, in this order; findings most severe first; rows as the query returns them
 (nodes as {"labels", "properties"}, relationships as {"type", ...}, paths as alternating lists);
 `paths` are the drawings of the paths in `path_column`, each with the index of its row.
+`findings` and `summary` are across the organizations of the report; `sections` holds one entry
+per organization: its id and name, its summary, and each question's rows of that organization.
 """
 
 from __future__ import annotations
@@ -11,7 +13,13 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from ingest.report.model import Finding, OrganizationInfo, Report
+from ingest.report.model import (
+    Finding,
+    OrganizationInfo,
+    OrganizationSection,
+    Report,
+    severity_counts,
+)
 
 SCHEMA_VERSION = 1
 
@@ -28,13 +36,27 @@ def report_document(report: Report) -> dict[str, Any]:
         "browser_url": report.browser_url,
         "top": report.top,
         "organizations": [_organization(org) for org in report.organizations],
-        "summary": {
-            "questions": len(report.findings),
-            "questions_with_findings": sum(1 for f in report.findings if f.count),
-            "questions_failed": len(report.failed),
-            "by_severity": report.severity_counts(),
-        },
+        "summary": _summary(report.findings),
         "findings": [_finding(finding) for finding in report.findings],
+        "sections": [_section(section) for section in report.sections],
+    }
+
+
+def _summary(findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "questions": len(findings),
+        "questions_with_findings": sum(1 for f in findings if f.count),
+        "questions_failed": sum(1 for f in findings if f.error is not None),
+        "by_severity": severity_counts(findings),
+    }
+
+
+def _section(section: OrganizationSection) -> dict[str, Any]:
+    org = section.organization
+    return {
+        "organization": {"id": org.id, "name": org.name},
+        "summary": _summary(section.findings),
+        "findings": [_finding(finding) for finding in section.findings],
     }
 
 

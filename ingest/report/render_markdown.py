@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from ingest.report.cells import cell_text
-from ingest.report.model import Finding, Report
-from ingest.report.text import count_text, organization_line, shown_text, sync_line, totals_line
+from ingest.report.model import Finding, OrganizationInfo, OrganizationSection, Report
+from ingest.report.text import (
+    anchor,
+    count_text,
+    organization_line,
+    shown_columns,
+    shown_text,
+    sync_line,
+    totals_line,
+)
 from ingest.terminal_text import visible
 
 _SPECIAL = "\\`*_~[]<&|"
@@ -17,29 +25,46 @@ def escape(text: str) -> str:
 
 
 def render_markdown(report: Report) -> str:
+    orgs = [section.organization for section in report.sections]
     lines = [
         "# Claude identity graph report",
         "",
         *_organizations(report),
         f"Generated {report.generated_at} in {report.duration_seconds:.1f} s: "
-        f"{totals_line(report)}.",
+        f"{totals_line(report.findings)}.",
         "",
-        "## Summary",
+        "## Summary" + (" across organizations" if orgs else ""),
         "",
-        "| Severity | Count | Question | Category |",
-        "|---|--:|---|---|",
-        *[_summary_row(f) for f in report.findings],
+        "| Severity | Count | Question | Category |" + "".join(f" {_org(o)} |" for o in orgs),
+        "|---|--:|---|---|" + "--:|" * len(orgs),
+        *[_summary_row(f, report.sections) for f in report.findings],
         "",
     ]
-    for finding in report.findings:
+    links = {_ref(f): f.browser_link for f in report.findings}
+    for finding in report.across:
         lines += _section(finding)
+    for section in report.sections:
+        org = section.organization
+        lines += [
+            f"## Organization {_org(org)} ({escape(org.id)})",
+            "",
+            f"{totals_line(section.findings)}.",
+            "",
+        ]
+        for finding in section.findings:
+            lines += _section(finding, org)
+            links[_ref(finding, org)] = finding.browser_link
     # Long Browser links as references at the end: a PR renders them, a terminal stays readable.
-    lines += ["", *[f"[{_ref(f)}]: {f.browser_link}" for f in report.findings]]
+    lines += ["", *[f"[{ref}]: {link}" for ref, link in links.items()]]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _ref(finding: Finding) -> str:
-    return f"browser-{finding.id}"
+def _ref(finding: Finding, org: OrganizationInfo | None = None) -> str:
+    return f"browser-{anchor(finding, org)}"
+
+
+def _org(org: OrganizationInfo) -> str:
+    return escape(org.name or org.id)
 
 
 def _organizations(report: Report) -> list[str]:
@@ -56,19 +81,21 @@ def _organizations(report: Report) -> list[str]:
     return lines
 
 
-def _summary_row(finding: Finding) -> str:
+def _summary_row(finding: Finding, sections: list[OrganizationSection]) -> str:
+    counts = [next((f for f in s.findings if f.id == finding.id), None) for s in sections]
     return (
-        f"| {finding.severity} | {count_text(finding)} | {escape(finding.title)} "
-        f"(`{finding.id}`) | {finding.category} |"
+        f"| {finding.severity} | {count_text(finding)} | [{escape(finding.title)}]"
+        f"[{_ref(finding)}] (`{finding.id}`) | {finding.category} |"
+        + "".join(f" {count_text(f) if f else ''} |" for f in counts)
     )
 
 
-def _section(finding: Finding) -> list[str]:
+def _section(finding: Finding, org: OrganizationInfo | None = None) -> list[str]:
     lines = [
-        f"## {escape(finding.title)}",
+        f"{'###' if org else '##'} {escape(finding.title)}",
         "",
         f"`{finding.id}` · **{finding.severity}** · {finding.category} · "
-        f"**{count_text(finding)}** found · [open in Neo4j Browser][{_ref(finding)}]",
+        f"**{count_text(finding)}** found · [open in Neo4j Browser][{_ref(finding, org)}]",
         "",
         f"**Why:** {escape(finding.why)}",
         "",
@@ -79,17 +106,17 @@ def _section(finding: Finding) -> list[str]:
         return [*lines, f"**The question failed:** {escape(finding.error)}", ""]
     if not finding.rows:
         return [*lines, "Nothing found.", ""]
-    lines += _table(finding)
+    lines += _table(finding, shown_columns(finding, org))
     if shown := shown_text(finding):
         lines += ["", f"_{shown}_"]
     return [*lines, ""]
 
 
-def _table(finding: Finding) -> list[str]:
-    header = "| " + " | ".join(escape(c) for c in finding.columns) + " |"
-    rule = "|" + "---|" * len(finding.columns)
+def _table(finding: Finding, columns: list[str]) -> list[str]:
+    header = "| " + " | ".join(escape(c) for c in columns) + " |"
+    rule = "|" + "---|" * len(columns)
     body = [
-        "| " + " | ".join(escape(cell_text(row.get(c))) for c in finding.columns) + " |"
+        "| " + " | ".join(escape(cell_text(row.get(c))) for c in columns) + " |"
         for row in finding.rows
     ]
     return [header, rule, *body]

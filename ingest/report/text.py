@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ingest.extract.capabilities import AT_LEAST
-from ingest.queries.library import SEVERITIES
-from ingest.report.model import Finding, OrganizationInfo, Report, SyncInfo
+from ingest.queries.library import ORG_COLUMNS, SEVERITIES
+from ingest.report.model import Finding, OrganizationInfo, SyncInfo, severity_counts
 
 
 def organization_line(org: OrganizationInfo) -> str:
@@ -57,15 +57,16 @@ def readable_time(stamp: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def totals_line(report: Report) -> str:
-    counts = report.severity_counts()
+def totals_line(findings: list[Finding]) -> str:
+    counts = severity_counts(findings)
     by_severity = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts.get(s))
-    with_findings = sum(1 for f in report.findings if f.count)
-    questions = len(report.findings)
+    with_findings = sum(1 for f in findings if f.count)
+    failed = sum(1 for f in findings if f.error is not None)
+    questions = len(findings)
     line = f"{questions} question{'' if questions == 1 else 's'}, {with_findings} with findings"
     line += f" ({by_severity})" if by_severity else ""
-    if report.failed:
-        line += f", {len(report.failed)} failed"
+    if failed:
+        line += f", {failed} failed"
     return line
 
 
@@ -78,3 +79,13 @@ def shown_text(finding: Finding) -> str:
     if not finding.truncated:
         return ""
     return f"Showing the top {len(finding.rows)} of {finding.count:,}."
+
+
+def anchor(finding: Finding, org: OrganizationInfo | None = None) -> str:
+    """Where a question's answer for one organization is (its own id without one)."""
+    return finding.id if org is None else f"{org.id}-{finding.id}"
+
+
+def shown_columns(finding: Finding, org: OrganizationInfo | None = None) -> list[str]:
+    """The columns of a table of rows: an organization's section leaves out whose they are."""
+    return [c for c in finding.columns if org is None or c not in ORG_COLUMNS]

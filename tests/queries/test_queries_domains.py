@@ -20,12 +20,12 @@ pytestmark = pytest.mark.neo4j
 
 def test_members_without_a_domain_are_listed_not_dropped(neo4j) -> None:  # type: ignore[no-untyped-def]
     neo4j.run(
-        "CREATE (o:AnthropicOrganization {id: 'o1', main_domains: ['acme.com']}) "
-        "CREATE (o)-[:RESOURCE]->(:AnthropicUser {id: 'u1', email: 'a@acme.com', "
+        "CREATE (o:AnthropicOrganization {id: 'o1', tenant_id: 'o1', main_domains: ['acme.com']}) "
+        "CREATE (o)-[:RESOURCE]->(:AnthropicUser {id: 'u1', tenant_id: 'o1', email: 'a@acme.com', "
         "email_domain: 'acme.com'}) "
-        "CREATE (o)-[:RESOURCE]->(:AnthropicUser {id: 'u2', email: 'b@gmail.com', "
-        "email_domain: 'gmail.com'}) "
-        "CREATE (o)-[:RESOURCE]->(:AnthropicUser {id: 'u3', email: 'nobody'})"
+        "CREATE (o)-[:RESOURCE]->(:AnthropicUser {id: 'u2', tenant_id: 'o1', "
+        "email: 'b@gmail.com', email_domain: 'gmail.com'}) "
+        "CREATE (o)-[:RESOURCE]->(:AnthropicUser {id: 'u3', tenant_id: 'o1', email: 'nobody'})"
     )
     query = get_query("external-domain-accounts")
     rows = run_query(neo4j.driver, neo4j.database, query).rows

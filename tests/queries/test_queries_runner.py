@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from ingest.cli import app
 from ingest.queries.cli import parse_params
-from ingest.queries.library import get_query, load_library
+from ingest.queries.library import ORG_COLUMNS, ORG_PARAM, get_query, load_library
 from ingest.queries.runner import UnknownParameter, run_query
 
 pytestmark = pytest.mark.neo4j
@@ -26,7 +26,8 @@ def _run(neo4j, cypher: str, **params):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("query", load_library(), ids=lambda q: q.id)
 def test_every_question_runs_on_an_empty_database(neo4j, query) -> None:  # type: ignore[no-untyped-def]
     result = run_query(neo4j.driver, neo4j.database, query)
-    assert "id" in result.columns
+    assert query.params[ORG_PARAM] is None, "every question takes an organization, null: all"
+    assert result.columns[:2] == list(ORG_COLUMNS) and "id" in result.columns
     assert result.rows == []
 
 
@@ -101,22 +102,49 @@ def test_cli_list() -> None:
     assert "effective-org-admins" in table.output
 
 
+ORG = "CREATE (:AnthropicOrganization {id: $t, tenant_id: $t, name: $name})"
+KEY = "CREATE (:AnthropicApiKey {id: $id, tenant_id: $t, name: $name, status: 'active'})"
+
+
 def test_cli_run_formats(cli_env) -> None:  # type: ignore[no-untyped-def]
-    cli_env.run("CREATE (:AnthropicApiKey {id: 'k1', name: 'legacy, old', status: 'active'})")
+    cli_env.run(ORG, t="o1", name="One")
+    cli_env.run(KEY, id="k1", t="o1", name="legacy, old")
     runner = CliRunner()
     as_json = runner.invoke(app, ["query", "run", "keys-without-owner", "--format", "json"])
     assert as_json.exit_code == 0, as_json.output
     assert [r["id"] for r in json.loads(as_json.output)["rows"]] == ["k1"]
     as_csv = runner.invoke(app, ["query", "run", "keys-without-owner", "-f", "csv"])
     assert as_csv.exit_code == 0, as_csv.output
-    assert as_csv.output.splitlines()[1].startswith('k1,"legacy, old"')
+    assert as_csv.output.splitlines()[0].startswith("org_id,org_name,id,")
+    assert as_csv.output.splitlines()[1].startswith('o1,One,k1,"legacy, old"')
     table = runner.invoke(app, ["query", "run", "keys-without-owner"], env={"COLUMNS": "200"})
     assert table.exit_code == 0 and "k1" in table.output
 
 
+def test_cli_run_org_answers_for_that_organization_only(cli_env) -> None:  # type: ignore[no-untyped-def]
+    for org, key in (("o1", "k1"), ("o2", "k2")):
+        cli_env.run(ORG, t=org, name=f"Org {org}")
+        cli_env.run(KEY, id=key, t=org, name="same name")
+    args = ["query", "run", "keys-without-owner", "-f", "json"]
+    every = CliRunner().invoke(app, args)
+    assert every.exit_code == 0, every.output
+    rows = json.loads(every.output)["rows"]
+    assert [(r["org_id"], r["org_name"], r["id"]) for r in rows] == [
+        ("o1", "Org o1", "k1"),
+        ("o2", "Org o2", "k2"),
+    ]
+    one = CliRunner().invoke(app, [*args, "--org", "o2"])
+    assert one.exit_code == 0, one.output
+    assert [(r["org_id"], r["id"]) for r in json.loads(one.output)["rows"]] == [("o2", "k2")]
+    nobody = CliRunner().invoke(app, [*args, "--org", "o3"])
+    assert json.loads(nobody.output)["rows"] == []
+
+
 def test_cli_run_with_params(cli_env) -> None:  # type: ignore[no-untyped-def]
+    cli_env.run(ORG, t="o1", name="One")
     cli_env.run(
-        "CREATE (:AnthropicApiKey {id: 'k2', status: 'active', created_at: '2026-01-01T00:00:00Z'})"
+        "CREATE (:AnthropicApiKey {id: 'k2', tenant_id: 'o1', status: 'active', "
+        "created_at: '2026-01-01T00:00:00Z'})"
     )
     args = ["query", "run", "old-never-expiring-keys", "-f", "json"]
     as_of = ["--param", "as_of=2026-11-01T00:00:00Z"]

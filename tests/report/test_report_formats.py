@@ -45,6 +45,9 @@ def check_json(doc: dict[str, Any], neo4j: Any) -> None:
         assert finding["why"] == query.why and finding["fix"] == query.fix
         assert finding["browser_link"].startswith(BROWSER_URL + "?cmd=edit&arg=")
     assert any(f["count"] for f in doc["findings"]), "the simulated org plants findings"
+    [section] = doc["sections"]  # the only organization's answers are all the answers
+    assert [f["count"] for f in section["findings"]] == [f["count"] for f in doc["findings"]]
+    assert section["summary"] == doc["summary"]
     check_organization(doc["organizations"], neo4j)
 
 
@@ -74,13 +77,15 @@ def check_markdown(text: str, report: Report) -> None:
 def check_html(html: str, report: Report) -> None:
     page = parse_page(html)
     assert_self_contained(html, BROWSER_URL)
-    for finding in report.findings:
-        assert finding.id in page.ids, finding.id
-        assert f'href="#{finding.id}"' in html
+    [section] = report.sections
+    org_id = section.organization.id
+    for finding in section.findings:
+        assert f"{org_id}-{finding.id}" in page.ids, finding.id
+        assert f'href="#{org_id}-{finding.id}"' in html
     # a summary row and a section link per question
     browser_links = [link for link in page.links if link.startswith(BROWSER_URL)]
     assert len(browser_links) == 2 * len(report.findings)
-    drawn = sum(1 for f in report.findings for path in f.paths if path is not None)
+    drawn = sum(1 for f in section.findings for path in f.paths if path is not None)
     assert html.count("<svg") == drawn
 
 

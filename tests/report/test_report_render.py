@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from ingest.queries.library import parse_query
-from ingest.report import Finding, OrganizationInfo, Report, SyncInfo, render
+from ingest.report import Finding, OrganizationInfo, OrganizationSection, Report, SyncInfo, render
 from ingest.report.browser import browser_link
 from ingest.report.cells import cell_text
 from ingest.report.paths import as_path, path_column
@@ -31,6 +32,7 @@ QUESTION = """\
 
 MATCH (n) WHERE n.x = $ability RETURN n LIMIT $limit
 """
+NAMES = (("org-a", "Org A"), ("org-b", "Org <B>"))
 HOSTILE = "<script>alert('x')</script> & \"quotes\" «Ω» 🔑"
 
 
@@ -149,6 +151,7 @@ def test_json_document_shape() -> None:
         "organizations",
         "summary",
         "findings",
+        "sections",
     ]
     assert doc["organizations"][0]["last_sync"]["status"] == "success"
     assert doc["summary"] == {
@@ -175,3 +178,45 @@ def test_json_document_shape() -> None:
 def test_markdown_escapes_emphasis_and_strikethrough() -> None:
     assert escape("__init__ ~~gone~~") == "\\_\\_init\\_\\_ \\~\\~gone\\~\\~"
     assert escape("\x1b[31mred") == "\\\\x1b\\[31mred"  # renders as \x1b[31mred, no ESC
+
+
+def _per_org(org: OrganizationInfo, rows: list[dict[str, object]], count: int) -> Finding:
+    finding = _report().findings[0]
+    columns = ["org_id", "org_name", "name"]
+    return replace(finding, count=count, columns=columns, rows=rows, path_column=None, paths=[])
+
+
+def test_one_section_per_organization_and_a_summary_across_them() -> None:
+    sync = _report().organizations[0].last_sync
+    orgs = [OrganizationInfo(i, n, "console", [], "available", True, sync) for i, n in NAMES]
+    rows = [{"org_id": o.id, "org_name": o.name, "name": f"key of {o.id}"} for o in orgs]
+    sections = [
+        OrganizationSection(orgs[0], [_per_org(orgs[0], rows[:1], 1)]),
+        OrganizationSection(orgs[1], [_per_org(orgs[1], [], 0)]),
+    ]
+    across = _per_org(orgs[0], rows, 1)
+    report = Report("2026-01-01T00:02:00Z", BROWSER_URL, 5, orgs, [across], 0.5, sections)
+
+    markdown = render(report, "md")
+    assert "## Summary across organizations" in markdown
+    assert "| Severity | Count | Question | Category | Org A | Org \\<B> |" in markdown
+    [summary_row] = [line for line in markdown.splitlines() if line.startswith("| high | 1 |")]
+    assert summary_row.endswith("| attack path | 1 | 0 |")  # the count in each organization
+    assert markdown.count("### ") == 2  # the question once in each organization's section
+    _, in_a, in_b = markdown.split("## Organization ")
+    assert in_a.startswith("Org A (org-a)") and in_b.startswith("Org \\<B> (org-b)")
+    assert "| key of org-a |" in in_a and "key of org-b" not in in_a + in_b
+    assert "Nothing found." in in_b
+    assert "org\\_id" not in in_a  # whose rows they are: the heading says
+    html = render(report, "html")
+    assert_self_contained(html, BROWSER_URL)
+    page = parse_page(html)
+    assert {"org-org-a", "org-org-b", "org-a-demo", "org-b-demo"} <= page.ids
+    assert 'href="#org-b-demo">0</a>' in html and 'href="#org-a-demo">1</a>' in html
+    doc = json.loads(render(report, "json"))
+    assert [s["organization"] for s in doc["sections"]] == [
+        {"id": "org-a", "name": "Org A"},
+        {"id": "org-b", "name": "Org <B>"},
+    ]
+    assert [s["summary"]["questions_with_findings"] for s in doc["sections"]] == [1, 0]
+    assert doc["sections"][0]["findings"][0]["rows"] == rows[:1]
