@@ -145,7 +145,8 @@ def make_plan(
             reason = _excluded(chosen, found, allowlist, running)
             if reason is None:
                 try:
-                    plan.items.append(_item(chosen, query, row, node, values or {}))
+                    product = orgs[node["tenant_id"]].product
+                    plan.items.append(_item(chosen, product, query, row, node, values or {}))
                 except PlanError as exc:
                     reason = str(exc)
             if reason is not None:
@@ -210,33 +211,53 @@ def _is_running(hint: str | None, secret: SecretStr) -> bool:
 
 def _item(
     chosen: Action,
+    product: str,
     query: Query,
     row: Mapping[str, Any],
     node: Mapping[str, Any],
     values: Mapping[str, Any],
 ) -> dict[str, Any]:
-    fields = {**row, **node, "user_id": node["id"]}
-    path = _fill(chosen.path, fields)
-    body = _body(chosen, values)
     target = _target(chosen, node)
-    identity = json.dumps([target["organization_id"], chosen.kind, path, body], sort_keys=True)
+    fields = {**row, **node, "user_id": node["id"]}
+    done = request_item(chosen, product, fields, values)
+    identity = [
+        target["organization_id"],
+        chosen.kind,
+        done["request"]["path"],
+        done["request"]["body"],
+    ]
     finding = row.get("finding") or row.get("kind") or row.get("status")
     return {
-        "id": hashlib.sha256(identity.encode()).hexdigest()[:16],
+        "id": hashlib.sha256(json.dumps(identity).encode()).hexdigest()[:16],
         "organization_id": target["organization_id"],
-        "action": chosen.kind,
-        "engine": chosen.engine,
         "what": f"{chosen.description}: {target['name']}",
         "why": f"{query.id}: {query.title}" + (f" ({finding})" if finding else ""),
+        "target": target,
+        "expect": {p: node.get(p) for p in WATCHED.get(chosen.target, ())},
+        **done,
+    }
+
+
+def request_item(
+    chosen: Action, product: str, fields: Mapping[str, Any], values: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What an item sends and expects of `chosen`: request, read-back path, effect, undo."""
+    body = _body(chosen, values)
+    names = _names(chosen.path) + (_names(chosen.read) if chosen.read else [])
+    settable = ("role", "workspace_role")
+    return {
+        "action": chosen.kind,
+        "product": product,
+        "engine": chosen.engine,
         "request": {
             "method": chosen.method,
-            "path": path,
+            "path": _fill(chosen.path, fields),
             "body": body,
             "headers": chosen.headers,
         },
         "read": _fill(chosen.read, fields) if chosen.read else None,
-        "target": target,
-        "expect": {p: node.get(p) for p in WATCHED.get(chosen.target, ())},
+        "effect": {**chosen.effect, **{k: v for k, v in (body or {}).items() if k in settable}},
+        "fields": {n: fields[n] for n in names},
         "reversible": chosen.undo is not None and chosen.irreversible is None,
         "irreversible": chosen.irreversible,
     }
@@ -253,8 +274,12 @@ def _target(chosen: Action, node: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _names(template: str) -> list[str]:
+    return [name for _, name, _, _ in Formatter().parse(template) if name]
+
+
 def _fill(template: str, fields: Mapping[str, Any]) -> str:
-    names = [name for _, name, _, _ in Formatter().parse(template) if name]
+    names = _names(template)
     missing = [n for n in names if fields.get(n) in (None, "")]
     if missing:
         raise PlanError(f"the finding gives no {', '.join(missing)} for {template}")
