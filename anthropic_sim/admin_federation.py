@@ -1,4 +1,6 @@
-"""Admin API: workload identity federation, read side (claude-org-products.md 4.3).
+"""Admin API: workload identity federation (claude-org-products.md 4.3): reads, and archiving a
+rule or an issuer (`POST .../{id}/archive`, the service accounts' shape: docs/simulator.md,
+"Writes (remediation)").
 
 Issuers and rules list with page tokens (`limit` 1-100, `page`, `include_archived`); a rule's
 workspaces come in one unpaginated answer. Every route accepts only the org:admin OAuth bearer.
@@ -11,14 +13,28 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from anthropic_sim import render
-from anthropic_sim.auth import require_oauth
-from anthropic_sim.errors import not_found
+from anthropic_sim.auth import oauth_actor, require_oauth
+from anthropic_sim.errors import bad_request, not_found
 from anthropic_sim.httputil import AdminJSON, query_bool
 from anthropic_sim.pagination import parse_limit, token_page
 from anthropic_sim.state import FederationIssuer, FederationRule, Simulator
 
 ISSUERS = "/v1/organizations/federation_issuers"
 RULES = "/v1/organizations/federation_rules"
+
+
+def refuse_while_live_rules(sim: Simulator, referenced_id: str) -> None:
+    """Archiving an issuer or a service account is a 400 while a live rule references it."""
+    live = sorted(
+        r.id
+        for r in sim.org.federation_rules.values()
+        if r.archived_at is None and referenced_id in (r.issuer_id, r.service_account_id)
+    )
+    if live:
+        raise bad_request(
+            f"{referenced_id} is still referenced by live federation rules: {', '.join(live)}; "
+            "archive them first"
+        )
 
 
 def federation_routes(sim: Simulator) -> list[BaseRoute]:
@@ -97,8 +113,31 @@ def federation_routes(sim: Simulator) -> list[BaseRoute]:
             data = [render.federation_rule_workspace(row, sim.org) for row in rows]
         return AdminJSON({"data": data, "has_more": False, "next_page": None})
 
+    def archive(record: FederationIssuer | FederationRule) -> None:
+        """Idempotent: archiving again keeps the first `archived_at` and actor."""
+        if record.archived_at is None:
+            record.archived_at = record.updated_at = sim.now()
+            record.archived_by_actor_id = record.updated_by_actor_id = oauth_actor(sim)
+
+    async def archive_issuer(request: Request) -> Response:
+        require_oauth(request)
+        with sim.lock:
+            issuer = get_issuer(request.path_params["id"])
+            refuse_while_live_rules(sim, issuer.id)
+            archive(issuer)
+            return AdminJSON(render.federation_issuer(issuer))
+
+    async def archive_rule(request: Request) -> Response:
+        require_oauth(request)
+        with sim.lock:
+            rule = get_rule(request.path_params["id"])
+            archive(rule)
+            return AdminJSON(render.federation_rule(rule, sim.org))
+
     return [
         Route(ISSUERS, list_issuers, methods=["GET"]),
+        Route(f"{ISSUERS}/{{id}}/archive", archive_issuer, methods=["POST"]),
+        Route(f"{RULES}/{{id}}/archive", archive_rule, methods=["POST"]),
         Route(f"{ISSUERS}/{{id}}", retrieve_issuer, methods=["GET"]),
         Route(RULES, list_rules, methods=["GET"]),
         Route(f"{RULES}/{{id}}", retrieve_rule, methods=["GET"]),

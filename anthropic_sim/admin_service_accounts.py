@@ -13,7 +13,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from anthropic_sim import render
-from anthropic_sim.auth import require_oauth
+from anthropic_sim.admin_federation import refuse_while_live_rules
+from anthropic_sim.auth import oauth_actor, require_oauth
 from anthropic_sim.errors import ApiError, bad_request, not_found
 from anthropic_sim.httputil import AdminJSON, json_body, query_bool, require_str
 from anthropic_sim.mutations import archive_keys_acting_as
@@ -50,10 +51,6 @@ def check_description(value: Any) -> str | None:
 
 
 def service_account_routes(sim: Simulator) -> list[BaseRoute]:
-
-    def actor() -> str | None:
-        """The user behind the OAuth token: the primary owner."""
-        return next((u.id for u in sim.org.users.values() if u.role == "primary_owner"), None)
 
     def get_sa(sa_id: str) -> ServiceAccount:
         sa = sim.org.service_accounts.get(sa_id)
@@ -119,8 +116,8 @@ def service_account_routes(sim: Simulator) -> list[BaseRoute]:
                 created_at=now,
                 updated_at=now,
                 description=description,
-                created_by_actor_id=actor(),
-                updated_by_actor_id=actor(),
+                created_by_actor_id=oauth_actor(sim),
+                updated_by_actor_id=oauth_actor(sim),
             )
             sim.org.service_accounts[sa.id] = sa
             return AdminJSON(render.service_account(sa))
@@ -143,16 +140,17 @@ def service_account_routes(sim: Simulator) -> list[BaseRoute]:
             if role is not None:
                 sa.organization_role = role
             sa.updated_at = sim.now()
-            sa.updated_by_actor_id = actor()
+            sa.updated_by_actor_id = oauth_actor(sim)
             return AdminJSON(render.service_account(sa))
 
     async def archive_sa(request: Request) -> Response:
         require_oauth(request)
         with sim.lock:
             sa = get_sa(request.path_params["sa_id"])
+            refuse_while_live_rules(sim, sa.id)
             if sa.archived_at is None:  # idempotent: archiving again keeps the first archived_at
                 sa.archived_at = sim.now()
-                sa.archived_by_actor_id = actor()
+                sa.archived_by_actor_id = oauth_actor(sim)
                 sa.updated_at = sa.archived_at
                 archive_keys_acting_as(sim, sa.id)
             return AdminJSON(render.service_account(sa))
@@ -163,7 +161,7 @@ def service_account_routes(sim: Simulator) -> list[BaseRoute]:
         if existing is not None:
             existing.workspace_role = role  # adding an existing explicit member replaces its role
             return existing
-        row = ServiceAccountMembership(sa.id, ws.id, role, created_by_actor_id=actor())
+        row = ServiceAccountMembership(sa.id, ws.id, role, created_by_actor_id=oauth_actor(sim))
         sim.org.sa_memberships[(sa.id, ws.id)] = row
         return row
 

@@ -31,6 +31,7 @@ from anthropic_sim.state import (
 )
 from anthropic_sim.status import ADMIN_ROLES, invite_status
 
+SIGN_OUT_BETA = "admin-user-sign-out-2026-10-08"
 UNASSIGNABLE = ("admin", "membership_admin", "owner", "primary_owner")
 INVITE_TTL = timedelta(days=21)
 LISTABLE_INVITE_STATUSES = ("accepted", "expired", "pending")
@@ -144,7 +145,7 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
             role = check_enterprise_role(body["role"])
             if role == "managed":
                 require_scopes(request, "write:members", "write:rbac_groups")
-            if sim.config.idp_manages_roles:
+            if sim.config.idp_manages_roles or sim.config.provisioning == "scim":
                 raise bad_request("Roles are managed by your identity provider")
         else:
             role = check_assignable(body["role"])
@@ -163,6 +164,24 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
                 raise bad_request("Membership is managed by SCIM; remove the user in your IdP")
             remove_user(sim, user.id)
             return AdminJSON({"id": user.id, "type": "user_deleted"})
+
+    async def sign_out(request: Request) -> Response:
+        """Ends the member's sessions everywhere; keeps their role and keys (reference 2.4)."""
+        require_scopes(request, "write:members")
+        betas = request.headers.get("anthropic-beta") or ""
+        if SIGN_OUT_BETA not in (b.strip() for b in betas.split(",")):
+            raise bad_request(f"anthropic-beta: {SIGN_OUT_BETA} is required for this endpoint")
+        if not sim.config.sign_out_beta_enrolled:
+            raise ApiError(
+                400,
+                "This organization is not enrolled in the admin user sign-out beta",
+                details={"error_code": "organization_not_enrolled_in_beta"},
+            )
+        with sim.lock:
+            user = get_user(request.path_params["user_id"])
+            protect(user, "sign out")
+            user.signed_out_at = sim.now()
+            return AdminJSON(render.user(user))
 
     # ------------------------------------------------------------------ invites
     def visible(invite: Invite) -> bool:
@@ -283,6 +302,7 @@ def user_routes(sim: Simulator) -> list[BaseRoute]:
         Route(f"{base}/users/{{user_id}}", retrieve_user, methods=["GET"]),
         Route(f"{base}/users/{{user_id}}", update_user, methods=["POST"]),
         Route(f"{base}/users/{{user_id}}", delete_user, methods=["DELETE"]),
+        Route(f"{base}/users/{{user_id}}/sign_out", sign_out, methods=["POST"]),
         Route(f"{base}/invites", list_invites, methods=["GET"]),
         Route(f"{base}/invites", create_invite, methods=["POST"]),
         Route(f"{base}/invites/{{invite_id}}", retrieve_invite, methods=["GET"]),

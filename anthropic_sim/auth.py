@@ -143,3 +143,8 @@ def require_oauth(request: Request) -> None:
             "This endpoint requires an OAuth access token with the org:admin scope; "
             "Admin API keys are not accepted.",
         )
+
+
+def oauth_actor(sim: Simulator) -> str | None:
+    """The user behind the org:admin OAuth token: the primary owner (the `*_by_actor_id`)."""
+    return next((u.id for u in sim.org.users.values() if u.role == "primary_owner"), None)

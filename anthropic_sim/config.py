@@ -99,8 +99,9 @@ class SimConfig:
     # Products of further orgs linked under the same parent, generated from derived seeds.
     linked_orgs: list[Product] = field(default_factory=list)
     key_scopes: list[str] = field(default_factory=lambda: list(FULL_KEY_SCOPES))  # at creation
-    provisioning: Provisioning = "manual"  # jit/scim: invites 400; scim: removals 400
+    provisioning: Provisioning = "manual"  # jit/scim: invites 400; scim: removals, roles 400
     idp_manages_roles: bool = False  # advanced group mappings: role updates 400
+    sign_out_beta_enrolled: bool = True  # False: sign_out answers organization_not_enrolled_in_beta
     seats: int = 0  # seats of an Enterprise org; 0: never full. Invites need a free seat
     # The documented Enterprise limits: requests per organization across Admin endpoints, and
     # invite creations, each per window (the windows are knobs so tests need not wait a minute).

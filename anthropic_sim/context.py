@@ -15,7 +15,7 @@ log = logging.getLogger("anthropic_sim")
 class RequestContextMiddleware:
     """Adds `request-id` to every response and `anthropic-organization-id` to authenticated
     Admin API responses (never `anthropic-workspace-id` on admin routes), and counts requests
-    by engine, route and status."""
+    by engine, route and status, logging every write request."""
 
     def __init__(self, app: ASGIApp, sim: Simulator) -> None:
         self.app = app
@@ -53,4 +53,6 @@ class RequestContextMiddleware:
         finally:
             if engine != "control":
                 status = seen.get("status", 0)  # 0: the connection was dropped unanswered
-                self.sim.stats.record_request(engine, scope["method"], scope["path"], status)
+                self.sim.stats.record_request(
+                    engine, scope["method"], scope["path"], status, request_id
+                )

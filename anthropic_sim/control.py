@@ -1,7 +1,8 @@
 """The control API under /_control (tests, demos, benchmarks); needs `x-control-token`.
 
 GET  /_control/planted       the planted truth, recomputed from the current state
-GET  /_control/stats         request counts by engine/route/status, faults, 429s, churn
+GET  /_control/stats         request counts by engine/route/status, faults, 429s, churn, and
+                             `writes`: every write request (method, path, status, request_id)
 POST /_control/stats/reset
 GET  /_control/config        every SimConfig knob
 PUT  /_control/config        change knobs (partial object); faults as a list of FaultSpec objects
@@ -153,6 +154,18 @@ def _deactivate_scim_user(sim: Simulator, body: dict[str, Any]) -> Any:
     return mutations.deactivate_scim_user(sim, body.get("scim_id"), body.get("email"))
 
 
+def _set_scim_active(sim: Simulator, body: dict[str, Any]) -> Any:
+    active = _need(body, "active")
+    if not isinstance(active, bool):
+        raise ControlError(400, "active: a boolean")
+    return mutations.set_scim_active(sim, active, body.get("scim_id"), body.get("email"))
+
+
+def _set_invite_status(sim: Simulator, body: dict[str, Any]) -> Any:
+    invite = mutations.set_invite_status(sim, _need(body, "invite_id"), _need(body, "status"))
+    return render.invite(invite, sim.now())
+
+
 def _add_user(sim: Simulator, body: dict[str, Any]) -> Any:
     email = body.get("email")
     name = body.get("name")
@@ -228,11 +241,15 @@ OPERATIONS: dict[str, Operation] = {
     "remove_user": _remove_user,
     "change_role": _change_role,
     "revoke_key": _revoke_key,
+    "set_key_status": _revoke_key,
     "archive_workspace": _archive_workspace,
     "deactivate_scim_user": _deactivate_scim_user,
+    "set_scim_active": _set_scim_active,
+    "set_invite_status": _set_invite_status,
     "add_user": _add_user,
     "add_api_key": _add_api_key,
     "add_workspace_member": _add_workspace_member,
+    "set_workspace_role": _add_workspace_member,
     "add_admin_key": _add_admin_key,
     "churn": _churn,
 }

@@ -11,9 +11,11 @@ from anthropic_sim.generator import SCIM_USER_SCHEMA, rfc3339
 from anthropic_sim.names import People
 from anthropic_sim.state import (
     API_KEY_STATUSES,
+    INVITE_STATUSES,
     ORG_ROLES,
     WORKSPACE_ROLES,
     ApiKey,
+    Invite,
     Simulator,
     User,
     WorkspaceMember,
@@ -245,6 +247,14 @@ def deactivate_scim_user(
     sim: Simulator, scim_id: str | None = None, email: str | None = None
 ) -> dict[str, Any]:
     """The IdP sets active=false; Claude deprovisions the member (per config)."""
+    return set_scim_active(sim, False, scim_id, email)
+
+
+def set_scim_active(
+    sim: Simulator, active: bool, scim_id: str | None = None, email: str | None = None
+) -> dict[str, Any]:
+    """The IdP sets `active`; going to false deprovisions the member (per config), going to true
+    brings no member back (docs/simulator.md, "SCIM engine")."""
     with sim.lock:
         resource = None
         if scim_id is not None:
@@ -253,12 +263,34 @@ def deactivate_scim_user(
             resource = scim_user_by_email(sim, email)
         if resource is None:
             raise MutationError("no such SCIM user", 404)
-        resource["active"] = False
-        _touch(resource, sim.now())
+        deactivated = resource.get("active") is not False and not active
+        if resource.get("active") is not active:
+            resource["active"] = active
+            _touch(resource, sim.now())
         user_name = str(resource.get("userName", ""))
-    if getattr(sim.config, "scim_deprovision", True):
+    if deactivated and getattr(sim.config, "scim_deprovision", True):
         schedule_deprovision(sim, user_name)
     return resource
+
+
+def set_invite_status(sim: Simulator, invite_id: str, status: str) -> Invite:
+    """An invite accepted, expired or withdrawn outside the API (the clock moves `expires_at`)."""
+    if status not in INVITE_STATUSES:
+        raise MutationError(f"unknown invite status {status!r}")
+    with sim.lock:
+        invite = sim.org.invites.get(invite_id)
+        if invite is None:
+            raise MutationError(f"no invite {invite_id!r}", 404)
+        now = sim.now()
+        if status == "expired":
+            invite.status = "pending"
+            invite.expires_at = min(invite.expires_at, now)
+            return invite
+        if status == "pending" and invite.expires_at <= now:
+            invite.expires_at = now + (invite.expires_at - invite.invited_at)
+        invite.accepted_at = now if status == "accepted" else None
+        invite.status = status
+        return invite
 
 
 def schedule_deprovision(sim: Simulator, email: str) -> None:

@@ -74,6 +74,7 @@ class User:
     name: str
     role: str  # one of ORG_ROLES
     added_at: datetime
+    signed_out_at: datetime | None = None  # the last sign-out everywhere; never rendered
 
 
 @dataclass
@@ -356,13 +357,10 @@ class Simulator:
 
     def deprovision_by_email(self, email: str) -> User | None:
         """What Claude does when the IdP deactivates a SCIM user: remove the org member."""
+        from anthropic_sim.mutations import remove_user  # mutations builds on this module
+
         with self.lock:
             user = self.org.user_by_email(email)
             if user is None or user.role == "primary_owner":
                 return None
-            del self.org.users[user.id]
-            self.org.departed_users[user.id] = user
-            self.tombstones.add(user.id)
-            for key in [k for k in self.org.members if k[1] == user.id]:
-                del self.org.members[key]
-            return user
+            return remove_user(self, user.id)

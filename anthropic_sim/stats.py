@@ -1,12 +1,15 @@
-"""Counters of everything the simulator served and injected (read through the control API)."""
+"""Counters of everything the simulator served and injected, and the log of every write request
+(read through the control API)."""
 
 from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_LOG_LIMIT = 10_000  # the oldest entries go first; a test resets the stats before it reads
 _ID_SEGMENT = re.compile(
     r"^(?:[a-z]+(?:_[a-z]+)*_01[0-9A-Za-z]{20,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 )
@@ -17,8 +20,16 @@ def route_template(path: str) -> str:
     return "/".join("{id}" if _ID_SEGMENT.match(part) else part for part in path.split("/"))
 
 
+def is_write(engine: str, method: str, path: str) -> bool:
+    """A request that may change the org: any non-read method, except SCIM's POST searches."""
+    if method.upper() in READ_METHODS:
+        return False
+    return not (engine == "scim" and path.rstrip("/").endswith("/.search"))
+
+
 class Stats:
-    """Request counts by engine, route and status; faults and 429s injected. Thread-safe."""
+    """Request counts by engine, route and status; faults and 429s injected; every write request
+    in order (method, path, status, request id). Thread-safe."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -30,10 +41,23 @@ class Stats:
             self.faults: Counter[str] = Counter()
             self.rate_limited: Counter[str] = Counter()
             self.churn: Counter[str] = Counter()
+            self.writes: deque[dict[str, Any]] = deque(maxlen=WRITE_LOG_LIMIT)
 
-    def record_request(self, engine: str, method: str, path: str, status: int) -> None:
+    def record_request(
+        self, engine: str, method: str, path: str, status: int, request_id: str = ""
+    ) -> None:
         with self._lock:
             self.requests[(engine, method, route_template(path), status)] += 1
+            if is_write(engine, method, path):
+                self.writes.append(
+                    {
+                        "engine": engine,
+                        "method": method,
+                        "path": path,
+                        "status": status,
+                        "request_id": request_id,
+                    }
+                )
 
     def record_fault(self, kind: str) -> None:
         with self._lock:
@@ -74,4 +98,5 @@ class Stats:
                 "rate_limited": dict(self.rate_limited),
                 "rate_limited_total": sum(self.rate_limited.values()),
                 "churn": dict(self.churn),
+                "writes": list(self.writes),
             }

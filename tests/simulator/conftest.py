@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
+import httpx
 import pytest
 from sim_helpers import Api
 
@@ -51,3 +52,18 @@ def make_api(_pool: RunningSimulator) -> Iterator[Callable[..., Api]]:
 def api(make_api: Callable[..., Api]) -> Api:
     """A fresh small org a test may change."""
     return make_api(seed=11, size="small")
+
+
+@pytest.fixture
+def clients() -> Iterator[Callable[[Api, str], httpx.Client]]:
+    """Admin API clients for other keys of a running simulator (closed after the test)."""
+    opened: list[httpx.Client] = []
+
+    def client(api: Api, key: str) -> httpx.Client:
+        headers = {"x-api-key": key, "anthropic-version": "2023-06-01"}
+        opened.append(httpx.Client(base_url=api.rs.base_url, headers=headers, timeout=10))
+        return opened[-1]
+
+    yield client
+    for c in opened:
+        c.close()

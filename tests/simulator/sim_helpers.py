@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -64,3 +65,24 @@ def assert_error(r: httpx.Response, status: int, error_type: str) -> dict[str, A
     assert body["request_id"].startswith("req_")
     assert r.headers["request-id"] == body["request_id"]
     return body
+
+
+Make = Callable[..., Api]
+
+
+def enterprise(make_api: Make, **knobs: Any) -> Api:
+    """A fresh small Claude Enterprise org (its admin key holds every scope)."""
+    return make_api(seed=5, size="small", product="enterprise", **knobs)
+
+
+def new_key(api: Api, scopes: list[str], all_linked: bool = False) -> str:
+    """A new Enterprise Admin key with `scopes`, made through the control API."""
+    r = api.control.post(
+        "/_control/mutate", json={"op": "add_admin_key", "scopes": scopes, "all_linked": all_linked}
+    )
+    assert r.status_code == 200, r.text
+    return str(r.json()["result"]["key"])
+
+
+def by_role(api: Api, role: str) -> str:
+    return next(u.id for u in api.org.users.values() if u.role == role)

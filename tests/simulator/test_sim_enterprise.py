@@ -4,46 +4,12 @@ linked orgs reachable by one key, and its documented rate limit (claude-org-prod
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
-import pytest
-from sim_helpers import Api, assert_error
+from sim_helpers import Make, assert_error, by_role, enterprise, new_key
 
 USERS = "/v1/organizations/users"
 INVITES = "/v1/organizations/invites"
-Make = Callable[..., Api]
-
-
-@pytest.fixture
-def clients() -> Iterator[Callable[[Api, str], httpx.Client]]:
-    opened: list[httpx.Client] = []
-
-    def client(api: Api, key: str) -> httpx.Client:
-        headers = {"x-api-key": key, "anthropic-version": "2023-06-01"}
-        opened.append(httpx.Client(base_url=api.rs.base_url, headers=headers, timeout=10))
-        return opened[-1]
-
-    yield client
-    for c in opened:
-        c.close()
-
-
-def enterprise(make_api: Make, **knobs: Any) -> Api:
-    return make_api(seed=5, size="small", product="enterprise", **knobs)
-
-
-def new_key(api: Api, scopes: list[str], all_linked: bool = False) -> str:
-    r = api.control.post(
-        "/_control/mutate", json={"op": "add_admin_key", "scopes": scopes, "all_linked": all_linked}
-    )
-    assert r.status_code == 200, r.text
-    return str(r.json()["result"]["key"])
-
-
-def by_role(api: Api, role: str) -> str:
-    return next(u.id for u in api.org.users.values() if u.role == role)
 
 
 def test_enterprise_org_has_enterprise_roles_and_an_api01_key(make_api: Make) -> None:
