@@ -218,7 +218,7 @@ def _item(
     values: Mapping[str, Any],
 ) -> dict[str, Any]:
     target = _target(chosen, node)
-    fields = {**row, **node, "user_id": node["id"]}
+    fields = {**values, **row, **node, "user_id": node["id"]}
     done = request_item(chosen, product, fields, values)
     identity = [
         target["organization_id"],
