@@ -7,7 +7,10 @@ import pytest
 from anthropic_sim.config import FULL_KEY_SCOPES
 from ingest.queries.library import get_query
 from ingest.remediate.apply import ALREADY, APPLIED
+from ingest.remediate.audit import AuditTrail, entries
+from ingest.remediate.gate import SCIM_MANAGES_MEMBERS
 from ingest.remediate.plan import make_plan
+from ingest.remediate.undo import undo_item
 from tests.remediate.test_apply import apply, outcomes
 
 pytestmark = pytest.mark.neo4j
@@ -52,3 +55,32 @@ def test_sign_out_group_removal_and_member_removal_then_the_next_sync(neo4j, sim
         sync(running, scim=False)
     gone = [i["target"]["id"] for i in removals]
     assert neo4j.run("MATCH (u:AnthropicUser) WHERE u.id IN $ids RETURN u.id", ids=gone) == []
+
+
+def test_scim_deactivation_and_its_undo_on_an_org_in_scim_mode(neo4j, simulator, sync, tmp_path):
+    question = get_query("scim-users-without-account")
+    with simulator(size="small", product="enterprise", key_scopes=SCOPES) as running:
+        sync(running)
+        refused = make_plan(
+            neo4j.driver,
+            neo4j.database,
+            get_query("external-domain-accounts"),
+            kind="remove_member",
+        )
+        assert [r["reason"] for r in refused.refused] == [SCIM_MANAGES_MEMBERS]
+        made = make_plan(neo4j.driver, neo4j.database, question, kind="scim_deactivate")
+        [item] = made.items[:1]
+        assert item["engine"] == "scim" and item["request"]["method"] == "PATCH"
+        trail = AuditTrail(tmp_path / "log.jsonl", None)
+        assert outcomes(apply(running, [item], execute=True, trail=trail)) == [APPLIED]
+        assert outcomes(apply(running, [item], execute=True)) == [ALREADY]
+        sync(running)
+        [row] = neo4j.run(
+            "MATCH (s:ScimUser {id: $id}) RETURN s.active AS a", id=item["target"]["id"]
+        )
+        assert row["a"] is False
+        [entry] = entries(tmp_path / "log.jsonl")
+        assert outcomes(apply(running, [undo_item(entry)], execute=True)) == [APPLIED]
+        sync(running)
+    [row] = neo4j.run("MATCH (s:ScimUser {id: $id}) RETURN s.active AS a", id=item["target"]["id"])
+    assert row["a"] is True
