@@ -45,9 +45,13 @@ def apply(
     return asyncio.run(go())
 
 
+def stats(running: RunningSimulator) -> dict[str, Any]:
+    answer = httpx.get(f"{running.base_url}/_control/stats", headers=running.control_headers())
+    return answer.json()
+
+
 def writes(running: RunningSimulator) -> int:
-    stats = httpx.get(f"{running.base_url}/_control/stats", headers=running.control_headers())
-    return sum(r["count"] for r in stats.json()["routes"] if r["method"] in WRITES)
+    return sum(r["count"] for r in stats(running)["routes"] if r["method"] in WRITES)
 
 
 def outcomes(report: ApplyReport) -> list[str]:

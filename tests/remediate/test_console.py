@@ -6,14 +6,24 @@ from pathlib import Path
 
 import pytest
 
+from anthropic_sim.config import FaultSpec
+from anthropic_sim.server import RunningSimulator
 from ingest.queries.library import get_query
 from ingest.remediate.apply import ALREADY, APPLIED, FAILED
 from ingest.remediate.audit import AuditTrail, entries
 from ingest.remediate.plan import make_plan
 from ingest.remediate.undo import CannotUndo, undo_item
-from tests.remediate.test_apply import apply, outcomes
+from tests.remediate.test_apply import apply, outcomes, stats
+from tests.simulated import reconfigure
 
 pytestmark = pytest.mark.neo4j
+
+
+def archive_posts(running: RunningSimulator) -> int:
+    routes = stats(running)["routes"]
+    return sum(r["count"] for r in routes if r["route"].endswith("/archive"))
+
+
 ROLE = "MATCH (u:AnthropicUser {id: $id}) RETURN u.role AS role"
 
 
@@ -63,6 +73,21 @@ def test_role_change_undo_removal_and_service_account_archive(
         assert outcomes(stopped) == [FAILED]
         assert "still referenced by live federation rules" in (stopped.outcomes[0].reason or "")
         assert stopped.not_done == [promote]
+
+        # A write answered 503 is not sent again (it may have been done), and the error, which
+        # quotes the token, reaches neither the report nor the log.
+        spec = FaultSpec(
+            route="/archive$", error_rate=1.0, error_statuses=(503,), echo_credentials=True
+        )
+        reconfigure(running, faults=[spec])
+        posted = archive_posts(running)
+        failed = apply(running, [referenced], execute=True, trail=trail)
+        assert outcomes(failed) == [FAILED] and "HTTP 503" in (failed.outcomes[0].reason or "")
+        assert archive_posts(running) == posted + 1
+        reconfigure(running, faults=[])
+        assert (
+            running.oauth_token not in repr(failed) and running.oauth_token not in log.read_text()
+        )
         sync(running)
     assert neo4j.run(ROLE, id=promote["target"]["id"]) == [{"role": before}]
     gone = [i["target"]["id"] for i in removals]
