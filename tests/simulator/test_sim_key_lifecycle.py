@@ -68,7 +68,10 @@ def test_removing_a_user_archives_their_personal_keys_only_and_reinvite_restores
 
 
 def test_archiving_a_service_account_archives_the_keys_acting_as_it(api: Api) -> None:
-    sa = next(s for s in api.org.service_accounts.values() if s.archived_at is None)
+    # a fresh account: here every generated one is a live federation rule's target (400)
+    created = api.oauth.post("/v1/organizations/service_accounts", json={"name": "robot-for-keys"})
+    assert created.status_code == 200, created.text
+    sa = api.org.service_accounts[created.json()["id"]]
     person = next(iter(api.org.users.values()))
     made = _mutate(
         api,
