@@ -187,7 +187,12 @@ def _excluded(
         names.add(str(found["linked_email"]).lower())
     if names & allowlist:
         return "on the allowlist"
-    role = node.get("role") or node.get("organization_role") or found.get("linked_role")
+    # An invite's role is not held yet: withdrawing a privileged invite is what it is for.
+    role = {
+        "AnthropicUser": node.get("role"),
+        "AnthropicServiceAccount": node.get("organization_role"),
+        "ScimUser": found.get("linked_role"),
+    }.get(chosen.target)
     if role in PROTECTED_ROLES:
         return f"protected: {role}"
     if any(_is_running(node.get("partial_key_hint"), secret) for secret in running):

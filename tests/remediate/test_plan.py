@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.queries.library import get_query
-from ingest.remediate.plan import PROTECTED_ROLES, make_plan, read_allowlist
+from ingest.remediate.plan import PROTECTED_ROLES, PlanError, make_plan, read_allowlist
 
 pytestmark = pytest.mark.neo4j
 
@@ -42,3 +42,16 @@ def test_protected_identities_and_the_allowlist_are_never_in_a_plan(
     }
     assert item["engine"] == "admin" and item["irreversible"]
     assert item["target"]["state"]["role"] == roles[item["target"]["id"]]
+    # A state the API refuses to change is left out, saying so; an unknown org is an error.
+    invites = make_plan(
+        neo4j.driver, neo4j.database, get_query("expired-invites"), kind="delete_invite"
+    )
+    # (pending in the graph but past expiry by the wall clock: the API still takes those)
+    assert all(i["target"]["state"]["status"] == "pending" for i in invites.items)
+    assert invites.excluded
+    assert {x["reason"] for x in invites.excluded} <= {
+        "status is expired: the API refuses to change it",
+        "status is accepted: the API refuses to change it",
+    }
+    with pytest.raises(PlanError, match="not in the graph"):
+        make_plan(neo4j.driver, neo4j.database, query, org_id="org_nowhere")
