@@ -81,7 +81,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "change_workspace_role", ("console",), "admin", "POST", _WORKSPACE_MEMBER,
         "AnthropicUser", "change the member's workspace role", body={"workspace_role": None},
-        undo="change_workspace_role",
+        irreversible="the plan does not record the previous workspace role: set it by hand",
     ),
     Action(
         "deactivate_key", ("console",), "admin", "POST", _KEYS, "AnthropicApiKey",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingest.extract.capabilities import AT_LEAST
+from ingest.remediate.actions import ACTIONS, action
 from ingest.remediate.gate import (
     NO_OAUTH,
     SCIM_MANAGES_MEMBERS,
@@ -79,3 +80,10 @@ def test_describe_lists_offered_and_refused_with_reasons() -> None:
     assert text.startswith("offered: archive_key, change_member_role, ")
     assert "refused: archive_federation_rule (needs an org:admin OAuth token" in text
     assert "scim_deactivate (SCIM is not available on this plan" in text
+
+
+def test_every_undo_names_an_action_of_the_same_products_and_irreversible_ones_have_none() -> None:
+    for row in ACTIONS:
+        if row.undo is not None:
+            assert all(action(row.undo, product) for product in row.products), row.kind
+        assert row.irreversible is None or row.undo is None, row.kind
