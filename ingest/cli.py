@@ -379,11 +379,13 @@ def _register_subcommands() -> None:
     from ingest.export.cli import export_command
     from ingest.local_neo4j.cli import neo4j_app
     from ingest.queries.cli import query_app
+    from ingest.remediate.cli import remediate_app
     from ingest.report.cli import report_command
 
     app.add_typer(simulator_app, name="simulator")
     app.add_typer(query_app, name="query")
     app.add_typer(neo4j_app, name="neo4j")
+    app.add_typer(remediate_app, name="remediate")
     app.command("report")(report_command)
     app.command("export")(export_command)
 

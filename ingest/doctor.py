@@ -26,6 +26,7 @@ from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel
 from ingest.lifecycle_actions import LIFECYCLE_ACTIONS, blocked_by, possible_actions
 from ingest.neo4j_connection import Neo4jUnavailable, open_driver
+from ingest.remediate.gate import OrgCapabilities, describe
 from ingest.settings import Settings
 from ingest.sync.plan import PLAN
 
@@ -67,8 +68,10 @@ def _describe(credentials: Credentials) -> str:
 async def _api_checks(credentials: Credentials, config: ExtractConfig) -> list[Check]:
     checks: list[Check] = []
     async with AdminExtractor(credentials, config) as admin:
+        admin_org = "organization unknown"
         try:
             org = await admin.organization()
+            admin_org = org.id
             checks.append(
                 Check(
                     "admin api",
@@ -96,6 +99,11 @@ async def _api_checks(credentials: Credentials, config: ExtractConfig) -> list[C
     checks.append(scim_check)
     if capabilities is not None:
         checks.append(lifecycle_check(capabilities, scim_state))
+        org = OrgCapabilities(
+            admin_org, None, capabilities.product, capabilities.scopes, scim_state
+        )
+        remediation = describe(org, has_oauth=credentials.oauth_token is not None)
+        checks.append(Check(f"remediation actions ({admin_org})", "ok", remediation))
     return checks
 
 

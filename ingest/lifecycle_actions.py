@@ -1,7 +1,8 @@
-"""THE table of lifecycle actions: what each needs of the product, the key and SCIM.
+"""The lifecycle actions, summarised from the remediation actions (ingest/remediate/actions.py):
+what each needs of the product, the key and SCIM.
 
-Read by the sync (the organization node's `lifecycle_actions`), by `idgraph doctor`, and meant
-for remediation: an action is offered only where this table says the organization allows it.
+Read by the sync (the organization node's `lifecycle_actions`) and by `idgraph doctor`; what
+`idgraph remediate` offers is the gate's (ingest/remediate/gate.py).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.extract.capabilities import AT_LEAST, Capabilities, Product, missing_scopes
+from ingest.remediate.actions import ACTIONS
 
 
 @dataclass(frozen=True)
@@ -20,47 +22,13 @@ class LifecycleAction:
     needs_scim: bool = False  # SCIM must be `available` (the organization's scim_status)
 
 
-LIFECYCLE_ACTIONS: tuple[LifecycleAction, ...] = (
-    LifecycleAction(
-        "scim_deactivate",
-        ("console", "enterprise"),
-        "deactivate the person in the identity provider's SCIM directory",
-        needs_scim=True,
-    ),
-    LifecycleAction("remove_member", ("console",), "remove a member with the Console admin key"),
-    LifecycleAction(
-        "change_member_role", ("console",), "change a member's role with the Console admin key"
-    ),
-    LifecycleAction(
-        "withdraw_invite", ("console",), "delete a pending invite with the Console admin key"
-    ),
-    LifecycleAction(
-        "remove_member",
-        ("enterprise",),
-        "remove a member (not owners, membership admins or the primary owner)",
-        scopes=("write:members",),
-    ),
-    LifecycleAction(
-        "change_member_role",
-        ("enterprise",),
-        "set a member's role to user or managed",
-        scopes=("write:members",),
-    ),
-    LifecycleAction(
-        "withdraw_invite", ("enterprise",), "withdraw a pending invite", scopes=("write:members",)
-    ),
-    LifecycleAction(
-        "sign_out_member",
-        ("enterprise",),
-        "sign a member out everywhere (beta)",
-        scopes=("write:members",),
-    ),
-    LifecycleAction(
-        "change_group_membership",
-        ("enterprise",),
-        "add people to or remove them from direct (not SCIM) groups",
-        scopes=("write:rbac_groups",),
-    ),
+# The remediation actions that have a lifecycle name, once per name, products and needs.
+LIFECYCLE_ACTIONS: tuple[LifecycleAction, ...] = tuple(
+    dict.fromkeys(
+        LifecycleAction(a.lifecycle, a.products, a.description, a.scopes, a.needs_scim)
+        for a in ACTIONS
+        if a.lifecycle is not None
+    )
 )
 
 

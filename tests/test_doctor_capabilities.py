@@ -60,3 +60,6 @@ def test_a_console_key_without_scim(neo4j, simulator, monkeypatch):
         "possible: change_member_role, remove_member, withdraw_invite; "
         "not possible: scim_deactivate (SCIM is unavailable)"
     )
+    [remediation] = [c for n, c in checks.items() if n.startswith("remediation actions (")]
+    assert "deactivate_key" in remediation.detail.split("; refused:")[0]
+    assert "scim_deactivate (SCIM is not available on this plan" in remediation.detail

@@ -56,9 +56,10 @@ FAMILIES: tuple[str, ...] = (
     "messages_activity",
     "analytics_activity",
     "sync_runs",
+    "remediation_actions",
 )
-# Sync runs are the audit trail of the syncs themselves: never deleted by cleanup.
-NEVER_CLEANED: frozenset[str] = frozenset({"sync_runs"})
+# Sync runs and remediation actions are audit trails: never deleted by cleanup.
+NEVER_CLEANED: frozenset[str] = frozenset({"sync_runs", "remediation_actions"})
 
 
 def text(name: str, description: str, *, indexed: bool = False, source: str | None = None) -> Prop:
@@ -673,6 +674,31 @@ SYNC_RUN = NodeType(
     ),
 )
 
+REMEDIATION_ACTION = NodeType(
+    name="remediation_action",
+    label="RemediationAction",
+    family="remediation_actions",
+    description=(
+        "One action `idgraph remediate apply` or `undo` took on a target (docs/remediation.md); "
+        "the same as its line in the local JSON-lines log."
+    ),
+    mapped_by=("map_remediation_action",),
+    properties=(
+        text("action", "The action's kind (ingest/remediate/actions.py)."),
+        text("outcome", "applied | already_in_effect | skipped | failed."),
+        text("reason", "Why it was skipped or failed, or what was already in effect."),
+        timestamp("ran_at", "When it ran."),
+        text("ran_by", "Who ran it: the local user and the kind of credential (never the secret)."),
+        text("plan_item_id", "The plan item's stable id."),
+        text("request", "The request sent: method and path."),
+        text("request_id", "The API's request id of the write."),
+        integer("http_status", "The status the write answered."),
+        text("target_id", "The target's id (kept when a later sync deletes the target)."),
+        text("target_label", "The target's graph label."),
+        text("undo_of", "The log entry this action undid, when it is an undo."),
+    ),
+)
+
 NODES: tuple[NodeType, ...] = (
     ORGANIZATION,
     USER,
@@ -690,6 +716,7 @@ NODES: tuple[NodeType, ...] = (
     RBAC_PERMISSION,
     *ACTIVITY_NODES,
     SYNC_RUN,
+    REMEDIATION_ACTION,
 )
 
 _SOURCE = text("source", "Where the grant comes from: organization | workspace.")
@@ -950,6 +977,19 @@ RELS: tuple[RelType, ...] = (
             (ANALYTICS_ACTIVITY, (USER,)),
         )
         for subject in subjects
+    ),
+    *(
+        RelType(
+            type="ACTED_ON",
+            start=REMEDIATION_ACTION,
+            end=target,
+            family="remediation_actions",
+            mapped_by=("map_remediation_action",),
+            traversable=False,
+            description="The remediation action was taken on this "
+            f"{target.name.replace('_', ' ')}.",
+        )
+        for target in (USER, API_KEY, INVITE, SCIM_USER, SERVICE_ACCOUNT, FEDERATION_RULE)
     ),
     RelType(
         type="SYNCED",

@@ -33,6 +33,7 @@ EXPECTED_LABELS = {
     "messages_activity": ("AnthropicMessagesActivity", "AnthropicActivity"),
     "analytics_activity": ("AnthropicAnalyticsActivity", "AnthropicActivity"),
     "sync_run": ("SyncRun",),
+    "remediation_action": ("RemediationAction",),
 }
 
 EXPECTED_RELS = {
@@ -62,6 +63,11 @@ EXPECTED_RELS = {
     ("GRANTS", "rbac_role", "rbac_role_permission", "rbac_role_permissions"),
     ("SURFACES_AS", "scim_group", "rbac_group", "scim_rbac_groups"),
     ("SYNCED", "sync_run", "organization", "sync_runs"),
+    *(
+        ("ACTED_ON", "remediation_action", target, "remediation_actions")
+        for target in ("user", "api_key", "invite", "scim_user", "service_account")
+    ),
+    ("ACTED_ON", "remediation_action", "federation_rule", "remediation_actions"),
     ("ACTIVITY_OF", "claude_code_activity", "user", "claude_code_activity"),
     ("ACTIVITY_OF", "claude_code_activity", "api_key", "claude_code_activity"),
     ("ACTIVITY_OF", "messages_activity", "user", "messages_activity"),
@@ -101,9 +107,9 @@ def test_families() -> None:
         "federation_issuers", "federation_rules", "federation_rule_workspaces", "scim_users",
         "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
         "rbac_group_members", "scim_rbac_groups", "claude_code_activity", "messages_activity",
-        "analytics_activity", "sync_runs",
+        "analytics_activity", "sync_runs", "remediation_actions",
     )  # fmt: skip
-    assert {"sync_runs"} == NEVER_CLEANED
+    assert {"sync_runs", "remediation_actions"} == NEVER_CLEANED
     used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}
     assert used == set(FAMILIES)
 

@@ -20,6 +20,7 @@ MAPPING_MODULES = (
     "ingest.mapping.rbac",
     "ingest.mapping.activity",
     "ingest.mapping.federation",
+    "ingest.mapping.remediation",
 )
 OWNERS: tuple[NodeType | RelType, ...] = (*MODEL.nodes, *MODEL.rels)
 
