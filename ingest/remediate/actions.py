@@ -54,6 +54,9 @@ class Action:
     irreversible: str | None = None  # why it cannot be undone
     scim_managed_refusal: bool = False  # Enterprise refuses it while SCIM manages members
     lifecycle: str | None = None  # its name in the organization node's `lifecycle_actions`
+    # The target's properties compared between planning and applying; None: its label's
+    # (ingest/remediate/plan.py WATCHED).
+    watched: tuple[str, ...] | None = None
 
     @property
     def needs_scim(self) -> bool:
@@ -77,11 +80,13 @@ ACTIONS: tuple[Action, ...] = (
         "remove_workspace_member", ("console",), "admin", "DELETE", _WORKSPACE_MEMBER,
         "AnthropicUser", "remove the member from the workspace", effect={"gone": True},
         irreversible="the member must be added to the workspace again, by hand",
+        watched=(),  # the membership read back has no organization role to compare
     ),
     Action(
         "change_workspace_role", ("console",), "admin", "POST", _WORKSPACE_MEMBER,
         "AnthropicUser", "change the member's workspace role", body={"workspace_role": None},
         irreversible="the plan does not record the previous workspace role: set it by hand",
+        watched=(),
     ),
     Action(
         "deactivate_key", ("console",), "admin", "POST", _KEYS, "AnthropicApiKey",

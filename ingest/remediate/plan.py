@@ -197,13 +197,17 @@ def _excluded(
         return f"protected: {role}"
     if any(_is_running(node.get("partial_key_hint"), secret) for secret in running):
         return "protected: the key running the plan"
-    for prop in WATCHED.get(chosen.target, ()):
+    for prop in _watched(chosen):
         state = node.get(prop)
         if prop in chosen.effect and chosen.effect[prop] == state:
             return f"already in effect ({prop} {state})"
         if state in UNCHANGEABLE.get((chosen.target, prop), ()):
             return f"{prop} is {state}: the API refuses to change it"
     return None
+
+
+def _watched(chosen: Action) -> tuple[str, ...]:
+    return WATCHED.get(chosen.target, ()) if chosen.watched is None else chosen.watched
 
 
 def _is_running(hint: str | None, secret: SecretStr) -> bool:
@@ -238,7 +242,7 @@ def _item(
         "what": f"{chosen.description}: {target['name']}",
         "why": f"{query.id}: {query.title}" + (f" ({finding})" if finding else ""),
         "target": target,
-        "expect": {p: node.get(p) for p in WATCHED.get(chosen.target, ())},
+        "expect": {p: node.get(p) for p in _watched(chosen)},
         **done,
     }
 
@@ -275,7 +279,7 @@ def _target(chosen: Action, node: Mapping[str, Any]) -> dict[str, Any]:
         "id": node["id"],
         "name": name,
         "organization_id": node["tenant_id"],
-        "state": {k: node.get(k) for k in (*WATCHED.get(chosen.target, ()), *_NAMES) if k in node},
+        "state": {k: node.get(k) for k in (*_watched(chosen), *_NAMES) if k in node},
     }
 
 
