@@ -84,3 +84,25 @@ def test_scim_deactivation_and_its_undo_on_an_org_in_scim_mode(neo4j, simulator,
         sync(running)
     [row] = neo4j.run("MATCH (s:ScimUser {id: $id}) RETURN s.active AS a", id=item["target"]["id"])
     assert row["a"] is True
+
+
+def test_a_role_change_then_the_next_sync(neo4j, simulator, sync):
+    # (The generated Enterprise organizations hold no pending invite a question lists; the
+    # invite withdrawal is sent on Console, through the same endpoint, in test_console_more.)
+    with simulator(size="small", product="enterprise", key_scopes=SCOPES) as running:
+        sync(running, scim=False)
+        question = get_query("external-domain-accounts")
+        made = make_plan(
+            neo4j.driver,
+            neo4j.database,
+            question,
+            kind="change_member_role",
+            values={"role": "managed"},
+        )
+        assert made.refused == []
+        [demote] = [i for i in made.items if i["target"]["state"]["role"] == "user"][:1]
+        assert outcomes(apply(running, [demote], execute=True)) == [APPLIED]
+        assert outcomes(apply(running, [demote], execute=True)) == [ALREADY]
+        sync(running, scim=False)
+    role = "MATCH (u:AnthropicUser {id: $id}) RETURN u.role AS role"
+    assert neo4j.run(role, id=demote["target"]["id"]) == [{"role": "managed"}]
