@@ -1,6 +1,7 @@
 """The Console actions the other remediation tests do not send: archive a key, delete an invite,
-archive a federation rule, change and remove a workspace membership. Each is planned from a
-question, applied once against the simulator, and the next sync shows its effect."""
+archive a federation rule and then a service account, change and remove a workspace
+membership. Each is planned from a question, applied once against the simulator, and the next
+sync shows its effect."""
 
 from __future__ import annotations
 
@@ -71,6 +72,19 @@ def test_key_invite_rule_and_workspace_membership_actions(neo4j, simulator, sync
         report = apply(running, done, execute=True)
         assert outcomes(report) == [APPLIED] * 4, [o.reason for o in report.outcomes]
         assert outcomes(apply(running, [key, invite, rule], execute=True)) == [ALREADY] * 3
+        # A service account no live rule targets can be archived (arranged: the rules of the
+        # non-admin accounts are archived; the admin ones are never planned).
+        with running.sim.lock:
+            for r in org.federation_rules.values():
+                if org.service_accounts[r.service_account_id].organization_role != "admin":
+                    r.archived_at = r.archived_at or org.epoch
+        live = {r.service_account_id for r in org.federation_rules.values() if not r.archived_at}
+        [account] = [
+            i
+            for i in planned(neo4j, "service-accounts")
+            if i["target"]["id"] not in live and i["target"]["state"].get("archived_at") is None
+        ][:1]
+        assert outcomes(apply(running, [account], execute=True)) == [APPLIED]
         sync(running)
         promoted = [{"memberships": 1, "roles": ["workspace_admin"]}]
         assert neo4j.run(MEMBERSHIP, user=user, ws=ws) == promoted
@@ -88,4 +102,9 @@ def test_key_invite_rule_and_workspace_membership_actions(neo4j, simulator, sync
         id=rule["target"]["id"],
     )
     assert archived == {"a": True}
+    [gone] = neo4j.run(
+        "MATCH (s:AnthropicServiceAccount {id: $id}) RETURN s.archived_at IS NOT NULL AS a",
+        id=account["target"]["id"],
+    )
+    assert gone == {"a": True}
     assert neo4j.run(MEMBERSHIP, user=user, ws=ws) == [{"memberships": 0, "roles": []}]
