@@ -32,6 +32,7 @@ EXPECTED_LABELS = {
     "claude_code_activity": ("AnthropicClaudeCodeActivity", "AnthropicActivity"),
     "messages_activity": ("AnthropicMessagesActivity", "AnthropicActivity"),
     "analytics_activity": ("AnthropicAnalyticsActivity", "AnthropicActivity"),
+    "compliance_activity": ("AnthropicComplianceActivity", "AnthropicActivity"),
     "sync_run": ("SyncRun",),
 }
 
@@ -68,6 +69,7 @@ EXPECTED_RELS = {
     ("ACTIVITY_OF", "messages_activity", "api_key", "messages_activity"),
     ("ACTIVITY_OF", "messages_activity", "service_account", "messages_activity"),
     ("ACTIVITY_OF", "analytics_activity", "user", "analytics_activity"),
+    ("ACTIVITY_OF", "compliance_activity", "user", "compliance_activity"),
 } - {("RESOURCE", "organization", "organization", "organization")}
 
 
@@ -101,7 +103,7 @@ def test_families() -> None:
         "federation_issuers", "federation_rules", "federation_rule_workspaces", "scim_users",
         "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
         "rbac_group_members", "scim_rbac_groups", "claude_code_activity", "messages_activity",
-        "analytics_activity", "sync_runs",
+        "analytics_activity", "compliance_activity", "sync_runs",
     )  # fmt: skip
     assert {"sync_runs"} == NEVER_CLEANED
     used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}
