@@ -200,6 +200,9 @@ def compliance_routes(sim: Simulator) -> list[BaseRoute]:
             default_limit=DEFAULT_LIMIT,
             max_limit=MAX_LIMIT,
         )
+        params = request.query_params
+        cursor = next((c for c in ("after_id", "before_id") if params.get(c)), None)
+        sim.stats.record_feed_read(cursor, len(page))
         return AdminJSON({"data": page, **meta})
 
     return [Route("/v1/compliance/activities", activities, methods=["GET"])]

@@ -30,10 +30,16 @@ class Stats:
             self.faults: Counter[str] = Counter()
             self.rate_limited: Counter[str] = Counter()
             self.churn: Counter[str] = Counter()
+            # Each answered Compliance feed page: its cursor parameter and how many events.
+            self.feed_reads: list[dict[str, Any]] = []
 
     def record_request(self, engine: str, method: str, path: str, status: int) -> None:
         with self._lock:
             self.requests[(engine, method, route_template(path), status)] += 1
+
+    def record_feed_read(self, cursor: str | None, events: int) -> None:
+        with self._lock:
+            self.feed_reads.append({"cursor": cursor, "events": events})
 
     def record_fault(self, kind: str) -> None:
         with self._lock:
@@ -66,6 +72,7 @@ class Stats:
                 )
             return {
                 "total_requests": sum(by_engine.values()),
+                "compliance_feed_reads": list(self.feed_reads),
                 "by_engine": dict(by_engine),
                 "by_status": dict(by_status),
                 "routes": routes,
