@@ -14,6 +14,7 @@ from anthropic_sim.admin_service_accounts import service_account_routes
 from anthropic_sim.admin_usage import usage_routes
 from anthropic_sim.admin_users import user_routes
 from anthropic_sim.admin_workspaces import workspace_routes
+from anthropic_sim.compliance_feed import compliance_routes
 from anthropic_sim.httputil import AdminJSON
 from anthropic_sim.state import Simulator
 
@@ -31,4 +32,5 @@ def admin_routes(sim: Simulator) -> list[BaseRoute]:
         *federation_routes(sim),
         *rbac_routes(sim),
         *usage_routes(sim),
+        *compliance_routes(sim),
     ]

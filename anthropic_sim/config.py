@@ -18,6 +18,7 @@ FULL_KEY_SCOPES = (
     "read:rbac_groups",
     "write:rbac_groups",
     "read:analytics",
+    "read:compliance_activities",
 )
 
 
@@ -111,6 +112,8 @@ class SimConfig:
     invite_window_s: float = 3600.0
     analytics_request_limit: int = 60  # analytics/*: its own window (docs/simulator.md, A5)
     analytics_window_s: float = 60.0
+    # The Compliance API turned on (claude-org-products.md §3): off, the feed answers 403 (F3).
+    compliance_api_enabled: bool = True
 
     # Test switch, not Anthropic behaviour: "" draws the organization id from the seed; any
     # other value is the id served instead, so two simulators of one seed are two organizations

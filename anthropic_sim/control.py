@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from anthropic_sim import linked, mutations, render
+from anthropic_sim import compliance_feed, linked, mutations, render
 from anthropic_sim.config import FaultSpec, Product, ScimGate, SimConfig
 from anthropic_sim.faults import churn_once
 from anthropic_sim.planted import planted_truth
@@ -236,6 +236,15 @@ def _churn(sim: Simulator, body: dict[str, Any]) -> Any:
     return {"users": len(sim.org.users)}
 
 
+def _append_activities(sim: Simulator, body: dict[str, Any]) -> Any:
+    events = _need(body, "events")
+    if not isinstance(events, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("type"), str) for e in events
+    ):
+        raise ControlError(400, "events: a list of objects with a type")
+    return {"events": compliance_feed.append_activities(sim, events)}
+
+
 Operation = Callable[[Simulator, dict[str, Any]], Any]
 OPERATIONS: dict[str, Operation] = {
     "remove_user": _remove_user,
@@ -252,6 +261,7 @@ OPERATIONS: dict[str, Operation] = {
     "set_workspace_role": _add_workspace_member,
     "add_admin_key": _add_admin_key,
     "churn": _churn,
+    "append_activities": _append_activities,
 }
 OPS = tuple(OPERATIONS)
 

@@ -41,6 +41,8 @@ def id_page(
     known: Callable[[str], bool],
     unknown_cursor: str = "error",
     newest_first: bool = False,
+    default_limit: int = 20,
+    max_limit: int = 1000,
 ) -> tuple[list[T], dict[str, Any]]:
     """One family-A page of `items` (sorted by `key`), plus the envelope fields.
 
@@ -48,7 +50,7 @@ def id_page(
     `unknown_cursor="error"` an id that never did is a 400. `newest_first` lists by id
     descending: `after_id` then steps to older records, `before_id` to newer ones.
     """
-    limit = parse_limit(params)
+    limit = parse_limit(params, default_limit, max_limit)
     after = params.get("after_id") or None
     before = params.get("before_id") or None
     if after and before:

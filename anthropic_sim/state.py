@@ -238,6 +238,8 @@ class Org:
     scim_users: dict[str, dict[str, Any]] = field(default_factory=dict)  # SCIM id -> resource
     scim_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     rbac: RbacState = field(default_factory=RbacState)  # Enterprise groups and roles
+    # Compliance Activity Feed events appended through the control API (compliance_feed.py).
+    appended_activities: list[dict[str, Any]] = field(default_factory=list)
     # Users who have left the organization; keys they created still name them.
     departed_users: dict[str, User] = field(default_factory=dict)
     # Named sets of ids of the risky situations the generator planted (see generator).

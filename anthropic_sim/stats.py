@@ -42,6 +42,8 @@ class Stats:
             self.rate_limited: Counter[str] = Counter()
             self.churn: Counter[str] = Counter()
             self.writes: deque[dict[str, Any]] = deque(maxlen=WRITE_LOG_LIMIT)
+            # Each answered Compliance feed page: its cursor parameter and how many events.
+            self.feed_reads: list[dict[str, Any]] = []
 
     def record_request(
         self, engine: str, method: str, path: str, status: int, request_id: str = ""
@@ -58,6 +60,10 @@ class Stats:
                         "request_id": request_id,
                     }
                 )
+
+    def record_feed_read(self, cursor: str | None, events: int) -> None:
+        with self._lock:
+            self.feed_reads.append({"cursor": cursor, "events": events})
 
     def record_fault(self, kind: str) -> None:
         with self._lock:
@@ -90,6 +96,7 @@ class Stats:
                 )
             return {
                 "total_requests": sum(by_engine.values()),
+                "compliance_feed_reads": list(self.feed_reads),
                 "by_engine": dict(by_engine),
                 "by_status": dict(by_status),
                 "routes": routes,

@@ -20,6 +20,7 @@ DROP CONSTRAINT `AnthropicRbacRolePermission_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicClaudeCodeActivity_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicMessagesActivity_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicAnalyticsActivity_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicComplianceActivity_id_unique` IF EXISTS;
 DROP CONSTRAINT `SyncRun_id_unique` IF EXISTS;
 DROP CONSTRAINT `RemediationAction_id_unique` IF EXISTS;
 CREATE CONSTRAINT `AnthropicOrganization_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicOrganization`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
@@ -39,6 +40,7 @@ CREATE CONSTRAINT `AnthropicRbacRolePermission_tenant_id_id_unique` IF NOT EXIST
 CREATE CONSTRAINT `AnthropicClaudeCodeActivity_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicClaudeCodeActivity`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicMessagesActivity_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicMessagesActivity`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicAnalyticsActivity_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicAnalyticsActivity`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicComplianceActivity_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicComplianceActivity`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `SyncRun_tenant_id_id_unique` IF NOT EXISTS FOR (n:`SyncRun`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `RemediationAction_tenant_id_id_unique` IF NOT EXISTS FOR (n:`RemediationAction`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE INDEX `AnthropicOrganization_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`tenant_id`);
@@ -84,6 +86,9 @@ CREATE INDEX `AnthropicMessagesActivity_subject_id_idx` IF NOT EXISTS FOR (n:`An
 CREATE INDEX `AnthropicAnalyticsActivity_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicAnalyticsActivity`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicAnalyticsActivity_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicAnalyticsActivity`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicAnalyticsActivity_subject_id_idx` IF NOT EXISTS FOR (n:`AnthropicAnalyticsActivity`) ON (n.`subject_id`);
+CREATE INDEX `AnthropicComplianceActivity_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicComplianceActivity`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicComplianceActivity_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicComplianceActivity`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicComplianceActivity_subject_id_idx` IF NOT EXISTS FOR (n:`AnthropicComplianceActivity`) ON (n.`subject_id`);
 CREATE INDEX `SyncRun_tenant_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`tenant_id`);
 CREATE INDEX `SyncRun_sync_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`sync_id`);
 CREATE INDEX `RemediationAction_tenant_id_idx` IF NOT EXISTS FOR (n:`RemediationAction`) ON (n.`tenant_id`);

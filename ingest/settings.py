@@ -152,7 +152,8 @@ class Settings(BaseSettings):
         DEFAULT_WINDOW_DAYS,
         ge=1,
         validation_alias=_env("IDGRAPH_ACTIVITY_DAYS"),
-        description="Whole UTC days of activity (usage and analytics) read per sync, ending today.",
+        description="Whole UTC days of activity (usage, analytics and the Compliance feed) "
+        "kept per sync, ending today; the feed reads only events newer than its stored cursor.",
     )
     progress_interval: float = Field(
         10.0,

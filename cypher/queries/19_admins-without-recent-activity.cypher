@@ -4,11 +4,13 @@
 // category: hygiene
 // why: An administrator who never acts keeps every right an attacker wants and nobody would
 //   notice the account being used. Activity comes only from the documented sources (Console
-//   usage_report/claude_code, Enterprise analytics/users): "no recorded activity" means a source
+//   usage_report/claude_code, Enterprise analytics/users, the Compliance Activity Feed's logins
+//   and role changes): "no recorded activity" means a source
 //   was read and showed nothing since as_of minus N days (window_days says how far it looked);
 //   "activity unknown" means no source was read for this person.
 // fix: Ask whether the person still needs the role; demote or remove unused admins. For
-//   "activity unknown", give the sync a source (Enterprise: a key with read:analytics).
+//   "activity unknown", give the sync a source (Enterprise: a key with read:analytics or
+//   read:compliance_activities).
 // param days: days without recorded activity
 // param as_of: the moment to count back from, RFC 3339 (null: now)
 // param org: only this organization, by id (null: every organization)

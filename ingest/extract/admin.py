@@ -34,6 +34,14 @@ from ingest.extract.activity import (
     rfc3339,
 )
 from ingest.extract.capabilities import Product
+from ingest.extract.compliance import (
+    COMPLIANCE_ACTIVITY,
+    COMPLIANCE_ENDPOINT,
+    COMPLIANCE_LIMIT,
+    COMPLIANCE_TYPES,
+    ComplianceFeed,
+    compliance_rows,
+)
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.config import ExtractConfig
 from ingest.extract.credentials import OAUTH_TOKEN_ENV, AdminKeyKind, Credentials
@@ -68,6 +76,7 @@ from ingest.extract.pacing import ANALYTICS_ROUTE, analytics_limits
 from ingest.extract.pagination import (
     Collected,
     Page,
+    read_first_id_page,
     read_id_cursor_page,
     read_next_page_page,
     read_page_token_page,
@@ -499,6 +508,53 @@ class AdminExtractor:
             )
 
         return await self._each_parent(ANALYTICS_ACTIVITY, self._window_days(), day_of)
+
+    async def compliance_activity(self, feed: ComplianceFeed) -> ParseResult[ActivityRow]:
+        """Members' logins and role changes from the Compliance Activity Feed: only what is
+        newer than the stored cursor, added to the stored days; the window when there is no
+        cursor or the API no longer knows it (ingest/extract/compliance.py)."""
+        query: dict[str, Any] = {"activity_types[]": list(COMPLIANCE_TYPES)}
+        if feed.stored_cursor is not None:
+            try:
+                events = await self._feed(query, "before_id", feed)
+            except ApiError as exc:
+                if exc.status != 400:
+                    raise
+                feed.restarted = f"the stored cursor was refused ({exc.message})"
+            else:
+                rows = feed.stored_rows(self.activity_window)
+                rows += [row for event in events for row in compliance_rows(event)]
+                return parse_records(ActivityRow, rows, COMPLIANCE_ACTIVITY)
+        query["created_at.gte"] = rfc3339(self.activity_window.starts_at)
+        events = await self._feed(query, "after_id", feed)
+        rows = [row for event in events for row in compliance_rows(event)]
+        return parse_records(ActivityRow, rows, COMPLIANCE_ACTIVITY)
+
+    async def _feed(
+        self, params: dict[str, Any], direction: str, feed: ComplianceFeed
+    ) -> list[Any]:
+        """Every feed page from the stored cursor forward (`before_id`) or from now back
+        (`after_id`); the newest event id read goes to `feed.newest_id`."""
+        pages = Collected(ActivityRow, COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT)
+        forward = direction == "before_id"
+        read = read_first_id_page if forward else read_id_cursor_page
+        cursor = feed.stored_cursor if forward else None
+        events: list[Any] = []
+        while True:
+            query = {**params, "limit": COMPLIANCE_LIMIT}
+            if cursor is not None:
+                query[direction] = cursor
+            body, _ = await self._get(COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT, query, oauth=False)
+            page = read(body, COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT)
+            pages.follow(page)
+            newest = body.get("first_id")
+            if isinstance(newest, str) and newest and (forward or feed.newest_id is None):
+                feed.newest_id = newest
+            events += page.items
+            if page.next_cursor is None:
+                feed.read_new = len(events)
+                return events
+            cursor = page.next_cursor
 
     def _window_days(self) -> list[str]:
         return [day.isoformat() for day in self.activity_window.each_day()]

@@ -34,6 +34,7 @@ ORG_AUDIT = "read:org_audit"
 READ_MEMBERS = "read:members"
 READ_RBAC_GROUPS = "read:rbac_groups"
 READ_ANALYTICS = "read:analytics"
+READ_COMPLIANCE_ACTIVITIES = "read:compliance_activities"
 USER_MANAGEMENT_READS = frozenset({READ_MEMBERS, READ_RBAC_GROUPS})
 
 # Held with the scopes probed when no probe was refused: the key holds at least the others, and
@@ -48,6 +49,7 @@ ANALYTICS_PROBE = {"date": "2026-01-01"}
 _SCOPE_PROBES: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("rbac_groups", "/v1/organizations/rbac_groups", {}),
     ("users", "/v1/organizations/users", {}),
+    ("compliance_activity", "/v1/compliance/activities", {"limit": "1"}),
     ("analytics_activity", "/v1/organizations/analytics/users", ANALYTICS_PROBE),
 )
 _GOT = re.compile(r"Got: \[([^\]]*)\]")

@@ -49,6 +49,18 @@ def read_id_cursor_page(body: Any, family: str, endpoint: str) -> Page:
     return Page(items, last_id)
 
 
+def read_first_id_page(body: Any, family: str, endpoint: str) -> Page:
+    """A newest-first page walked forward in time (`before_id`): the next cursor is its
+    `first_id`."""
+    items, has_more = _page_body(body, family, endpoint)
+    if not has_more:
+        return Page(items, None)
+    first_id = body.get("first_id")
+    if not isinstance(first_id, str) or not first_id:
+        raise MalformedPageError(family, endpoint, "'has_more' is true but 'first_id' is null")
+    return Page(items, first_id)
+
+
 def read_page_token_page(body: Any, family: str, endpoint: str) -> Page:
     items, has_more = _page_body(body, family, endpoint)
     if not has_more:

@@ -55,6 +55,7 @@ FAMILIES: tuple[str, ...] = (
     "claude_code_activity",
     "messages_activity",
     "analytics_activity",
+    "compliance_activity",
     "sync_runs",
     "remediation_actions",
 )
@@ -86,6 +87,8 @@ def number(name: str, description: str) -> Prop:
     return Prop(name, "float", description)
 
 
+# Where the Compliance Activity Feed's cursor is stored (ingest/extract/compliance.py).
+COMPLIANCE_CURSOR = "compliance_activity_cursor"
 _SCIM_STATUSES = (
     "available | not_configured | unavailable (403: not on the organization's plan) | "
     "credential_rejected (401: the SCIM token is wrong or revoked; the SCIM graph is kept) | "
@@ -133,6 +136,11 @@ ORGANIZATION = NodeType(
             "lifecycle_actions",
             "The lifecycle actions the product, key scopes and SCIM status allow "
             "(ingest/lifecycle_actions.py).",
+        ),
+        text(
+            COMPLIANCE_CURSOR,
+            "Id of the newest Compliance Activity Feed event read, stored once the activity it "
+            "brought is written: the next sync reads only events after it (before_id).",
         ),
         Prop(
             "last_sync_id",
@@ -578,6 +586,7 @@ RBAC_PERMISSION = NodeType(
 # The questions read these two names: they are spelled here only.
 LAST_ACTIVE_AT = "last_active_at"
 LAST_USED_AT = "last_used_at"
+ACTIVE_DAYS = "active_days"
 ACTIVITY_LABEL = "AnthropicActivity"
 _ACTIVITY_PROPERTIES = (
     text("source", "The read it comes from: the family name (e.g. claude_code_activity)."),
@@ -615,7 +624,7 @@ _NOT_FOUND = (
 )
 
 
-def _activity(name: str, label: str, description: str) -> NodeType:
+def _activity(name: str, label: str, description: str, extra: tuple[Prop, ...] = ()) -> NodeType:
     return NodeType(
         name=name,
         label=label,
@@ -623,7 +632,7 @@ def _activity(name: str, label: str, description: str) -> NodeType:
         family=name,
         description=f"{description} {_NOT_FOUND} Id: '<org id>/{name}/<subject id>'.",
         mapped_by=("map_activity",),
-        properties=_ACTIVITY_PROPERTIES,
+        properties=_ACTIVITY_PROPERTIES + extra,
     )
 
 
@@ -645,7 +654,22 @@ ANALYTICS_ACTIVITY = _activity(
     "AnthropicAnalyticsActivity",
     "Enterprise analytics/users (read:analytics; about a day of lag): covers every member.",
 )
-ACTIVITY_NODES = (CLAUDE_CODE_ACTIVITY, MESSAGES_ACTIVITY, ANALYTICS_ACTIVITY)
+COMPLIANCE_ACTIVITY = _activity(
+    "compliance_activity",
+    "AnthropicComplianceActivity",
+    "Compliance Activity Feed (read:compliance_activities on Enterprise; a Console Admin key "
+    "created after the Compliance API was enabled): a member's successful logins and the role "
+    "changes they made, read incrementally from the organization's stored cursor; covers every "
+    "member.",
+    (
+        text_list(
+            ACTIVE_DAYS,
+            "The window's UTC days (YYYY-MM-DD) with activity: kept so the next sync adds only "
+            "the newer events to them.",
+        ),
+    ),
+)
+ACTIVITY_NODES = (CLAUDE_CODE_ACTIVITY, MESSAGES_ACTIVITY, ANALYTICS_ACTIVITY, COMPLIANCE_ACTIVITY)
 
 SYNC_RUN = NodeType(
     name="sync_run",
@@ -975,6 +999,7 @@ RELS: tuple[RelType, ...] = (
             (CLAUDE_CODE_ACTIVITY, (USER, API_KEY)),
             (MESSAGES_ACTIVITY, (USER, API_KEY, SERVICE_ACCOUNT)),
             (ANALYTICS_ACTIVITY, (USER,)),
+            (COMPLIANCE_ACTIVITY, (USER,)),
         )
         for subject in subjects
     ),

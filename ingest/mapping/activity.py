@@ -20,8 +20,10 @@ from ingest.extract.enums import ActorType
 from ingest.extract.models import ApiKey
 from ingest.extract.parsing import RecordIssue
 from ingest.graph.model import (
+    ACTIVE_DAYS,
     ANALYTICS_ACTIVITY,
     CLAUDE_CODE_ACTIVITY,
+    COMPLIANCE_ACTIVITY,
     LAST_ACTIVE_AT,
     LAST_USED_AT,
     MESSAGES_ACTIVITY,
@@ -36,6 +38,7 @@ COVERS: dict[str, tuple[SubjectKind, ...]] = {
     CLAUDE_CODE_ACTIVITY.family: ("user", "api_key"),
     MESSAGES_ACTIVITY.family: ("api_key", "service_account"),
     ANALYTICS_ACTIVITY.family: ("user",),
+    COMPLIANCE_ACTIVITY.family: ("user",),
 }
 SERVICE_ACCOUNT = "service_account"
 
@@ -139,6 +142,7 @@ def _rows(
     family = node_type.family
     resource = MODEL.rel("RESOURCE", "organization", node_type.name)
     shared = subjects.shared_names()
+    keeps_days = ACTIVE_DAYS in node_type.property_names
     out = GraphRows()
     for (kind, subject_id), active in sorted(days.items()):
         node_id = f"{org_id}/{family}/{subject_id}"
@@ -159,6 +163,7 @@ def _rows(
                 "window_end": timestamp(window.ends_at),
                 "matched_by": matched_by,
                 "name_shared": matched_by == "key_name" and subject_id in shared,
+                **({ACTIVE_DAYS: [d.isoformat() for d in sorted(active)]} if keeps_days else {}),
             },
         )
         out.rel(resource, org_id, node_id)

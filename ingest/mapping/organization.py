@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ingest.extract.capabilities import Capabilities
-from ingest.graph.model import MODEL, ORGANIZATION, SYNC_RUN
+from ingest.graph.model import COMPLIANCE_CURSOR, MODEL, ORGANIZATION, SYNC_RUN
 from ingest.lifecycle_actions import possible_actions
 from ingest.mapping.admin import RESOURCE
 from ingest.mapping.rows import GraphRows
@@ -78,6 +78,7 @@ class OrganizationFacts:
     synced_at: str
     capabilities: Capabilities
     families_read: list[str] = field(default_factory=list)
+    compliance_cursor: str | None = None
 
     @property
     def lifecycle_remediation_enabled(self) -> bool:
@@ -100,6 +101,7 @@ def map_organization(facts: OrganizationFacts) -> GraphRows:
             "families_read": sorted(facts.families_read),
             "families_not_permitted": PLAN.not_permitted(facts.capabilities),
             "lifecycle_actions": possible_actions(facts.capabilities, facts.scim_status),
+            COMPLIANCE_CURSOR: facts.compliance_cursor,
             "last_sync_id": facts.sync_id,
             "last_synced_at": facts.synced_at,
         },

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any
 
-from ingest.extract import DeadlineExceeded, ExtractError, OrganizationMismatchError
+from ingest.extract import ApiError, DeadlineExceeded, ExtractError, OrganizationMismatchError
 from ingest.extract.parsing import ParseResult, RecordIssue
 from ingest.sync.channel import Channel
 from ingest.sync.plan import Engines, Read, ReadPlan
@@ -121,7 +121,10 @@ class Extraction:
         except STOPS_THE_SYNC:
             raise
         except ExtractError as exc:
-            self.failed[family] = exc
+            if row.refusal_is_not_permitted and isinstance(exc, ApiError) and exc.status == 403:
+                self.skipped[family] = f"not permitted (403: {exc.message})"
+            else:
+                self.failed[family] = exc
         finally:
             if channel is not None:
                 await channel.close(self.failed.get(family))

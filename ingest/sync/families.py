@@ -87,6 +87,7 @@ STEPS: tuple[MappingStep, ...] = (
     _step("claude_code_activity", (map_activity,), "claude_code_activity", "users", "api_keys"),
     _step("messages_activity", (map_activity,), "messages_activity", "users", "api_keys"),
     _step("analytics_activity", (map_activity,), "analytics_activity", "users"),
+    _step("compliance_activity", (map_activity,), "compliance_activity", "users"),
 )
 
 

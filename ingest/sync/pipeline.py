@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import time
 import uuid
@@ -35,6 +36,7 @@ from ingest.load import GraphLoader, SyncContext
 from ingest.mapping.organization import map_sync_run
 from ingest.sync.extraction import STREAM_CAPACITY, Extraction
 from ingest.sync.families import STEPS, MappingStep, complete_families, sources_of
+from ingest.sync.feed_state import stored_feed
 from ingest.sync.outcome import SyncOutcome
 from ingest.sync.plan import PLAN, Engines, ReadPlan
 from ingest.sync.progress import SyncProgress
@@ -70,6 +72,9 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
     started, started_clock = datetime.now(UTC), time.monotonic()
     async with _engines(options) as engines:
         org = await engines.admin.organization()
+        engines = dataclasses.replace(
+            engines, feed=await asyncio.to_thread(stored_feed, loader, org.id)
+        )
         outcome = _new_outcome(org, started)
         ctx = SyncContext(org.id, outcome.sync_id, int(started.timestamp() * 1000))
         progress.watch(engines.admin.stats, engines.scim.stats if engines.scim else None)
@@ -91,6 +96,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
                     progress=progress,
                     access_chunk=options.access_chunk,
                     activity_window=engines.admin.activity_window,
+                    feed=engines.feed,
                 )
                 await steps.write_nodes_first()
                 await steps.write_the_rest()

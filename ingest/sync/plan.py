@@ -14,19 +14,21 @@ door in ingest/sync/families.py.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ingest.extract import AdminExtractor, ScimExtractor, ScimUnavailable
 from ingest.extract.capabilities import (
     PRODUCT_NAMES,
     READ_ANALYTICS,
+    READ_COMPLIANCE_ACTIVITIES,
     READ_MEMBERS,
     READ_RBAC_GROUPS,
     Capabilities,
     Product,
     missing_scopes,
 )
+from ingest.extract.compliance import ComplianceFeed
 from ingest.extract.credentials import OAUTH_TOKEN_ENV
 from ingest.extract.parsing import OnRecords, ParseResult
 
@@ -42,6 +44,8 @@ class Engines:
     admin: AdminExtractor
     scim: ScimExtractor | None = None
     capabilities: Capabilities = CONSOLE
+    # The Compliance feed's stored cursor and days, and what its read found.
+    feed: ComplianceFeed = field(default_factory=ComplianceFeed)
 
     def configured(self, engine: Engine) -> bool:
         return engine == "admin" or self.scim is not None
@@ -86,6 +90,9 @@ class Read:
     product: Product | None = None
     # The scopes an Enterprise key needs to read the family (a Console key has none to lack).
     scopes: tuple[str, ...] = ()
+    # A 403 answer means "not permitted" (skipped, deleting nothing), not a failure: for a
+    # family whose permission no probe can tell beforehand (the feed on Console).
+    refusal_is_not_permitted: bool = False
 
     def offered_by(self, product: Product) -> bool:
         return self.product is None or self.product == product
@@ -270,6 +277,14 @@ PLAN = ReadPlan(
             lambda e, _, __: e.admin.analytics_activity(),
             product="enterprise",
             scopes=(READ_ANALYTICS,),
+        ),
+        # On Console the Admin key reads the feed only if the Compliance API was enabled before
+        # it was created (§1.1): no scope to probe, so its 403 says it.
+        Read(
+            "compliance_activity",
+            lambda e, _, __: e.admin.compliance_activity(e.feed),
+            scopes=(READ_COMPLIANCE_ACTIVITIES,),
+            refusal_is_not_permitted=True,
         ),
         Read("scim_probe", lambda e, _, __: _probe(e), engine="scim"),
         Read(

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from ingest.extract import ScimRefused, ScimUnavailable
 from ingest.extract.activity import ActivityWindow
 from ingest.extract.capabilities import Capabilities
+from ingest.extract.compliance import COMPLIANCE_ACTIVITY, ComplianceFeed
 from ingest.extract.concurrency import bounded_gather
 from ingest.extract.models import Organization
 from ingest.extract.parsing import RecordIssue
@@ -143,6 +144,9 @@ class GraphSteps:
     # stream, so what the joins need of them is kept as they are written).
     activity_window: ActivityWindow | None = None
     subjects: Subjects = field(default_factory=Subjects)
+    # The Compliance feed's state; its cursor is stored only once its activity is written.
+    feed: ComplianceFeed = field(default_factory=ComplianceFeed)
+    feed_written: bool = False
 
     def reads(self, *families: str) -> DeclaredReads:
         return DeclaredReads(self.extraction, self.members, self.steps, *families)
@@ -174,11 +178,21 @@ class GraphSteps:
             synced_at=self.started_at,
             capabilities=self.capabilities,
             families_read=sorted(self.extraction.read_completely() - {"scim_probe"}),
+            compliance_cursor=await self._feed_cursor(),
         )
         if facts != self.organization_written:
             await self._write("organization", map_organization(facts))
             self.organization_written = facts
         return status
+
+    async def _feed_cursor(self) -> str | None:
+        """The newest feed event read once the activity it brought is written (flushed, and
+        without a failure); until then the cursor stored before, unless the API refused it."""
+        if self.feed_written:
+            await self.writer.flush()
+            if COMPLIANCE_ACTIVITY not in self.writer.failures:
+                return self.feed.cursor
+        return None if self.feed.restarted else self.feed.stored_cursor
 
     @writes("users", "workspaces", "service_accounts", "roles")
     async def write_nodes_first(self) -> None:
@@ -386,6 +400,10 @@ class GraphSteps:
             rows, issues = map_activity(self.org.id, node_type, window, found, self.subjects)
             self.issues.extend(issues)
             await self._write(node_type.family, rows)
+            if node_type.family == COMPLIANCE_ACTIVITY:
+                self.feed_written = True
+                if self.feed.restarted:
+                    self.issues.append(RecordIssue(COMPLIANCE_ACTIVITY, None, self.feed.restarted))
 
     @writes("workspace_members", "role_grants")
     async def _write_access(

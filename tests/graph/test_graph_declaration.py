@@ -32,6 +32,7 @@ EXPECTED_LABELS = {
     "claude_code_activity": ("AnthropicClaudeCodeActivity", "AnthropicActivity"),
     "messages_activity": ("AnthropicMessagesActivity", "AnthropicActivity"),
     "analytics_activity": ("AnthropicAnalyticsActivity", "AnthropicActivity"),
+    "compliance_activity": ("AnthropicComplianceActivity", "AnthropicActivity"),
     "sync_run": ("SyncRun",),
     "remediation_action": ("RemediationAction",),
 }
@@ -74,6 +75,7 @@ EXPECTED_RELS = {
     ("ACTIVITY_OF", "messages_activity", "api_key", "messages_activity"),
     ("ACTIVITY_OF", "messages_activity", "service_account", "messages_activity"),
     ("ACTIVITY_OF", "analytics_activity", "user", "analytics_activity"),
+    ("ACTIVITY_OF", "compliance_activity", "user", "compliance_activity"),
 } - {("RESOURCE", "organization", "organization", "organization")}
 
 
@@ -107,7 +109,7 @@ def test_families() -> None:
         "federation_issuers", "federation_rules", "federation_rule_workspaces", "scim_users",
         "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
         "rbac_group_members", "scim_rbac_groups", "claude_code_activity", "messages_activity",
-        "analytics_activity", "sync_runs", "remediation_actions",
+        "analytics_activity", "compliance_activity", "sync_runs", "remediation_actions",
     )  # fmt: skip
     assert {"sync_runs", "remediation_actions"} == NEVER_CLEANED
     used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}

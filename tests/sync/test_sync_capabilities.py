@@ -59,6 +59,7 @@ def test_enterprise_actions_follow_the_key_scopes_and_scim() -> None:
         "rbac_groups",
         "rbac_group_members",
         "analytics_activity",
+        "compliance_activity",
     ]
     assert read_only["lifecycle_actions"] == []
     writer = organization_node(frozenset({"read:members", "write:members", "write:rbac_groups"}))
@@ -71,8 +72,7 @@ def test_enterprise_actions_follow_the_key_scopes_and_scim() -> None:
         "withdraw_invite",
     ]
     # Write scopes no 403 showed are not claimed (every probe passed, analytics's too).
-    unseen = organization_node(
-        frozenset({"read:members", "read:rbac_groups", "read:analytics", AT_LEAST})
-    )
+    probed = {"read:members", "read:rbac_groups", "read:analytics", "read:compliance_activities"}
+    unseen = organization_node(frozenset({*probed, AT_LEAST}))
     assert unseen["lifecycle_actions"] == ["scim_deactivate"]
     assert unseen["families_not_permitted"] == []

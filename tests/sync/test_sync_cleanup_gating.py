@@ -63,6 +63,7 @@ LISTING = {
     "claude_code_activity": r"^/v1/organizations/usage_report/claude_code$",
     "messages_activity": r"^/v1/organizations/usage_report/messages$",
     "analytics_activity": r"^/v1/organizations/analytics/users$",
+    "compliance_activity": r"^/v1/compliance/activities$",
 }
 # Listings only a Claude Enterprise organization offers: their failures are tried on one.
 ENTERPRISE_ONLY = {

@@ -63,7 +63,10 @@ def test_the_scopes_a_family_needs_are_its_rows_and_gate_its_read() -> None:
     toy = Read("toys", nothing, product="enterprise", scopes=("read:toys",))
     plan = PLAN.with_rows(toy)
     members_only = Capabilities(
-        "enterprise", frozenset({"read:members", "read:rbac_groups", "read:analytics"})
+        "enterprise",
+        frozenset(
+            {"read:members", "read:rbac_groups", "read:analytics", "read:compliance_activities"}
+        ),
     )
     assert plan.not_permitted(members_only) == ["toys"]
     assert plan.access(members_only, "toys") == ("read:toys",)
