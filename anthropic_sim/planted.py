@@ -63,6 +63,25 @@ def _personal_key_of_departed(key: ApiKey, users: dict[str, User]) -> bool:
     return bound.get("type") == "user_actor" and bound.get("user_id") not in users
 
 
+def _service_account_of(key: ApiKey) -> str | None:
+    return (key.principal or {}).get("service_account_id")
+
+
+def _keys_of_risky_principals(org: Org, active_keys: list[ApiKey]) -> list[str]:
+    """Active keys acting as a privileged member or service account (any organization role
+    that manages members), a removed member, or an archived service account."""
+    privileged = {u.id for u in org.users.values() if u.role in PRIVILEGED_ROLES}
+    privileged |= {s.id for s in org.service_accounts.values() if s.organization_role == "admin"}
+    archived = {s.id for s in org.service_accounts.values() if s.archived_at is not None}
+    return [
+        k.id
+        for k in active_keys
+        if _personal_key_of_departed(k, org.users)
+        or (k.principal or {}).get("user_id") in privileged
+        or _service_account_of(k) in privileged | archived
+    ]
+
+
 def _domain(email: str) -> str:
     return email.rpartition("@")[2].lower()
 
@@ -84,6 +103,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
     def scim_of(user_email: str) -> dict | None:
         return scim_by_email.get(user_email.lower())
 
+    archived_accounts = {s.id for s in org.service_accounts.values() if s.archived_at is not None}
     out: dict[str, list[str]] = {
         "org_admins": [u.id for u in users.values() if u.role in ADMIN_ROLES],
         "billing_users": [u.id for u in users.values() if u.role == "billing"],
@@ -110,6 +130,10 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "active_personal_keys_of_departed_users": [
             k.id for k in active_keys if _personal_key_of_departed(k, users)
         ],
+        "active_keys_of_archived_service_accounts": [
+            k.id for k in active_keys if _service_account_of(k) in archived_accounts
+        ],
+        "active_keys_of_risky_principals": _keys_of_risky_principals(org, active_keys),
         "active_keys_without_owner": [k.id for k in active_keys if k.created_by is None],
         "never_expiring_active_keys_older_than_90d": [
             k.id for k in active_keys if k.expires_at is None and k.created_at < now - OLD_KEY_AGE
