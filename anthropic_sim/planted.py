@@ -104,6 +104,9 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         return scim_by_email.get(user_email.lower())
 
     archived_accounts = {s.id for s in org.service_accounts.values() if s.archived_at is not None}
+    archived_with_keys = {
+        sa for k in active_keys if (sa := _service_account_of(k)) in archived_accounts
+    }
     out: dict[str, list[str]] = {
         "org_admins": [u.id for u in users.values() if u.role in ADMIN_ROLES],
         "billing_users": [u.id for u in users.values() if u.role == "billing"],
@@ -134,6 +137,13 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             k.id for k in active_keys if _service_account_of(k) in archived_accounts
         ],
         "active_keys_of_risky_principals": _keys_of_risky_principals(org, active_keys),
+        "archived_service_accounts_with_active_keys": list(archived_with_keys),
+        "admin_or_archived_with_keys_service_accounts": [
+            s.id
+            for s in org.service_accounts.values()
+            if (s.organization_role == "admin" and s.archived_at is None)
+            or s.id in archived_with_keys
+        ],
         "active_keys_without_owner": [k.id for k in active_keys if k.created_by is None],
         "never_expiring_active_keys_older_than_90d": [
             k.id for k in active_keys if k.expires_at is None and k.created_at < now - OLD_KEY_AGE

@@ -29,3 +29,16 @@ def test_keys_of_privileged_departed_or_archived_principals(medium: SyncedOrg) -
     assert {r["principal_kind"] for r in privileged} == {"member", "service account"}
     assert all(r["privileged_roles"] for r in privileged)
     assert set(planted["org_admin_keys"]) <= {r["id"] for r in privileged}
+
+
+def test_service_accounts_with_an_admin_role_or_active_keys_after_archive(
+    medium: SyncedOrg,
+) -> None:
+    rows = medium.ask("service-accounts-admin-or-keys-after-archive").rows
+    planted = medium.planted
+    assert _ids(rows) == planted["admin_or_archived_with_keys_service_accounts"]
+    assert _ids(rows, anomaly=False) == planted["admin_service_accounts"] != []
+    assert _ids(rows, anomaly=True) == planted["archived_service_accounts_with_active_keys"] != []
+    planted_keys = set(medium.org.ledger.ids("active_keys_of_archived_service_accounts"))
+    assert {k for r in rows if r["anomaly"] for k in r["active_key_ids"]} == planted_keys
+    assert all(r["privileged_roles"] == ["admin"] for r in rows if not r["anomaly"])
