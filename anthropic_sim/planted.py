@@ -12,7 +12,11 @@ from typing import Any
 
 from anthropic_sim.activity import HISTORY_DAYS, RECENT_DAYS, activity_of, admin_ids, unused_since
 from anthropic_sim.generate_federation import ORG_ADMIN, privileged_scopes
-from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
+from anthropic_sim.rbac_truth import (
+    group_member_managers,
+    privileged_through_two_routes,
+    rbac_truth,
+)
 from anthropic_sim.state import ApiKey, Org, User
 from anthropic_sim.status import (
     ADMIN_ROLES,
@@ -53,8 +57,13 @@ ENTERPRISE_ROLE_SETS = {
 def _enterprise(org: Org) -> dict[str, list[str]]:
     """The Enterprise roles' sets (an Enterprise org has no keys, workspaces or SAs)."""
     return {
-        role_set: [u.id for u in org.users.values() if u.role == role]
-        for role_set, role in ENTERPRISE_ROLE_SETS.items()
+        **{
+            role_set: [u.id for u in org.users.values() if u.role == role]
+            for role_set, role in ENTERPRISE_ROLE_SETS.items()
+        },
+        "privileged_through_two_routes": list(
+            privileged_through_two_routes(org, ENTERPRISE_ADMIN_ROLES)
+        ),
     }
 
 
