@@ -70,6 +70,7 @@ FULLY_RECORDED = (
     "default_workspace",
     "keys_of_departed_users",
     "active_personal_keys_of_departed_users",
+    "active_keys_of_archived_service_accounts",
     "active_keys_without_owner",
     "never_expiring_active_keys_older_than_90d",
     "stale_keys",
@@ -407,6 +408,7 @@ class _Generator:
             spec["ws"] = ws
             spec["created_at"] = _between(rng, lo, hi)
         specs += self._boundary_key_specs(default)
+        specs += self._archived_service_account_key_specs()
         specs.sort(key=lambda s: s["created_at"])
         for spec in specs:
             key = self._make_key(spec)
@@ -436,6 +438,35 @@ class _Generator:
             )
         ]
 
+    def _archived_service_account_key_specs(self) -> list[dict[str, Any]]:
+        """An active key acting as the archived service account: an anomaly, since archiving
+        the account archives its keys (reference 4.1). Its own draws, so every other is
+        unchanged."""
+        org = self.org
+        archived = [s for s in org.service_accounts.values() if s.archived_at is not None]
+        if not archived:
+            return []
+        sa = archived[0]
+        rng = random.Random(f"archived-sa-key-{org.seed}")
+        workspaces = [org.workspaces[ws] for (sa_id, ws) in org.sa_memberships if sa_id == sa.id]
+        ws = workspaces[0] if workspaces else org.default_workspace()
+        hi = sa.archived_at or EPOCH
+        lo = min(max(sa.created_at, ws.created_at), hi - DAY)
+        return [
+            {
+                "owner": "archived_sa",
+                "where": "active",
+                "expiry": "never",
+                "status": "active",
+                "creator": {"id": sa.created_by_actor_id, "type": "user"},
+                "principal": {"type": "service_account_actor", "service_account_id": sa.id},
+                "name": f"{sa.name}-key",
+                "ws": ws,
+                "created_at": _between(rng, lo, hi),
+                "hint": partial_hint(rng),
+            }
+        ]
+
     def _record_key(self, key: ApiKey, owner: str, ws: Workspace | None) -> None:
         record = self.record
         if ws is None:
@@ -455,6 +486,8 @@ class _Generator:
                 record("keys_of_departed_users", key.id, f"{owner}: survives its creator")
             if owner == "departed":
                 record("active_personal_keys_of_departed_users", key.id, "removal archives it")
+            if owner == "archived_sa":
+                record("active_keys_of_archived_service_accounts", key.id, "archive archives it")
             if key.created_by is None:
                 record("active_keys_without_owner", key.id, "no created_by")
             if ws is not None and ws.archived_at is not None:

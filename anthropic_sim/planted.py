@@ -12,7 +12,11 @@ from typing import Any
 
 from anthropic_sim.activity import HISTORY_DAYS, RECENT_DAYS, activity_of, admin_ids, unused_since
 from anthropic_sim.generate_federation import ORG_ADMIN, privileged_scopes
-from anthropic_sim.rbac_truth import group_member_managers, rbac_truth
+from anthropic_sim.rbac_truth import (
+    group_member_managers,
+    privileged_through_two_routes,
+    rbac_truth,
+)
 from anthropic_sim.state import ApiKey, Org, User
 from anthropic_sim.status import (
     ADMIN_ROLES,
@@ -53,14 +57,38 @@ ENTERPRISE_ROLE_SETS = {
 def _enterprise(org: Org) -> dict[str, list[str]]:
     """The Enterprise roles' sets (an Enterprise org has no keys, workspaces or SAs)."""
     return {
-        role_set: [u.id for u in org.users.values() if u.role == role]
-        for role_set, role in ENTERPRISE_ROLE_SETS.items()
+        **{
+            role_set: [u.id for u in org.users.values() if u.role == role]
+            for role_set, role in ENTERPRISE_ROLE_SETS.items()
+        },
+        "privileged_through_two_routes": list(
+            privileged_through_two_routes(org, ENTERPRISE_ADMIN_ROLES)
+        ),
     }
 
 
 def _personal_key_of_departed(key: ApiKey, users: dict[str, User]) -> bool:
     bound = key.principal or {}
     return bound.get("type") == "user_actor" and bound.get("user_id") not in users
+
+
+def _service_account_of(key: ApiKey) -> str | None:
+    return (key.principal or {}).get("service_account_id")
+
+
+def _keys_of_risky_principals(org: Org, active_keys: list[ApiKey]) -> list[str]:
+    """Active keys acting as a privileged member or service account (any organization role
+    that manages members), a removed member, or an archived service account."""
+    privileged = {u.id for u in org.users.values() if u.role in PRIVILEGED_ROLES}
+    privileged |= {s.id for s in org.service_accounts.values() if s.organization_role == "admin"}
+    archived = {s.id for s in org.service_accounts.values() if s.archived_at is not None}
+    return [
+        k.id
+        for k in active_keys
+        if _personal_key_of_departed(k, org.users)
+        or (k.principal or {}).get("user_id") in privileged
+        or _service_account_of(k) in privileged | archived
+    ]
 
 
 def _domain(email: str) -> str:
@@ -84,6 +112,10 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
     def scim_of(user_email: str) -> dict | None:
         return scim_by_email.get(user_email.lower())
 
+    archived_accounts = {s.id for s in org.service_accounts.values() if s.archived_at is not None}
+    archived_with_keys = {
+        sa for k in active_keys if (sa := _service_account_of(k)) in archived_accounts
+    }
     out: dict[str, list[str]] = {
         "org_admins": [u.id for u in users.values() if u.role in ADMIN_ROLES],
         "billing_users": [u.id for u in users.values() if u.role == "billing"],
@@ -109,6 +141,17 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         ],
         "active_personal_keys_of_departed_users": [
             k.id for k in active_keys if _personal_key_of_departed(k, users)
+        ],
+        "active_keys_of_archived_service_accounts": [
+            k.id for k in active_keys if _service_account_of(k) in archived_accounts
+        ],
+        "active_keys_of_risky_principals": _keys_of_risky_principals(org, active_keys),
+        "archived_service_accounts_with_active_keys": list(archived_with_keys),
+        "admin_or_archived_with_keys_service_accounts": [
+            s.id
+            for s in org.service_accounts.values()
+            if (s.organization_role == "admin" and s.archived_at is None)
+            or s.id in archived_with_keys
         ],
         "active_keys_without_owner": [k.id for k in active_keys if k.created_by is None],
         "never_expiring_active_keys_older_than_90d": [

@@ -22,6 +22,19 @@ def group_member_managers(org: Org) -> set[str]:
     }
 
 
+def privileged_through_two_routes(org: Org, admin_roles: tuple[str, ...]) -> set[str]:
+    """Current members who manage members through a role in `admin_roles` and a group, or
+    through a SCIM group and a group made by hand."""
+    rbac = org.rbac
+    through: dict[str, set[str]] = {"scim": set(), "direct": set()}
+    for group in rbac.groups.values():
+        if MANAGES_MEMBERS in rbac.role_actions(group):
+            kind = "scim" if group.source_type == "scim" else "direct"
+            through[kind] |= {uid for uid in group.members if uid in org.users}
+    by_role = {u.id for u in org.users.values() if u.role in admin_roles}
+    return (by_role & (through["scim"] | through["direct"])) | (through["scim"] & through["direct"])
+
+
 def rbac_truth(org: Org) -> dict[str, list[str]]:
     rbac = org.rbac
     groups = list(rbac.groups.values())

@@ -49,3 +49,16 @@ def test_attack_paths_to_managing_members_count_the_same_set(enterprise: SyncedO
     group_rows = [row for row in rows if row["length"] == 3]
     assert group_rows
     assert all("-[MEMBER_OF]-> AnthropicRbacGroup" in row["hops"][0] for row in group_rows)
+
+
+def test_privilege_through_two_routes(enterprise: SyncedOrg) -> None:
+    rows = enterprise.ask("privilege-through-two-routes").rows
+    found = sorted(row["id"] for row in rows)
+    assert found == enterprise.planted["privileged_through_two_routes"]
+    by_role = [row for row in rows if row["routes"] == "organization role and group"]
+    by_groups = [row for row in rows if row["routes"] != "organization role and group"]
+    assert by_role and by_groups
+    assert all(
+        r["organization_roles"] and (r["scim_groups"] or r["manual_groups"]) for r in by_role
+    )
+    assert all(r["scim_groups"] and r["manual_groups"] for r in by_groups)
