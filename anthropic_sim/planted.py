@@ -162,6 +162,16 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             i.id for i in org.invites.values() if invite_status(i, now) == "expired"
         ],
         "external_domain_users": [u.id for u in users.values() if _domain(u.email) not in main],
+        "privileged_outside_identity_provider": [
+            u.id
+            for u in users.values()
+            if u.role in PRIVILEGED_ROLES
+            and (
+                _domain(u.email) not in main
+                or (r := scim_of(u.email)) is None
+                or r.get("active") is False
+            )
+        ],
         "main_domains": sorted(main),
         "federation_privileged_rules": [
             r.id for r in _usable_rules(org) if privileged_scopes(r.oauth_scope)

@@ -10,6 +10,7 @@ import pytest
 
 from anthropic_sim.generator import FULLY_RECORDED
 from anthropic_sim.planted import principals_with_ability, workspace_roles
+from anthropic_sim.status import PRIVILEGED_ROLES
 from tests.queries.conftest import SyncedOrg
 
 pytestmark = pytest.mark.neo4j
@@ -31,6 +32,7 @@ PLANTED = {
     "external-domain-accounts": ("external_domain_users", "id"),
     "attack-paths": ("org_member_managers", "id"),
     "federation-privileged-issuers": ("federation_privileged_rules", "id"),
+    "privileged-outside-identity-provider": ("privileged_outside_identity_provider", "id"),
 }
 
 
@@ -258,3 +260,21 @@ def test_an_active_key_in_an_archived_workspace_names_whom_it_acts_as(medium: Sy
         actor = principal.get("user_id") or principal.get("service_account_id")
         who = medium.org.users.get(actor) or medium.org.service_accounts.get(actor)
         assert row["acts_as"] == (getattr(who, "email", None) or getattr(who, "name", None))
+
+
+def test_privileged_outside_identity_provider_give_their_reasons(medium: SyncedOrg) -> None:
+    org = medium.org
+    scim = {str(r.get("userName", "")).lower(): r for r in org.scim_users.values()}
+    rows = medium.ask("privileged-outside-identity-provider").rows
+    for row in rows:
+        user = org.users[row["id"]]
+        domain = user.email.rpartition("@")[2].lower()
+        resource = scim.get(user.email.lower())
+        expected = [
+            *([f"external domain {domain}"] if domain not in medium.planted["main_domains"] else []),
+            *(["no SCIM identity"] if resource is None else []),
+            *(["deactivated in SCIM"] if resource and resource.get("active") is False else []),
+        ]
+        assert row["reasons"] == expected, row["email"]
+        assert row["role"] == user.role in PRIVILEGED_ROLES
+    assert {r.split(" ")[0] for row in rows for r in row["reasons"]} >= {"external", "no"}
