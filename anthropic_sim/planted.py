@@ -134,6 +134,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             and workspaces[k.workspace_id].is_default
         ],
         "org_scoped_keys": [k.id for k in org.api_keys.values() if k.workspace_id is None],
+        "active_org_scoped_keys": [k.id for k in active_keys if k.workspace_id is None],
         "archived_workspaces": [w.id for w in workspaces.values() if w.archived_at is not None],
         "default_workspace": [w.id for w in workspaces.values() if w.is_default],
         "scim_deactivated_still_member": [

@@ -33,6 +33,7 @@ PLANTED = {
     "attack-paths": ("org_member_managers", "id"),
     "federation-privileged-issuers": ("federation_privileged_rules", "id"),
     "privileged-outside-identity-provider": ("privileged_outside_identity_provider", "id"),
+    "active-organization-keys": ("active_org_scoped_keys", "id"),
 }
 
 
