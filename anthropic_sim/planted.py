@@ -149,6 +149,14 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             if r.get("active") is not False
             and str(r.get("userName", "")).lower() not in user_emails
         ],
+        "scim_groups_without_active_members": [
+            gid
+            for gid, g in org.scim_groups.items()
+            if not any(
+                org.scim_users.get(m.get("value"), {}).get("active") is True
+                for m in g.get("members", [])
+            )
+        ],
         "scim_case_mismatch_users": [
             u.id
             for u in users.values()
@@ -158,6 +166,15 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             i.id
             for i in org.invites.values()
             if invite_status(i, now) == "pending" and i.role in PRIVILEGED_ROLES
+        ],
+        "pending_invites_outside_identity_provider": [
+            i.id
+            for i in org.invites.values()
+            if invite_status(i, now) == "pending"
+            and (
+                _domain(i.email) not in main
+                or ((r := scim_of(i.email)) is not None and r.get("active") is False)
+            )
         ],
         "expired_invites": [
             i.id for i in org.invites.values() if invite_status(i, now) == "expired"
@@ -301,6 +318,16 @@ def principals_with_ability(
     )
 
 
+def _deactivated_in_scim(org: Org) -> set[str]:
+    """Ids of the members whose directory record is inactive."""
+    inactive = {
+        str(r.get("userName", "")).lower()
+        for r in org.scim_users.values()
+        if r.get("active") is False
+    }
+    return {u.id for u in org.users.values() if u.email.lower() in inactive}
+
+
 def _access(org: Org, now: datetime) -> dict[str, list[str]]:
     roles = workspace_roles(org)
     live = {w.id for w in org.workspaces.values() if w.archived_at is None}
@@ -319,7 +346,15 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
         for (p, ws), (role, inherited) in roles.items()
         if ws in live and role in BLAST_ROLES and not inherited
     )
+    direct_admins: dict[str, set[str]] = {}
+    for (p, ws), (role, inherited) in roles.items():
+        if ws in live and role == "workspace_admin" and not inherited:
+            direct_admins.setdefault(ws, set()).add(p)
+    deactivated = _deactivated_in_scim(org)
     return {
+        "workspaces_only_deactivated_admins": [
+            ws for ws, admins in direct_admins.items() if admins <= deactivated
+        ],
         "org_admin_keys": admin_keys,
         "effective_org_admins": sorted(admins) + admin_keys,
         # "<workspace id>/<principal id>/<direct|inherited>"

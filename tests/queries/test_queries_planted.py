@@ -34,6 +34,12 @@ PLANTED = {
     "federation-privileged-issuers": ("federation_privileged_rules", "id"),
     "privileged-outside-identity-provider": ("privileged_outside_identity_provider", "id"),
     "active-organization-keys": ("active_org_scoped_keys", "id"),
+    "scim-groups-without-active-members": ("scim_groups_without_active_members", "id"),
+    "workspaces-only-deactivated-admins": ("workspaces_only_deactivated_admins", "id"),
+    "pending-invites-outside-identity-provider": (
+        "pending_invites_outside_identity_provider",
+        "id",
+    ),
 }
 
 
@@ -279,4 +285,12 @@ def test_privileged_outside_identity_provider_give_their_reasons(medium: SyncedO
         ]
         assert row["reasons"] == expected, row["email"]
         assert row["role"] == user.role in PRIVILEGED_ROLES
-    assert {r.split(" ")[0] for row in rows for r in row["reasons"]} >= {"external", "no"}
+    kinds = {reason.split(" ")[0] for row in rows for reason in row["reasons"]}
+    assert kinds == {"external", "no", "deactivated"}
+
+
+def test_a_pending_invite_to_a_deactivated_person_says_so(medium: SyncedOrg) -> None:
+    (planted,) = medium.org.ledger.ids("invite_of_deactivated_person")
+    rows = {row["id"]: row for row in medium.ask("pending-invites-outside-identity-provider").rows}
+    assert rows[planted]["reasons"] == ["deactivated in SCIM"]
+    assert any(row["reasons"][0].startswith("external domain ") for row in rows.values())
