@@ -17,11 +17,13 @@ MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
 CALL (o) {
   WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+  OPTIONAL MATCH (s:ScimUser {tenant_id: o.id, active: false})
+  WHERE o.scim_status = 'available'
+  WITH o, as_of, collect(s.email_lower) AS deactivated_emails
   MATCH (i:AnthropicInvite {tenant_id: o.id, status: 'pending'})
   WHERE i.expires_at IS NULL OR datetime(i.expires_at) > as_of
-  WITH o, i, split(i.email_lower, '@')[-1] AS domain
-  OPTIONAL MATCH (s:ScimUser {tenant_id: o.id, email_lower: i.email_lower, active: false})
-  WITH i, domain, o.scim_status = 'available' AND s IS NOT NULL AS deactivated,
+  WITH o, i, deactivated_emails, split(i.email_lower, '@')[-1] AS domain
+  WITH i, domain, i.email_lower IN deactivated_emails AS deactivated,
     NOT domain IN coalesce(o.main_domains, []) AS external
   WHERE external OR deactivated
   RETURN i, [reason IN [
