@@ -29,7 +29,7 @@ from anthropic_sim.names import (
     ascii_local,
     case_variant,
 )
-from anthropic_sim.planted import OLD_KEY_AGE, planted_truth
+from anthropic_sim.planted import OLD_KEY_AGE, planted_truth, workspace_roles
 from anthropic_sim.state import (
     ApiKey,
     Invite,
@@ -80,6 +80,7 @@ FULLY_RECORDED = (
     "pending_privileged_invites",
     "expired_invites",
     "users_without_scim",
+    "scim_groups_without_active_members",
     "scim_deactivated_still_member",
     "scim_users_without_account",
     "scim_case_mismatch_users",
@@ -815,6 +816,95 @@ class _Generator:
                 },
             }
 
+    def _privileged_deactivated_in_scim(self) -> None:
+        """One privileged member whom the identity provider has deactivated (offboarding that
+        did not reach Claude). Planted last, without the shared random stream."""
+        org = self.org
+        by_email = {str(r["userName"]).lower(): r for r in org.scim_users.values()}
+        for user in sorted(org.users.values(), key=lambda u: u.id):
+            record = by_email.get(user.email.lower())
+            if user.role in PRIVILEGED_ROLES and record is not None and record["active"]:
+                record["active"] = False
+                record["meta"]["lastModified"] = rfc3339(EPOCH - timedelta(days=3))
+                self.record("scim_deactivated_still_member", user.id, "directory record inactive")
+                return
+
+    def _invite_of_deactivated_person(self) -> None:
+        """A pending invite to someone who left and whom the identity provider deactivated
+        (a way back in). Planted last, without the shared random stream."""
+        org = self.org
+        inactive = {str(r["userName"]).lower() for r in org.scim_users.values() if not r["active"]}
+        for user in sorted(org.departed_users.values(), key=lambda u: u.id):
+            if user.email.lower() in inactive:
+                invite = Invite(
+                    id=self.ids.invite(),
+                    email=user.email,
+                    role="user",
+                    status="pending",
+                    invited_at=EPOCH - timedelta(days=2),
+                    expires_at=EPOCH - timedelta(days=2) + INVITE_TTL,
+                )
+                org.invites[invite.id] = invite
+                self._record_invite(invite)
+                self.record("invite_of_deactivated_person", invite.id, "deactivated in SCIM")
+                return
+
+    def _workspace_admin_deactivated_in_scim(self) -> None:
+        """A live workspace whose direct admins (the fewest of any, all members with a directory
+        record) the identity provider has deactivated. Planted last, without the shared random
+        stream."""
+        org = self.org
+        direct: dict[str, list[str]] = {}
+        for (principal, ws), (role, inherited) in sorted(workspace_roles(org).items()):
+            if role == "workspace_admin" and not inherited:
+                direct.setdefault(ws, []).append(principal)
+        by_email = {str(r["userName"]).lower(): r for r in org.scim_users.values()}
+
+        def records(admins: list[str]) -> list[dict[str, Any]] | None:
+            found = [by_email.get(org.users[p].email.lower()) for p in admins if p in org.users]
+            if len(found) < len(admins) or not all(found):
+                return None
+            return found  # type: ignore[return-value]
+
+        candidates = [
+            (len(admins), ws, found)
+            for ws, admins in sorted(direct.items())
+            if org.workspaces[ws].archived_at is None and (found := records(admins))
+        ]
+        if not candidates:
+            return
+        _, ws, found = min(candidates, key=lambda c: (c[0], c[1]))
+        for principal, record in zip(direct[ws], found, strict=True):
+            if record["active"]:
+                record["active"] = False
+                record["meta"]["lastModified"] = rfc3339(EPOCH - timedelta(days=1))
+                self.record("scim_deactivated_still_member", principal, "directory record inactive")
+        self.record("workspaces_only_deactivated_admins", ws, "its direct admins deactivated")
+
+    def _group_without_active_members(self) -> None:
+        """A leftover directory group whose people are all deactivated. Planted last, without
+        the shared random stream, so every other generated id and value stays as it was."""
+        org = self.org
+        inactive = sorted(sid for sid, r in org.scim_users.items() if not r["active"])[:2]
+        gid = self.ids.scim_group()
+        org.scim_groups[gid] = {
+            "schemas": [SCIM_GROUP_SCHEMA],
+            "id": gid,
+            "externalId": "00g" + self.ids.external_id()[3:],
+            "displayName": "Former Contractors",
+            "members": [
+                {"value": sid, "display": org.scim_users[sid]["userName"], "type": "User"}
+                for sid in inactive
+            ],
+            "meta": {
+                "resourceType": "Group",
+                "created": rfc3339(EPOCH - timedelta(days=500)),
+                "lastModified": rfc3339(EPOCH - timedelta(days=45)),
+                "version": 'W/"3"',
+            },
+        }
+        self.record("scim_groups_without_active_members", gid, "every member deactivated")
+
     def run(self) -> Org:
         if self.enterprise:  # no workspaces, API keys or service accounts (reference 1.3)
             self.users()
@@ -831,6 +921,11 @@ class _Generator:
             generate_rbac(self.org, self.ids)
         else:  # federation is Console's (reference 1.3)
             generate_federation(self.org, self.ids)
+        self._privileged_deactivated_in_scim()
+        self._group_without_active_members()
+        self._invite_of_deactivated_person()
+        if not self.enterprise:
+            self._workspace_admin_deactivated_in_scim()
         self.org.id_counter = self.ids.counter
         self.org.planted = planted_truth(self.org)
         return self.org

@@ -177,6 +177,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             and workspaces[k.workspace_id].is_default
         ],
         "org_scoped_keys": [k.id for k in org.api_keys.values() if k.workspace_id is None],
+        "active_org_scoped_keys": [k.id for k in active_keys if k.workspace_id is None],
         "archived_workspaces": [w.id for w in workspaces.values() if w.archived_at is not None],
         "default_workspace": [w.id for w in workspaces.values() if w.is_default],
         "scim_deactivated_still_member": [
@@ -191,6 +192,14 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             if r.get("active") is not False
             and str(r.get("userName", "")).lower() not in user_emails
         ],
+        "scim_groups_without_active_members": [
+            gid
+            for gid, g in org.scim_groups.items()
+            if not any(
+                org.scim_users.get(m.get("value"), {}).get("active") is True
+                for m in g.get("members", [])
+            )
+        ],
         "scim_case_mismatch_users": [
             u.id
             for u in users.values()
@@ -201,10 +210,29 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             for i in org.invites.values()
             if invite_status(i, now) == "pending" and i.role in PRIVILEGED_ROLES
         ],
+        "pending_invites_outside_identity_provider": [
+            i.id
+            for i in org.invites.values()
+            if invite_status(i, now) == "pending"
+            and (
+                _domain(i.email) not in main
+                or ((r := scim_of(i.email)) is not None and r.get("active") is False)
+            )
+        ],
         "expired_invites": [
             i.id for i in org.invites.values() if invite_status(i, now) == "expired"
         ],
         "external_domain_users": [u.id for u in users.values() if _domain(u.email) not in main],
+        "privileged_outside_identity_provider": [
+            u.id
+            for u in users.values()
+            if u.role in PRIVILEGED_ROLES
+            and (
+                _domain(u.email) not in main
+                or (r := scim_of(u.email)) is None
+                or r.get("active") is False
+            )
+        ],
         "main_domains": sorted(main),
         "federation_privileged_rules": [
             r.id for r in _usable_rules(org) if privileged_scopes(r.oauth_scope)
@@ -333,6 +361,16 @@ def principals_with_ability(
     )
 
 
+def _deactivated_in_scim(org: Org) -> set[str]:
+    """Ids of the members whose directory record is inactive."""
+    inactive = {
+        str(r.get("userName", "")).lower()
+        for r in org.scim_users.values()
+        if r.get("active") is False
+    }
+    return {u.id for u in org.users.values() if u.email.lower() in inactive}
+
+
 def _access(org: Org, now: datetime) -> dict[str, list[str]]:
     roles = workspace_roles(org)
     live = {w.id for w in org.workspaces.values() if w.archived_at is None}
@@ -351,7 +389,15 @@ def _access(org: Org, now: datetime) -> dict[str, list[str]]:
         for (p, ws), (role, inherited) in roles.items()
         if ws in live and role in BLAST_ROLES and not inherited
     )
+    direct_admins: dict[str, set[str]] = {}
+    for (p, ws), (role, inherited) in roles.items():
+        if ws in live and role == "workspace_admin" and not inherited:
+            direct_admins.setdefault(ws, set()).add(p)
+    deactivated = _deactivated_in_scim(org)
     return {
+        "workspaces_only_deactivated_admins": [
+            ws for ws, admins in direct_admins.items() if admins <= deactivated
+        ],
         "org_admin_keys": admin_keys,
         "effective_org_admins": sorted(admins) + admin_keys,
         # "<workspace id>/<principal id>/<direct|inherited>"

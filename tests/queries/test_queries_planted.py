@@ -10,6 +10,7 @@ import pytest
 
 from anthropic_sim.generator import FULLY_RECORDED
 from anthropic_sim.planted import principals_with_ability, workspace_roles
+from anthropic_sim.status import PRIVILEGED_ROLES
 from tests.queries.conftest import SyncedOrg
 
 pytestmark = pytest.mark.neo4j
@@ -31,6 +32,14 @@ PLANTED = {
     "external-domain-accounts": ("external_domain_users", "id"),
     "attack-paths": ("org_member_managers", "id"),
     "federation-privileged-issuers": ("federation_privileged_rules", "id"),
+    "privileged-outside-identity-provider": ("privileged_outside_identity_provider", "id"),
+    "active-organization-keys": ("active_org_scoped_keys", "id"),
+    "scim-groups-without-active-members": ("scim_groups_without_active_members", "id"),
+    "workspaces-only-deactivated-admins": ("workspaces_only_deactivated_admins", "id"),
+    "pending-invites-outside-identity-provider": (
+        "pending_invites_outside_identity_provider",
+        "id",
+    ),
 }
 
 
@@ -258,3 +267,30 @@ def test_an_active_key_in_an_archived_workspace_names_whom_it_acts_as(medium: Sy
         actor = principal.get("user_id") or principal.get("service_account_id")
         who = medium.org.users.get(actor) or medium.org.service_accounts.get(actor)
         assert row["acts_as"] == (getattr(who, "email", None) or getattr(who, "name", None))
+
+
+def test_privileged_outside_identity_provider_give_their_reasons(medium: SyncedOrg) -> None:
+    org = medium.org
+    scim = {str(r.get("userName", "")).lower(): r for r in org.scim_users.values()}
+    rows = medium.ask("privileged-outside-identity-provider").rows
+    for row in rows:
+        user = org.users[row["id"]]
+        domain = user.email.rpartition("@")[2].lower()
+        resource = scim.get(user.email.lower())
+        external = domain not in medium.planted["main_domains"]
+        expected = [
+            *([f"external domain {domain}"] if external else []),
+            *(["no SCIM identity"] if resource is None else []),
+            *(["deactivated in SCIM"] if resource and resource.get("active") is False else []),
+        ]
+        assert row["reasons"] == expected, row["email"]
+        assert row["role"] == user.role in PRIVILEGED_ROLES
+    kinds = {reason.split(" ")[0] for row in rows for reason in row["reasons"]}
+    assert kinds == {"external", "no", "deactivated"}
+
+
+def test_a_pending_invite_to_a_deactivated_person_says_so(medium: SyncedOrg) -> None:
+    (planted,) = medium.org.ledger.ids("invite_of_deactivated_person")
+    rows = {row["id"]: row for row in medium.ask("pending-invites-outside-identity-provider").rows}
+    assert rows[planted]["reasons"] == ["deactivated in SCIM"]
+    assert any(row["reasons"][0].startswith("external domain ") for row in rows.values())

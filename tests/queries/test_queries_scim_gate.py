@@ -12,6 +12,8 @@ SCIM_QUESTIONS = (
     "scim-deactivated-still-member",
     "unmanaged-accounts",
     "scim-users-without-account",
+    "scim-groups-without-active-members",
+    "workspaces-only-deactivated-admins",
 )
 
 

@@ -132,8 +132,8 @@ PLANTED_COUNTS = {
     "medium": {"departed_users": 66, "archived_workspaces": 10, "scim_users_without_account": 80},
 }
 # users, keys (+2 boundary plants, +1 of the archived service account), invites (+2 boundary
-# plants), workspaces (+archived, +default)
-TOTALS = {"small": (50, 43, 18, 4 + 1 + 1), "medium": (2000, 1603, 252, 50 + 10 + 1)}
+# plants, +1 to a deactivated person), workspaces (+archived, +default)
+TOTALS = {"small": (50, 43, 19, 4 + 1 + 1), "medium": (2000, 1603, 253, 50 + 10 + 1)}
 
 
 @pytest.mark.parametrize("size", ["small", "medium"])
