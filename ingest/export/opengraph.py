@@ -17,7 +17,8 @@ What is exported, for pathfinding:
   isolated nodes; the same role as AZContains or GitHound's GH_Contains).
 - SyncRun nodes and SYNCED are left out: they are the audit trail of the syncs, not identities
   or resources, and no privilege flows through them; so are the activity nodes and
-  ACTIVITY_OF (observations about identities, no path).
+  ACTIVITY_OF (observations about identities, no path), and the remediation actions and
+  ACTED_ON (the audit trail of `idgraph remediate`).
 Properties are the declared ones, without nulls: strings, numbers, booleans, lists of strings.
 """
 
@@ -32,12 +33,16 @@ from bhopengraph import Edge, Node, Properties
 
 from ingest.export.columns import ExportError, element_id
 from ingest.export.source import GraphReader
-from ingest.graph.model import ACTIVITY_NODES
+from ingest.graph.model import ACTIVITY_NODES, REMEDIATION_ACTION
 from ingest.graph.schema import GraphModel, NodeType, RelType
 
 SOURCE_KIND = "Anthropic"
-SKIPPED_NODE_LABELS: frozenset[str] = frozenset({"SyncRun", *(n.label for n in ACTIVITY_NODES)})
-SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED", "ACTIVITY_OF"})
+# Audit trails (sync runs, remediation actions) and activity are not identities or edges of
+# control: an attack-path tool gets neither.
+SKIPPED_NODE_LABELS: frozenset[str] = frozenset(
+    {"SyncRun", REMEDIATION_ACTION.label, *(n.label for n in ACTIVITY_NODES)}
+)
+SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED", "ACTIVITY_OF", "ACTED_ON"})
 
 
 def exported_nodes(model: GraphModel) -> tuple[NodeType, ...]:

@@ -36,6 +36,7 @@ from ingest.mapping.organization import (
     map_organization,
     map_sync_run,
 )
+from ingest.mapping.remediation import map_remediation_action
 from ingest.mapping.rows import GraphRows
 from ingest.mapping.scim import EmailIndex, map_scim_groups, map_scim_users
 from tests.mapping.populated import populated
@@ -54,6 +55,24 @@ NULL_BY_DESIGN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
             (LAST_USED_AT, lambda row: row["subject_kind"] == "user"),
         )
     },
+}
+
+
+# One line of the remediation log with every field set (an undo of an earlier entry).
+REMEDIATION_ENTRY = {
+    "entry": "rem-2",
+    "action": "reactivate_key",
+    "outcome": "applied",
+    "reason": "undo of rem-1",
+    "ran_at": "2026-11-02T00:00:00Z",
+    "ran_by": "tester",
+    "plan_item_id": "item-1",
+    "request": {"method": "POST", "path": "/v1/organizations/api_keys/apikey_01"},
+    "request_id": "req_01",
+    "http_status": 200,
+    "target": {"id": "apikey_01", "label": "AnthropicApiKey"},
+    "undo_of": "rem-1",
+    "organization_id": "org_01",
 }
 
 
@@ -93,6 +112,7 @@ def every_family_mapped() -> GraphRows:
         rbac.map_rbac_groups(ORG, [populated(RbacGroup)]),
         rbac.map_rbac_group_members([populated(RbacGroupMember)]),
         map_sync_run(populated(SyncRunFacts)),
+        map_remediation_action(REMEDIATION_ENTRY),
         *activity_mapped(user, populated(ApiKey)),
     ):
         rows.merge(part)
