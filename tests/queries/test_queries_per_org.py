@@ -19,19 +19,13 @@ from ingest.queries.runner import is_notice
 from ingest.sync.pipeline import run_sync
 from tests.queries.conftest import FAST, SyncedOrg, ask, sync_simulated
 from tests.queries.test_queries_planted import PLANTED
+from tests.queries.test_queries_scim_gate import SCIM_QUESTIONS
 from tests.simulated import options_for
 
 if TYPE_CHECKING:
     from tests.conftest import Neo4jServer
 
 pytestmark = pytest.mark.neo4j
-SCIM_QUESTIONS = (
-    "scim-deactivated-still-member",
-    "unmanaged-accounts",
-    "scim-users-without-account",
-    "scim-groups-without-active-members",
-    "workspaces-only-deactivated-admins",
-)
 # Questions that judge the SCIM reasons only when SCIM was read: without it, only the
 # planted members of this other set remain.
 WITHOUT_SCIM = {"privileged-outside-identity-provider": "external_domain_users"}
