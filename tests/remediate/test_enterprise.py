@@ -86,23 +86,28 @@ def test_scim_deactivation_and_its_undo_on_an_org_in_scim_mode(neo4j, simulator,
     assert row["a"] is True
 
 
-def test_a_role_change_then_the_next_sync(neo4j, simulator, sync):
-    # (The generated Enterprise organizations hold no pending invite a question lists; the
-    # invite withdrawal is sent on Console, through the same endpoint, in test_console_more.)
+def test_a_role_change_and_an_invite_withdrawal_then_the_next_sync(neo4j, simulator, sync):
     with simulator(size="small", product="enterprise", key_scopes=SCOPES) as running:
         sync(running, scim=False)
-        question = get_query("external-domain-accounts")
-        made = make_plan(
-            neo4j.driver,
-            neo4j.database,
-            question,
-            kind="change_member_role",
-            values={"role": "managed"},
+        epoch = running.sim.org.epoch.isoformat().replace("+00:00", "Z")
+
+        def plan(question: str, kind: str, params: dict | None = None, **values: str) -> list:
+            query = get_query(question)
+            made = make_plan(neo4j.driver, neo4j.database, query, params, kind=kind, values=values)
+            assert made.refused == []
+            return made.items
+
+        members = plan("external-domain-accounts", "change_member_role", role="managed")
+        [demote] = [i for i in members if i["target"]["state"]["role"] == "user"][:1]
+        # Expiry is judged as of the simulator's clock, as its writes are.
+        invites = plan(
+            "pending-invites-outside-identity-provider", "delete_invite", {"as_of": epoch}
         )
-        assert made.refused == []
-        [demote] = [i for i in made.items if i["target"]["state"]["role"] == "user"][:1]
-        assert outcomes(apply(running, [demote], execute=True)) == [APPLIED]
-        assert outcomes(apply(running, [demote], execute=True)) == [ALREADY]
+        [withdraw] = invites[:1]
+        assert outcomes(apply(running, [demote, withdraw], execute=True)) == [APPLIED] * 2
+        assert outcomes(apply(running, [demote, withdraw], execute=True)) == [ALREADY] * 2
         sync(running, scim=False)
     role = "MATCH (u:AnthropicUser {id: $id}) RETURN u.role AS role"
     assert neo4j.run(role, id=demote["target"]["id"]) == [{"role": "managed"}]
+    invite = "MATCH (i:AnthropicInvite {id: $id}) RETURN i.id"
+    assert neo4j.run(invite, id=withdraw["target"]["id"]) == []
