@@ -30,6 +30,7 @@ from anthropic_sim.names import (
     case_variant,
 )
 from anthropic_sim.planted import OLD_KEY_AGE, planted_truth, workspace_roles
+from anthropic_sim.rbac_state import RbacGroup, RbacGroupMember
 from anthropic_sim.state import (
     ApiKey,
     Invite,
@@ -886,6 +887,7 @@ class _Generator:
         the shared random stream, so every other generated id and value stays as it was."""
         org = self.org
         inactive = sorted(sid for sid, r in org.scim_users.items() if not r["active"])[:2]
+        created, modified = EPOCH - timedelta(days=500), EPOCH - timedelta(days=45)
         gid = self.ids.scim_group()
         org.scim_groups[gid] = {
             "schemas": [SCIM_GROUP_SCHEMA],
@@ -898,12 +900,27 @@ class _Generator:
             ],
             "meta": {
                 "resourceType": "Group",
-                "created": rfc3339(EPOCH - timedelta(days=500)),
-                "lastModified": rfc3339(EPOCH - timedelta(days=45)),
+                "created": rfc3339(created),
+                "lastModified": rfc3339(modified),
                 "version": 'W/"3"',
             },
         }
         self.record("scim_groups_without_active_members", gid, "every member deactivated")
+        if self.enterprise:  # every SCIM group surfaces as a `scim` rbac group (reference 2.6)
+            self._surface_scim_group(gid, created, modified)
+
+    def _surface_scim_group(self, gid: str, created: datetime, modified: datetime) -> None:
+        org = self.org
+        group = org.scim_groups[gid]
+        surfaced = RbacGroup(
+            self.ids.make("rbac_group_"), group["displayName"], "scim", created, modified
+        )
+        emails = {str(m["display"]).lower() for m in group["members"]}
+        for user in org.users.values():
+            if user.email.lower() in emails:
+                surfaced.members[user.id] = RbacGroupMember(user.id, created)
+        org.rbac.groups[surfaced.id] = surfaced
+        self.record("scim_rbac_groups", surfaced.id, "surfaces a SCIM group")
 
     def run(self) -> Org:
         if self.enterprise:  # no workspaces, API keys or service accounts (reference 1.3)

@@ -38,9 +38,8 @@ async def test_a_full_key_reads_every_enterprise_family(serve: Any) -> None:
     handle = serve(seed=5, size="small", product="enterprise")
     found = await capabilities(handle)
     # Nothing was refused, so no 403 listed the key's scopes: at least the probed ones.
-    assert found == Capabilities(
-        "enterprise", frozenset({"read:members", "read:rbac_groups", "read:analytics", AT_LEAST})
-    )
+    probed = {"read:members", "read:rbac_groups", "read:analytics", "read:compliance_activities"}
+    assert found == Capabilities("enterprise", frozenset({*probed, AT_LEAST}))
     assert PLAN.not_permitted(found) == []
     assert PLAN.access(found, "workspaces") is None  # not offered by Enterprise
 
@@ -50,7 +49,12 @@ async def test_a_key_without_group_scope_gets_its_scopes_from_the_403(serve: Any
     key = enterprise_key(handle, ["read:members", "write:members"])
     found = await capabilities(handle, key)
     assert found.scopes == frozenset({"read:members", "write:members"})
-    assert PLAN.not_permitted(found) == ["rbac_groups", "rbac_group_members", "analytics_activity"]
+    assert PLAN.not_permitted(found) == [
+        "rbac_groups",
+        "rbac_group_members",
+        "analytics_activity",
+        "compliance_activity",
+    ]
     assert PLAN.access(found, "rbac_groups") == ("read:rbac_groups",)
     assert PLAN.access(found, "rbac_roles") == ()
 
@@ -60,8 +64,9 @@ async def test_org_audit_alone_reads_every_user_management_family(serve: Any) ->
     key = enterprise_key(handle, ["read:org_audit"])
     found = await capabilities(handle, key)
     assert found.permits("read:members", "read:rbac_groups")
-    # Analytics is not user management: read:org_audit does not cover it (§1.2).
-    assert PLAN.not_permitted(found) == ["analytics_activity"]
+    # Analytics and the Compliance feed are not user management: read:org_audit does not cover
+    # them (§1.2).
+    assert PLAN.not_permitted(found) == ["analytics_activity", "compliance_activity"]
     # Told by a 403, the org_audit scope alone covers every user-management read.
     audit = Capabilities("enterprise", frozenset({"read:org_audit"}))
     assert audit.permits("read:members", "read:rbac_groups")
