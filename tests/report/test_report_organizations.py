@@ -40,13 +40,13 @@ def test_enterprise_without_scim_header_and_notices(neo4j: Any, simulator, sync)
     assert (org.id, org.product, org.scim_status) == (org_id, "enterprise", "not_configured")
     line = organization_line(org)
     assert line == (
-        "enterprise · key scopes (at least) read:analytics, read:members, read:rbac_groups · "
-        "SCIM not_configured · lifecycle remediation disabled"
+        "enterprise · key scopes (at least) read:analytics, read:compliance_activities, "
+        "read:members, read:rbac_groups · SCIM not_configured · lifecycle remediation disabled"
     )
     assert escape(line) in render(report, "md")
     html = render(report, "html")
     assert "product enterprise" in html
-    assert "key scopes (at least) read:analytics, read:members" in html
+    assert "key scopes (at least) read:analytics, read:compliance_activities, read:members" in html
     for query_id in SCIM_QUESTIONS:
         finding = next(f for f in report.findings if f.id == query_id)
         assert finding.count == 0, query_id
