@@ -7,7 +7,7 @@ measured by `anthropic_sim.planted` from these same days):
 
 - the first admin (by id) never acts, the second last acted `STALE_DAY` days ago, the third
   yesterday;
-- the first active API key is never used; the second was used today;
+- the first active API key is never used; the second was used today, the third two days ago;
 - otherwise a subject never acts, acts recently or acts only long ago, by its draw.
 
 No day falls before the subject existed (a user's `added_at`, a key's `created_at`).
@@ -82,6 +82,8 @@ def activity_of(org: Org, now: datetime) -> Activity:
         forced[active_keys[0]] = ()
     if len(active_keys) > 1:
         forced[active_keys[1]] = (0,)
+    if len(active_keys) > 2:  # last used two days ago: unused in a one-day window, not in 30
+        forced[active_keys[2]] = (2,)
 
     def days(subject: str, born: datetime) -> tuple[int, ...]:
         chosen = forced[subject] if subject in forced else _drawn(draw(subject))
