@@ -16,6 +16,7 @@ from anthropic_sim.rbac_truth import (
     group_member_managers,
     privileged_through_two_routes,
     rbac_truth,
+    scim_groups_managing_members,
 )
 from anthropic_sim.state import ApiKey, Org, User
 from anthropic_sim.status import (
@@ -334,11 +335,34 @@ def _issuers_acting_as(org: Org, principals: set[str]) -> set[str]:
     }
 
 
+def _scim_email(resource: dict[str, Any]) -> str:
+    """The directory identity's address: its primary email, else its first, else userName."""
+    emails = [e for e in resource.get("emails", []) if e.get("value")]
+    primary = [e for e in emails if e.get("primary")] or emails
+    return str(primary[0]["value"] if primary else resource.get("userName", "")).lower()
+
+
+def _scim_identities_reaching(org: Org, principals: set[str], ability: str) -> set[str]:
+    """Graph ids ('<org id>/<scim id>') of the SCIM identities whose control reaches `ability`:
+    active SCIM users provisioned as one of `principals`, and for managing members the SCIM
+    groups surfacing as a group that manages members, with their active SCIM members."""
+    emails = {org.users[p].email.lower() for p in principals if p in org.users}
+    active = {sid for sid, r in org.scim_users.items() if r.get("active") is True}
+    found = {sid for sid in active if _scim_email(org.scim_users[sid]) in emails}
+    if ability == "manage_members":
+        for gid in scim_groups_managing_members(org):
+            found.add(gid)
+            members = org.scim_groups[gid].get("members", [])
+            found |= {m.get("value") for m in members} & active
+    return {f"{org.id}/{scim_id}" for scim_id in found}
+
+
 def principals_with_ability(
     org: Org, ability: str, workspace_id: str | None = None, now: datetime | None = None
 ) -> list[str]:
-    """Ids of the members, live service accounts and active keys bound to them that can
-    `ability` (manage_members | create_keys) in `workspace_id`, or organization-wide."""
+    """Ids of the members, live service accounts, active keys bound to them, SCIM identities
+    and federation issuers whose control reaches `ability` (manage_members | create_keys) in
+    `workspace_id`, or organization-wide."""
     now = now or org.epoch
     org_roles = set(ABILITY_ORG_ROLES[ability])
     if workspace_id is None:
@@ -353,11 +377,11 @@ def principals_with_ability(
             for (p, ws), (role, _) in workspace_roles(org).items()
             if ws == workspace_id and role in wanted
         }
-    org_holders = {p for p in principals if _organization_roles(org).get(p) in org_roles}
     return sorted(
         principals
         | set(_keys_acting_as(org, principals, now))
-        | _issuers_acting_as(org, org_holders)
+        | _issuers_acting_as(org, principals)
+        | _scim_identities_reaching(org, principals, ability)
     )
 
 

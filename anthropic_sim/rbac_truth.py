@@ -22,6 +22,23 @@ def group_member_managers(org: Org) -> set[str]:
     }
 
 
+def scim_groups_managing_members(org: Org) -> set[str]:
+    """SCIM groups that surface as the one scim-sourced group of their name whose roles
+    manage members."""
+    rbac = org.rbac
+    by_name = Counter(g.name for g in rbac.groups.values() if g.source_type == "scim")
+    managing = {
+        g.name
+        for g in rbac.groups.values()
+        if g.source_type == "scim" and MANAGES_MEMBERS in rbac.role_actions(g)
+    }
+    return {
+        gid
+        for gid, resource in org.scim_groups.items()
+        if (name := resource.get("displayName")) in managing and by_name[name] == 1
+    }
+
+
 def privileged_through_two_routes(org: Org, admin_roles: tuple[str, ...]) -> set[str]:
     """Current members who manage members through a role in `admin_roles` and a group, or
     through a SCIM group and a group made by hand."""

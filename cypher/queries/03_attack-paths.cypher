@@ -1,82 +1,93 @@
 // id: attack-paths
-// title: Attack paths to managing members or creating keys
+// title: Attack paths to managing members, creating keys, organization admin or a workspace
 // severity: critical
 // category: attack path
-// why: Whoever controls a principal with these rights, or an active API key bound to one,
-//   can add members (and so grant themselves anything) or mint new keys. Each row is the
-//   shortest path from a user, service account, API key or external federation issuer (whose
-//   tokens a usable org:admin rule exchanges for the service account's) to the ability, hop by
-//   hop. Managing members: the privileged organization roles and, on Enterprise, a group's
+// why: Whoever controls a principal that reaches one of these, or an active API key bound to
+//   one, can add members (and so grant themselves anything), mint new keys, administer the
+//   organization or work in the workspace. Each row is the shortest path (up to 8 hops) from a
+//   user, service account, active API key, active SCIM user, SCIM group or external federation
+//   issuer, walking only control relationships (those the graph declaration marks traversable,
+//   never containment or authorship), hop by hop. An issuer reaches its service account
+//   through a rule only when the rule grants org:admin (for a workspace, workspace:developer
+//   too). Managing members: the privileged organization roles and, on Enterprise, a group's
 //   role with a privileged permission (the same set as effective-org-admins).
-// fix: Cut the path at its weakest hop: revoke the key, archive the service account, remove
-//   the workspace role or lower the organization role.
-// param ability: manage_members or create_keys
-// allowed ability: manage_members, create_keys
+// fix: Cut the path at its weakest hop: revoke the key, archive the service account or the
+//   federation rule, remove the member from the group, remove the workspace role or lower the
+//   organization role.
+// param ability: manage_members, create_keys, org_admin (admin, owner or primary owner), or
+//   workspace (any access to the workspace $workspace_id)
+// allowed ability: manage_members, create_keys, org_admin, workspace
 // param workspace_id: the workspace to reach (null: the organization itself)
 // param org: only this organization, by id (null: every organization)
 :param ability => 'manage_members';
 :param workspace_id => null;
 :param org => null;
 
-// Organization roles that carry the ability (in a workspace too, and for managing members every
-// privileged one), and workspace roles.
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH
-  o,
-  $workspace_id AS workspace_id,
-  CASE $ability
-    WHEN 'create_keys' THEN
-      ['admin', 'owner', 'primary_owner'] +
-      CASE WHEN $workspace_id IS NULL THEN ['developer'] ELSE [] END
-    ELSE []
-  END AS org_roles,
-  CASE $ability
-    WHEN 'manage_members' THEN ['workspace_admin']
-    WHEN 'create_keys' THEN
-      ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
-    ELSE []
-  END AS workspace_roles
-CALL (o, workspace_id, org_roles, workspace_roles) {
-  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization'})
-  WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
-  MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)
-  RETURN start, p, path
+// The nodes whose holder has the ability.
+CALL (o) {
+  MATCH (t:AnthropicRole {tenant_id: o.id, scope: 'organization'})
+  WHERE
+    CASE $ability
+      WHEN 'manage_members' THEN t.privileged
+      WHEN 'org_admin' THEN t.name IN ['admin', 'owner', 'primary_owner']
+      WHEN 'create_keys' THEN
+        t.name IN ['admin', 'owner', 'primary_owner'] OR
+        (t.name = 'developer' AND $workspace_id IS NULL)
+      ELSE false
+    END
+  RETURN t
   UNION
-  WITH workspace_id WHERE $ability = 'manage_members'
-  MATCH (perm:AnthropicRbacRolePermission {tenant_id: o.id, privileged: true})
-  MATCH path = (p:AnthropicUser)-[:MEMBER_OF]->(:AnthropicRbacGroup)-[:HAS_ROLE]->
-               (:AnthropicRbacRole)-[:GRANTS]->(perm)
-  RETURN p AS start, p, path
+  MATCH (t:AnthropicRbacRolePermission {tenant_id: o.id, privileged: true})
+  WHERE $ability = 'manage_members'
+  RETURN t
   UNION
-  MATCH (w:AnthropicWorkspace {tenant_id: o.id, id: workspace_id})<-[:SCOPED_TO]-(r:AnthropicRole)
-  WHERE r.name IN workspace_roles
-  MATCH path = (start)-[:ACTS_AS*0..1]->(p)-[:HAS_ROLE]->(r)-[:SCOPED_TO]->(w)
-  RETURN start, p, path
+  MATCH (t:AnthropicRole {tenant_id: o.id, scope: 'workspace', workspace_id: $workspace_id})
+  WHERE
+    t.name IN CASE $ability
+      WHEN 'manage_members' THEN ['workspace_admin']
+      WHEN 'create_keys' THEN
+        ['workspace_admin', 'workspace_developer', 'workspace_restricted_developer']
+      ELSE []
+    END
+  RETURN t
   UNION
-  // An external issuer whose tokens a usable org:admin rule turns into the account's.
-  MATCH (r:AnthropicRole {tenant_id: o.id, scope: 'organization'})
-  WHERE r.name IN org_roles OR ($ability = 'manage_members' AND r.privileged)
-  MATCH
-    path = (start:AnthropicFederationIssuer)-[:TRUSTED_BY]->(rule:AnthropicFederationRule)
-      -[:CAN_ASSUME]->(p:AnthropicServiceAccount)-[:HAS_ROLE]->(r)
-  WHERE start.archived_at IS NULL AND 'org:admin' IN rule.oauth_scopes
-  RETURN start, p, path
+  MATCH (t:AnthropicWorkspace {tenant_id: o.id, id: $workspace_id})
+  WHERE $ability = 'workspace'
+  RETURN t
 }
-WITH o, start, p, path
+// Control relationships only: test_attack_paths_walk_the_declared_control_edges keeps this
+// list equal to the declaration's traversable types.
+MATCH
+  path = SHORTEST 1 (start)
+    (()-[:ACTS_AS|ADMIN_OF|CAN_ASSUME|GRANTS|HAS_ROLE|MEMBER_OF|PROVISIONED_AS|RESOURCE|
+         SCOPED_TO|SURFACES_AS|TRUSTED_BY]->(n)
+      WHERE
+        (NOT n:AnthropicServiceAccount OR n.archived_at IS NULL) AND
+        (NOT n:AnthropicFederationRule OR
+          (n.archived_at IS NULL AND
+            ('org:admin' IN n.oauth_scopes OR
+              ($ability = 'workspace' AND 'workspace:developer' IN n.oauth_scopes))))){1,8}
+    (t)
 WHERE
-  (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
-  AND (start = p OR start:AnthropicFederationIssuer OR start.status = 'active')
+  start.tenant_id = o.id AND
+  (start:AnthropicUser OR
+    (start:AnthropicServiceAccount AND start.archived_at IS NULL) OR
+    (start:AnthropicApiKey AND start.status = 'active') OR
+    (start:ScimUser AND start.active) OR
+    start:ScimGroup OR
+    (start:AnthropicFederationIssuer AND start.archived_at IS NULL))
 WITH o, start, path
-ORDER BY length(path)
+ORDER BY length(path), [n IN nodes(path) | n.id]
 WITH o, start, collect(path)[0] AS path
 WITH
   o,
   start,
   path,
   [n IN nodes(path) |
-    head([l IN labels(n) WHERE l STARTS WITH 'Anthropic']) + ' ' +
-    coalesce(n.email, n.name, n.id)] AS names,
+    head([l IN labels(n) WHERE l STARTS WITH 'Anthropic' OR l STARTS WITH 'Scim']) + ' ' +
+    coalesce(n.email, n.name, n.display_name, n.action, n.id)] AS names,
   [x IN relationships(path) | type(x)] AS types
 RETURN
   o.id AS org_id,
@@ -85,10 +96,12 @@ RETURN
     WHEN start:AnthropicApiKey THEN 'api key'
     WHEN start:AnthropicServiceAccount THEN 'service account'
     WHEN start:AnthropicFederationIssuer THEN 'federation issuer'
+    WHEN start:ScimUser THEN 'scim user'
+    WHEN start:ScimGroup THEN 'scim group'
     ELSE 'user'
   END AS kind,
   start.id AS id,
-  coalesce(start.email, start.name) AS name,
+  coalesce(start.email, start.name, start.display_name) AS name,
   length(path) AS length,
   [i IN range(0, size(types) - 1) | names[i] + ' -[' + types[i] + ']-> ' + names[i + 1]] AS hops,
   path

@@ -992,6 +992,7 @@ RELS: tuple[RelType, ...] = (
             start=activity,
             end=subject,
             family=activity.family,
+            traversable=False,
             description=f"The {activity.family.replace('_', ' ')} of this "
             f"{subject.name.replace('_', ' ')}.",
         )
@@ -1021,6 +1022,7 @@ RELS: tuple[RelType, ...] = (
         start=SYNC_RUN,
         end=ORGANIZATION,
         family="sync_runs",
+        traversable=False,
         description="The sync run read this organization.",
     ),
 )

@@ -15,7 +15,7 @@ from ingest.graph.model import MODEL
 from ingest.report.model import PathDrawing, PathNode
 
 PROVIDER_LABELS: frozenset[str] = frozenset(node.label for node in MODEL.nodes)
-NAME_PROPERTIES: tuple[str, ...] = ("name", "email", "display_name", "user_name", "id")
+NAME_PROPERTIES: tuple[str, ...] = ("name", "email", "display_name", "user_name", "action", "id")
 
 
 def path_column(columns: list[str], rows: list[dict[str, Any]]) -> str | None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from anthropic_sim.planted import principals_with_ability
+from anthropic_sim.rbac_truth import scim_groups_managing_members
 from tests.queries.conftest import SyncedOrg, sync_simulated
 
 if TYPE_CHECKING:
@@ -45,10 +46,32 @@ def test_attack_paths_to_managing_members_count_the_same_set(enterprise: SyncedO
     rows = enterprise.ask("attack-paths", ability="manage_members").rows
     found = sorted(row["id"] for row in rows)
     assert found == principals_with_ability(enterprise.org, "manage_members")
-    assert found == enterprise.planted["effective_org_admins"]
-    group_rows = [row for row in rows if row["length"] == 3]
+    accounts = sorted(r["id"] for r in rows if r["kind"] in ("user", "service account", "api key"))
+    assert accounts == enterprise.planted["effective_org_admins"]
+    group_rows = [row for row in rows if row["kind"] == "user" and row["length"] == 3]
     assert group_rows
     assert all("-[MEMBER_OF]-> AnthropicRbacGroup" in row["hops"][0] for row in group_rows)
+
+
+def _types(row: dict) -> list[str]:
+    return [hop.split(" -[")[1].split("]->")[0] for hop in row["hops"]]
+
+
+def test_a_scim_group_reaches_a_privileged_group_role(enterprise: SyncedOrg) -> None:
+    """The SCIM group surfacing as a group whose role manages members, and its SCIM members,
+    are on the attack paths, with every hop."""
+    org = enterprise.org
+    planted = {f"{org.id}/{gid}" for gid in scim_groups_managing_members(org)}
+    assert planted
+    rows = {r["id"]: r for r in enterprise.ask("attack-paths", ability="manage_members").rows}
+    for group_id in planted:
+        row = rows[group_id]
+        assert row["kind"] == "scim group"
+        assert _types(row) == ["SURFACES_AS", "HAS_ROLE", "GRANTS"]
+        assert row["hops"][0].startswith("ScimGroup ")
+    scim_users = [r for r in rows.values() if r["kind"] == "scim user"]
+    assert any(_types(r)[:2] == ["MEMBER_OF", "SURFACES_AS"] for r in scim_users)
+    assert all(len(r["path"]) == 2 * r["length"] + 1 for r in rows.values())
 
 
 def test_privilege_through_two_routes(enterprise: SyncedOrg) -> None:

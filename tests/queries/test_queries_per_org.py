@@ -83,6 +83,9 @@ def test_every_organization_gets_its_own_planted_truth(
         expected = synced.planted[case]
         if query_id in WITHOUT_SCIM and synced is two_orgs[1]:
             expected = sorted(set(expected) & set(synced.planted[WITHOUT_SCIM[query_id]]))
+        if query_id == "attack-paths" and synced is two_orgs[1]:
+            # SCIM unread: the planted SCIM identities ('<org id>/<scim id>') are not in the graph.
+            expected = [i for i in expected if not i.startswith(f"{synced.org.id}/")]
         assert sorted(row[column] for row in rows) == expected, synced.org.id
 
 

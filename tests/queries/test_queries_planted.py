@@ -141,6 +141,58 @@ def test_attack_paths_list_their_hops(medium: SyncedOrg) -> None:
     assert all(row["length"] == len(row["hops"]) >= 1 for row in rows)
 
 
+def _types(row: dict) -> list[str]:
+    return [hop.split(" -[")[1].split("]->")[0] for hop in row["hops"]]
+
+
+def test_attack_paths_never_cross_a_context_edge(medium: SyncedOrg) -> None:
+    """Holding a key's workspace, or having made the key, gives no control of whom it acts as:
+    the low-privilege members who only those context edges join to an admin have no row."""
+    org = medium.org
+    can = set(principals_with_ability(org, "manage_members"))
+    admin_keys = [
+        k
+        for k in org.api_keys.values()
+        if (k.principal or {}).get("user_id") in can
+        or (k.principal or {}).get("service_account_id") in can
+    ]
+    creators = {(k.created_by or {}).get("id") for k in admin_keys} & set(org.users) - can
+    key_workspaces = {k.workspace_id for k in admin_keys if k.workspace_id}
+    members = {u for (ws, u) in org.members if ws in key_workspaces and u in org.users} - can
+    assert creators and members  # planted: person-made admin keys, shared workspaces
+    rows = medium.ask("attack-paths", ability="manage_members").rows
+    assert not (creators | members) & {r["id"] for r in rows}
+    context = {"CONTAINS", "CREATED_BY", "OWNED_BY", "OWNS"}
+    assert not context & {t for r in rows for t in _types(r)}
+
+
+def test_a_scim_identity_reaches_through_the_member_it_is_provisioned_as(
+    medium: SyncedOrg,
+) -> None:
+    rows = [r for r in medium.ask("attack-paths").rows if r["kind"] == "scim user"]
+    assert rows
+    assert all(_types(r)[0] == "PROVISIONED_AS" and r["length"] >= 2 for r in rows)
+
+
+def test_org_admin_paths_end_at_an_admin_role(medium: SyncedOrg) -> None:
+    rows = medium.ask("attack-paths", ability="org_admin").rows
+    managers = {r["id"] for r in medium.ask("attack-paths").rows}
+    assert rows and {r["id"] for r in rows} <= managers
+    ends = {r["path"][-1]["properties"]["name"] for r in rows}
+    assert ends <= {"admin", "owner", "primary_owner"}
+    assert {"user", "api key", "service account", "federation issuer"} <= {r["kind"] for r in rows}
+
+
+def test_workspace_paths_reach_the_workspace_from_every_holder(medium: SyncedOrg) -> None:
+    workspace = sorted(w.id for w in medium.org.workspaces.values() if w.archived_at is None)[1]
+    rows = medium.ask("attack-paths", ability="workspace", workspace_id=workspace).rows
+    holders = {p for (p, ws) in workspace_roles(medium.org) if ws == workspace}
+    assert holders and holders <= {r["id"] for r in rows}
+    assert all(r["path"][-1]["properties"]["id"] == workspace for r in rows)
+    keys = [r for r in rows if r["kind"] == "api key"]
+    assert keys and all(_types(r)[0] == "ACTS_AS" and r["length"] >= 2 for r in keys)
+
+
 def test_blast_radius(medium: SyncedOrg) -> None:
     everyone = medium.ask("blast-radius", limit=100_000).rows
     found = sorted(f"{r['id']}:{r['workspaces']}" for r in everyone)
@@ -242,6 +294,7 @@ def test_a_person_made_key_of_an_admin_service_account_is_an_effective_admin(
     paths = {r["id"]: r for r in medium.ask("attack-paths", ability="manage_members").rows}
     for key_id in made:
         assert "AnthropicServiceAccount" in paths[key_id]["hops"][0]
+        assert _types(paths[key_id]) == ["ACTS_AS", "HAS_ROLE"]
 
 
 def test_keys_of_departed_users_are_the_survivors_and_the_anomalies_apart(

@@ -164,7 +164,8 @@ def test_cli_run_with_params(cli_env) -> None:  # type: ignore[no-untyped-def]
         (["query", "run", "stale-keys", "--param", "days=3"], "no parameter days"),
         (
             ["query", "run", "attack-paths", "--param", "ability=manage_member"],
-            "ability 'manage_member' is not allowed (allowed: manage_members, create_keys)",
+            "ability 'manage_member' is not allowed "
+            "(allowed: manage_members, create_keys, org_admin, workspace)",
         ),
     ],
 )

@@ -108,6 +108,36 @@ def test_cells_are_short_single_lines() -> None:
     assert cell_text(None) == "" and cell_text(True) == "true"
 
 
+LONG_PATH = [
+    _node("AnthropicFederationIssuer", name="github-actions", id="i1"),
+    {"type": "TRUSTED_BY", "properties": {}},
+    _node("AnthropicFederationRule", name="deploy", id="f1"),
+    {"type": "CAN_ASSUME", "properties": {}},
+    _node("AnthropicServiceAccount", name=HOSTILE, id="s1"),
+    {"type": "MEMBER_OF", "properties": {}},
+    _node("AnthropicRbacGroup", name="Member Admins", id="g1"),
+    {"type": "HAS_ROLE", "properties": {}},
+    _node("AnthropicRbacRole", name="People ops", id="r1"),
+    {"type": "GRANTS", "properties": {}},
+    _node("AnthropicRbacRolePermission", action="permission_manage_members", id="p1"),
+]
+
+
+def test_a_multi_hop_path_is_drawn_hop_by_hop_across_rows() -> None:
+    drawing = as_path(LONG_PATH)
+    assert drawing is not None
+    svg = path_svg(drawing)
+    assert svg.count("<rect") == 2 * 6
+    assert svg.count("<polygon") == 5
+    labels = re.findall(r'font-family="ui-monospace[^"]*" fill="#3e4c59">([A-Z_]+)<', svg)
+    assert labels == ["TRUSTED_BY", "CAN_ASSUME", "MEMBER_OF", "HAS_ROLE", "GRANTS"]
+    assert ">permission_manage_members<" in svg
+    rows = {float(y) for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="(?!5")', svg)}
+    assert len(rows) == 2  # six nodes wrap onto a second row
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    parse_page(svg)
+
+
 def test_svg_draws_boxes_and_labelled_arrows_and_escapes() -> None:
     drawing = as_path(PATH)
     assert drawing is not None
