@@ -78,6 +78,9 @@ def test_organization_roles_grant_workspace_roles_once_per_live_workspace_not_pe
         (f"{ORG}/organization/billing", "ws-0/workspace_billing"),
     }
     assert not any(row["end"].startswith("ws-old/") for row in granted)
+    # Nothing per person: no MEMBER_OF, ADMIN_OF or HAS_ROLE comes out of the roles.
+    written = {rel.type for rel, _ in rows.iter_rels()}
+    assert written == {"RESOURCE", "SCOPED_TO", "GRANTS_WORKSPACE_ROLE"}
 
 
 def test_explicit_access_leaves_out_what_inheritance_already_grants() -> None:
