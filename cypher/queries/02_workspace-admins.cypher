@@ -13,7 +13,7 @@
 :param org => null;
 
 // One row per workspace: the direct admins by name, the inherited ones (the organization
-// admins, the same in every active workspace) by id.
+// admins, the same in every active workspace) by id, found through their organization role.
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
 CALL (o) {
@@ -22,13 +22,14 @@ CALL (o) {
   RETURN w
 }
 CALL (w) {
-  OPTIONAL MATCH (p)-[a:ADMIN_OF]->(w)
-  WITH p, coalesce(a.inherited, false) AS inherited
-  RETURN
-    collect(CASE WHEN inherited THEN p.id END) AS inherited_ids,
-    collect(
-      CASE WHEN NOT inherited AND (p:AnthropicUser OR p.archived_at IS NULL) THEN p END
-    ) AS direct
+  OPTIONAL MATCH (p)-[:ADMIN_OF]->(w)
+  WHERE p:AnthropicUser OR p.archived_at IS NULL
+  RETURN collect(p) AS direct
+}
+CALL (w) {
+  OPTIONAL MATCH (u:AnthropicUser)-[:HAS_ROLE]->(:AnthropicRole {scope: 'organization'})
+        -[:GRANTS_WORKSPACE_ROLE]->(:AnthropicRole {name: 'workspace_admin'})-[:SCOPED_TO]->(w)
+  RETURN collect(DISTINCT u.id) AS inherited_ids
 }
 RETURN
   o.id AS org_id,

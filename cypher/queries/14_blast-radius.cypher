@@ -5,8 +5,8 @@
 // why: An account that can create keys (workspace_admin, workspace_developer or
 //   workspace_restricted_developer) in many active workspaces exposes all of them when its
 //   credentials leak. Counts the memberships granted in the workspaces themselves: the
-//   organization admins' inherited access to every workspace is listed by
-//   effective-org-admins and would otherwise crowd out every other row.
+//   organization admins' inherited access to every workspace (through their organization
+//   role) is listed by effective-org-admins and would otherwise crowd out every other row.
 // fix: Remove the workspace memberships the account does not use; split broad service
 //   accounts into one per workspace.
 // param limit: how many accounts to list (in each organization)

@@ -15,10 +15,8 @@ CALL (o) {
   WHERE
     NOT coalesce(w.is_archived, false)
     AND NOT EXISTS {
-      MATCH (p)-[a:ADMIN_OF]->(w)
-      WHERE
-        NOT coalesce(a.inherited, false)
-        AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
+      MATCH (p)-[:ADMIN_OF]->(w)
+      WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
     }
   RETURN w
 }
@@ -28,6 +26,10 @@ RETURN
   w.id AS id,
   w.name AS name,
   coalesce(w.is_default, false) AS is_default,
-  COUNT { (:AnthropicUser)-[:ADMIN_OF {inherited: true}]->(w) } AS inherited_admins,
+  COUNT {
+    MATCH (u:AnthropicUser)-[:HAS_ROLE]->(:AnthropicRole {scope: 'organization'})
+          -[:GRANTS_WORKSPACE_ROLE]->(:AnthropicRole {name: 'workspace_admin'})-[:SCOPED_TO]->(w)
+    RETURN DISTINCT u
+  } AS inherited_admins,
   COUNT { (w)-[:CONTAINS]->(:AnthropicApiKey {status: 'active'}) } AS active_keys
 ORDER BY org_name, org_id, name, id;

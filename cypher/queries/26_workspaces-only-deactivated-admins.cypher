@@ -24,10 +24,8 @@ CALL (o) {
   WHERE o.scim_status = 'available'
   MATCH (w:AnthropicWorkspace {tenant_id: o.id, is_archived: false})
   CALL (w) {
-    MATCH (p)-[a:ADMIN_OF]->(w)
-    WHERE
-      NOT coalesce(a.inherited, false)
-      AND (p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL))
+    MATCH (p)-[:ADMIN_OF]->(w)
+    WHERE p:AnthropicUser OR (p:AnthropicServiceAccount AND p.archived_at IS NULL)
     RETURN
       collect(coalesce(p.email, p.name)) AS admins,
       all(x IN collect(EXISTS { (:ScimUser {active: false})-[:PROVISIONED_AS]->(p) })

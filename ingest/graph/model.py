@@ -745,7 +745,11 @@ NODES: tuple[NodeType, ...] = (
 
 _SOURCE = text("source", "Where the grant comes from: organization | workspace.")
 _WORKSPACE_ROLE = text("workspace_role", "Workspace role of the membership.")
-_INHERITED = flag("inherited", "Derived from the organization role rather than listed explicitly.")
+_INHERITED = flag(
+    "inherited",
+    "Always false: kept for queries written against earlier versions. Access an organization "
+    "role grants in every workspace is GRANTS_WORKSPACE_ROLE from that role, not a copy here.",
+)
 
 
 def _resource(end: NodeType) -> RelType:
@@ -793,6 +797,25 @@ RELS: tuple[RelType, ...] = (
         end=WORKSPACE,
         family="roles",
         description="A workspace role applies to this workspace.",
+    ),
+    RelType(
+        type="GRANTS_WORKSPACE_ROLE",
+        start=ROLE,
+        end=ROLE,
+        family="roles",
+        mapped_by=("map_roles",),
+        description=(
+            "A member (user) holding this organization role holds that workspace role too, in "
+            "every workspace that is not archived (admin, owner and primary_owner: "
+            "workspace_admin; billing: workspace_billing). The API does not list this access. "
+            "It is written once per role and workspace, not copied per person, so a path reads "
+            "user -[HAS_ROLE]-> organization role -[GRANTS_WORKSPACE_ROLE]-> workspace role "
+            "-[SCOPED_TO]-> workspace. It ends at the workspace role rather than at the "
+            "workspace (with the role as a property) so inherited and direct access share "
+            "their last hop and one pattern finds both. A membership the API lists for a pair "
+            "this already covers is not written: the inherited role is what the member can "
+            "do, and it cannot be removed in the workspace."
+        ),
     ),
     RelType(
         type="CONTAINS",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ingest.extract.models import (
     ApiKey,
@@ -19,6 +19,7 @@ from ingest.mapping.roles import (
     ORGANIZATION_ROLES,
     WORKSPACE_ROLES,
     inherited_workspace_role,
+    inheriting_roles,
     is_privileged,
     organization_role_id,
     workspace_role_id,
@@ -32,6 +33,7 @@ ADMIN_OF_USER = MODEL.rel("ADMIN_OF", "user", "workspace")
 MEMBER_OF_SA = MODEL.rel("MEMBER_OF", "service_account", "workspace")
 ADMIN_OF_SA = MODEL.rel("ADMIN_OF", "service_account", "workspace")
 SCOPED_TO = MODEL.rel("SCOPED_TO", "role", "workspace")
+GRANTS_WORKSPACE_ROLE = MODEL.rel("GRANTS_WORKSPACE_ROLE", "role", "role")
 CONTAINS = MODEL.rel("CONTAINS", "workspace", "api_key")
 ACTS_AS = {end: MODEL.rel("ACTS_AS", "api_key", end) for end in ("user", "service_account")}
 CREATED_BY = {end: MODEL.rel("CREATED_BY", "api_key", end) for end in ("user", "service_account")}
@@ -101,7 +103,11 @@ def map_roles(
     seen_organization_roles: Iterable[str] = (),
 ) -> GraphRows:
     """Every organization role (plus unknown ones seen on records) and the five workspace
-    roles of every workspace, each workspace role SCOPED_TO its workspace (family roles)."""
+    roles of every workspace, each workspace role SCOPED_TO its workspace (family roles).
+
+    Organization admins and billing members hold a workspace role in every workspace that is
+    not archived: that is one GRANTS_WORKSPACE_ROLE from their organization role to each such
+    workspace role, not a copy per person (docs/graph-model.md)."""
     rows = GraphRows()
     for role in sorted(set(ORGANIZATION_ROLES) | set(seen_organization_roles)):
         role_id = organization_role_id(org_id, role)
@@ -113,6 +119,13 @@ def map_roles(
             rows.node(ROLE, _role_row(role_id, role, "workspace", workspace.id))
             rows.rel(RESOURCE["role"], org_id, role_id)
             rows.rel(SCOPED_TO, role_id, workspace.id)
+        if workspace.archived_at is None:
+            for organization_role, granted in inheriting_roles():
+                rows.rel(
+                    GRANTS_WORKSPACE_ROLE,
+                    organization_role_id(org_id, organization_role),
+                    workspace_role_id(workspace.id, granted),
+                )
     return rows
 
 
@@ -149,18 +162,17 @@ def map_workspaces(org_id: str, workspaces: Iterable[Workspace]) -> GraphRows:
 
 
 Pair = tuple[str, str]  # (user, workspace)
-Access = dict[Pair, tuple[str, bool]]  # (user, workspace) -> (role, inherited)
+Access = dict[Pair, str]  # (user, workspace) -> workspace role
 
 
 class InheritedAccess:
-    """What organization roles grant in every workspace that is not archived: org admins are
-    workspace_admin, billing members workspace_billing (the API does not list these).
-    Produced on demand: a large organization's admins times its workspaces is ≈50k pairs."""
+    """Which (user, workspace) pairs organization roles already cover: org admins are
+    workspace_admin, billing members workspace_billing in every workspace that is not
+    archived. The graph holds this once, through GRANTS_WORKSPACE_ROLE (`map_roles`)."""
 
     def __init__(self, roles: Mapping[str, str | None], workspaces: Sequence[Workspace]) -> None:
         """roles: every member's organization role, by user id."""
-        self._live = [ws.id for ws in workspaces if ws.archived_at is None]
-        self._live_set = frozenset(self._live)
+        self._live = frozenset(ws.id for ws in workspaces if ws.archived_at is None)
         self._grants = {
             user_id: granted
             for user_id, role in roles.items()
@@ -169,41 +181,32 @@ class InheritedAccess:
 
     def __contains__(self, pair: Pair) -> bool:
         user_id, workspace_id = pair
-        return user_id in self._grants and workspace_id in self._live_set
-
-    def items(self) -> Iterator[tuple[Pair, tuple[str, bool]]]:
-        for user_id, role in self._grants.items():
-            for workspace_id in self._live:
-                yield (user_id, workspace_id), (role, True)
+        return user_id in self._grants and workspace_id in self._live
 
 
 def explicit_access(members: Iterable[WorkspaceMember], inherited: InheritedAccess) -> Access:
-    """The memberships the API lists, except where an inherited one covers the same pair:
-    inherited access is what the user can actually do, and it cannot be removed."""
+    """The memberships the API lists, except where inherited access covers the same pair:
+    the inherited role is what the user can actually do, it cannot be removed, and the API
+    may list it itself; the graph reaches it through the organization role."""
     access: Access = {}
     for member in members:
         role = text(member.workspace_role)
         pair = (member.user_id, member.workspace_id)
         if role is not None and pair not in inherited:
-            access[pair] = (role, False)
+            access[pair] = role
     return access
 
 
 def map_access(access: Access) -> tuple[GraphRows, GraphRows]:
     """(memberships, role grants): MEMBER_OF and ADMIN_OF (family workspace_members), and
-    HAS_ROLE to the workspace role (family role_grants)."""
+    HAS_ROLE to the workspace role (family role_grants), for explicit memberships only."""
     memberships, grants = GraphRows(), GraphRows()
-    for (user_id, workspace_id), (role, inherited) in access.items():
-        memberships.rel(
-            MEMBER_OF_USER, user_id, workspace_id, workspace_role=role, inherited=inherited
-        )
+    for (user_id, workspace_id), role in access.items():
+        memberships.rel(MEMBER_OF_USER, user_id, workspace_id, workspace_role=role, inherited=False)
         if role == "workspace_admin":
-            memberships.rel(ADMIN_OF_USER, user_id, workspace_id, inherited=inherited)
+            memberships.rel(ADMIN_OF_USER, user_id, workspace_id, inherited=False)
         grants.rel(
-            HAS_ROLE_USER,
-            user_id,
-            workspace_role_id(workspace_id, role),
-            source="organization" if inherited else "workspace",
+            HAS_ROLE_USER, user_id, workspace_role_id(workspace_id, role), source="workspace"
         )
     return memberships, grants
 

@@ -52,6 +52,11 @@ def inherited_workspace_role(organization_role: str | None) -> str | None:
     return _INHERITED.get(organization_role or "")
 
 
+def inheriting_roles() -> tuple[tuple[str, str], ...]:
+    """(organization role, the workspace role it grants in every live workspace)."""
+    return tuple(sorted(_INHERITED.items()))
+
+
 def is_privileged(scope: str, role: str) -> bool:
     if scope == "organization":
         return role in PRIVILEGED_ORGANIZATION_ROLES

@@ -238,7 +238,7 @@ class GraphSteps:
             access.members().roles, await access.records("workspaces")
         )
         jobs = [
-            lambda: self._role_grants_and_inherited_access(inherited),
+            self._role_grants,
             self._api_keys,
             lambda: self._workspace_members(inherited),
             self._service_account_members,
@@ -272,15 +272,13 @@ class GraphSteps:
             await self.writer.write(step.family, mapper(self.org.id, records))
 
     @writes("role_grants")
-    async def _role_grants_and_inherited_access(
-        self, inherited: admin_rows.InheritedAccess
-    ) -> None:
-        self.progress("loading roles and inherited access")
+    async def _role_grants(self) -> None:
+        """Organization roles; what they grant in workspaces is one edge per role (roles)."""
+        self.progress("loading role grants")
         grants = self.reads("role_grants")
         for chunk in batched(grants.members().roles.items(), self.access_chunk):
             rows = admin_rows.map_user_role_grants(self.org.id, chunk)
             await self._write("role_grants", rows)
-        await self._write_access(inherited.items())
 
     @writes("api_keys")
     async def _api_keys(self) -> None:
@@ -406,11 +404,8 @@ class GraphSteps:
                     self.issues.append(RecordIssue(COMPLIANCE_ACTIVITY, None, self.feed.restarted))
 
     @writes("workspace_members", "role_grants")
-    async def _write_access(
-        self, access: Iterable[tuple[admin_rows.Pair, tuple[str, bool]]]
-    ) -> None:
-        """Workspace access in chunks: the inherited access of a large organization alone is
-        ≈200k relationships, and only a chunk or two of rows exist at a time."""
+    async def _write_access(self, access: Iterable[tuple[admin_rows.Pair, str]]) -> None:
+        """Workspace access in chunks, so only a chunk or two of rows exist at a time."""
         for chunk in batched(access, self.access_chunk):
             memberships, grants = admin_rows.map_access(dict(chunk))
             await self._write("workspace_members", memberships)

@@ -22,6 +22,7 @@ EXPORTED_TYPES = {
     "MEMBER_OF",
     "ADMIN_OF",
     "SCOPED_TO",
+    "GRANTS_WORKSPACE_ROLE",
     "CONTAINS",
     "ACTS_AS",
     "CREATED_BY",
@@ -129,3 +130,18 @@ def test_no_path_runs_member_workspace_key_creator(
         assert f"AnthropicWorkspace:{workspace}" in reached
         assert f"AnthropicApiKey:{key}" not in reached
         assert creator not in reached
+
+
+def test_an_org_admin_reaches_every_live_workspace_through_the_role_edge(
+    synced: Neo4jServer, document: dict[str, Any]
+) -> None:
+    [row] = synced.run(
+        "MATCH (u:AnthropicUser)-[:HAS_ROLE]->(:AnthropicRole {name: 'admin'}) "
+        "WITH u ORDER BY u.id LIMIT 1 "
+        "MATCH (w:AnthropicWorkspace {tenant_id: u.tenant_id, is_archived: false}) "
+        "WHERE NOT (u)-[:MEMBER_OF]->(w) "
+        "RETURN u.tenant_id + ':' + u.id AS u, collect(w.tenant_id + ':' + w.id) AS unlisted"
+    )
+    assert row["unlisted"], "the organization admin is listed in every workspace"
+    reached = _reachable(document, f"AnthropicUser:{row['u']}")
+    assert {f"AnthropicWorkspace:{w}" for w in row["unlisted"]} <= reached

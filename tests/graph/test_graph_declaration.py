@@ -43,6 +43,7 @@ EXPECTED_RELS = {
     ("MEMBER_OF", "user", "workspace", "workspace_members"),
     ("ADMIN_OF", "user", "workspace", "workspace_members"),
     ("SCOPED_TO", "role", "workspace", "roles"),
+    ("GRANTS_WORKSPACE_ROLE", "role", "role", "roles"),
     ("CONTAINS", "workspace", "api_key", "api_keys"),
     ("ACTS_AS", "api_key", "user", "api_keys"),
     ("ACTS_AS", "api_key", "service_account", "api_keys"),

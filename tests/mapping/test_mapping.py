@@ -62,12 +62,25 @@ def test_inherited_access_covers_live_workspaces_for_admins_and_billing_only() -
     roles = {"admin-1": "admin", "bill-1": "billing", "dev-1": "developer"}
     live, archived = workspace("ws-live"), workspace("ws-old", archived=True)
     inherited = admin.InheritedAccess(roles, [live, archived])
-    assert dict(inherited.items()) == {
-        ("admin-1", "ws-live"): ("workspace_admin", True),
-        ("bill-1", "ws-live"): ("workspace_billing", True),
-    }
-    assert ("admin-1", "ws-live") in inherited
+    assert ("admin-1", "ws-live") in inherited and ("bill-1", "ws-live") in inherited
     assert ("admin-1", "ws-old") not in inherited and ("dev-1", "ws-live") not in inherited
+
+
+def test_organization_roles_grant_workspace_roles_once_per_live_workspace_not_per_person() -> None:
+    live = [workspace(f"ws-{i}") for i in range(3)]
+    rows = admin.map_roles(ORG, [*live, workspace("ws-old", archived=True)])
+    granted = rels(rows, "GRANTS_WORKSPACE_ROLE")
+    assert len(granted) == 4 * len(live)  # admin, owner, primary_owner, billing × live
+    assert {(row["start"], row["end"]) for row in granted if row["end"].startswith("ws-0/")} == {
+        (f"{ORG}/organization/admin", "ws-0/workspace_admin"),
+        (f"{ORG}/organization/owner", "ws-0/workspace_admin"),
+        (f"{ORG}/organization/primary_owner", "ws-0/workspace_admin"),
+        (f"{ORG}/organization/billing", "ws-0/workspace_billing"),
+    }
+    assert not any(row["end"].startswith("ws-old/") for row in granted)
+    # Nothing per person: no MEMBER_OF, ADMIN_OF or HAS_ROLE comes out of the roles.
+    written = {rel.type for rel, _ in rows.iter_rels()}
+    assert written == {"RESOURCE", "SCOPED_TO", "GRANTS_WORKSPACE_ROLE"}
 
 
 def test_explicit_access_leaves_out_what_inheritance_already_grants() -> None:
@@ -76,22 +89,20 @@ def test_explicit_access_leaves_out_what_inheritance_already_grants() -> None:
         WorkspaceMember(workspace_id="ws-1", user_id="admin-1", workspace_role="workspace_user"),
         WorkspaceMember(workspace_id="ws-1", user_id="dev-1", workspace_role="workspace_developer"),
     ]
-    assert admin.explicit_access(listed, inherited) == {
-        ("dev-1", "ws-1"): ("workspace_developer", False)
-    }
+    assert admin.explicit_access(listed, inherited) == {("dev-1", "ws-1"): "workspace_developer"}
 
 
-def test_workspace_access_maps_to_member_of_admin_of_and_the_scoped_role() -> None:
+def test_workspace_access_maps_explicit_memberships_only_no_inherited_copies() -> None:
     memberships, grants = admin.map_access(
-        {("u1", "ws-1"): ("workspace_admin", True), ("u2", "ws-1"): ("workspace_user", False)}
+        {("u1", "ws-1"): "workspace_admin", ("u2", "ws-1"): "workspace_user"}
     )
     assert rels(memberships, "MEMBER_OF") == [
-        {"start": "u1", "end": "ws-1", "workspace_role": "workspace_admin", "inherited": True},
+        {"start": "u1", "end": "ws-1", "workspace_role": "workspace_admin", "inherited": False},
         {"start": "u2", "end": "ws-1", "workspace_role": "workspace_user", "inherited": False},
     ]
-    assert rels(memberships, "ADMIN_OF") == [{"start": "u1", "end": "ws-1", "inherited": True}]
+    assert rels(memberships, "ADMIN_OF") == [{"start": "u1", "end": "ws-1", "inherited": False}]
     assert rels(grants, "HAS_ROLE") == [
-        {"start": "u1", "end": "ws-1/workspace_admin", "source": "organization"},
+        {"start": "u1", "end": "ws-1/workspace_admin", "source": "workspace"},
         {"start": "u2", "end": "ws-1/workspace_user", "source": "workspace"},
     ]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from anthropic_sim.state import Org
+from anthropic_sim.state import ORG_ROLES, Org
 from anthropic_sim.status import inherited_workspace_role, key_status
 
 
@@ -17,7 +17,8 @@ class ExpectedGraph:
     nodes: dict[str, set[str]]  # label -> ids
     rels: dict[str, set[tuple[str, str]]]  # "START-TYPE->END" -> (start id, end id)
     key_status: dict[str, str]
-    member_roles: dict[tuple[str, str], tuple[str, bool]]  # (user, ws) -> (role, inherited)
+    # (user, ws) -> (effective role, inherited): inherited access wins over a listed membership
+    member_roles: dict[tuple[str, str], tuple[str, bool]]
 
 
 def expected_graph(org: Org, *, with_scim: bool = True) -> ExpectedGraph:
@@ -86,10 +87,18 @@ def expected_graph(org: Org, *, with_scim: bool = True) -> ExpectedGraph:
     if with_scim:
         nodes["ScimUser"] = {scim(s) for s in org.scim_users}
         nodes["ScimGroup"] = {scim(g) for g in org.scim_groups}
+    # Inherited access is one edge per organization role and live workspace, never per person.
+    explicit = {pair: role for pair, (role, inherited) in members.items() if not inherited}
     rels = {
-        "AnthropicUser-MEMBER_OF->AnthropicWorkspace": set(members),
+        "AnthropicUser-MEMBER_OF->AnthropicWorkspace": set(explicit),
         "AnthropicUser-ADMIN_OF->AnthropicWorkspace": {
-            pair for pair, (role, _) in members.items() if role == "workspace_admin"
+            pair for pair, role in explicit.items() if role == "workspace_admin"
+        },
+        "AnthropicRole-GRANTS_WORKSPACE_ROLE->AnthropicRole": {
+            (f"{org.id}/organization/{role}", f"{ws_id}/{granted}")
+            for role in ORG_ROLES
+            if (granted := inherited_workspace_role(role))
+            for ws_id in live_ws
         },
         "AnthropicServiceAccount-MEMBER_OF->AnthropicWorkspace": sa_members,
         "AnthropicWorkspace-CONTAINS->AnthropicApiKey": {
@@ -154,7 +163,11 @@ def actual_graph(neo4j, org_id: str, expected: ExpectedGraph) -> ExpectedGraph:
         (r["u"], r["w"]): (r["role"], r["inherited"])
         for r in neo4j.run(
             "MATCH (u:AnthropicUser {tenant_id: $t})-[m:MEMBER_OF]->(w:AnthropicWorkspace) "
-            "RETURN u.id AS u, w.id AS w, m.workspace_role AS role, m.inherited AS inherited",
+            "RETURN u.id AS u, w.id AS w, m.workspace_role AS role, m.inherited AS inherited "
+            "UNION "
+            "MATCH (u:AnthropicUser {tenant_id: $t})-[:HAS_ROLE]->(:AnthropicRole)"
+            "-[:GRANTS_WORKSPACE_ROLE]->(r:AnthropicRole)-[:SCOPED_TO]->(w:AnthropicWorkspace) "
+            "RETURN u.id AS u, w.id AS w, r.name AS role, true AS inherited",
             t=org_id,
         )
     }
