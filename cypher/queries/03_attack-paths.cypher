@@ -61,8 +61,8 @@ CALL (o) {
 // list equal to the declaration's traversable types.
 MATCH
   path = SHORTEST 1 (start)
-    (()-[:ACTS_AS|ADMIN_OF|CAN_ASSUME|GRANTS|HAS_ROLE|MEMBER_OF|PROVISIONED_AS|RESOURCE|
-         SCOPED_TO|SURFACES_AS|TRUSTED_BY]->(n)
+    (()-[:ACTS_AS|ADMIN_OF|CAN_ASSUME|GRANTS|GRANTS_WORKSPACE_ROLE|HAS_ROLE|MEMBER_OF|PROVISIONED_AS|
+         RESOURCE|SCOPED_TO|SURFACES_AS|TRUSTED_BY]->(n)
       WHERE
         (NOT n:AnthropicServiceAccount OR n.archived_at IS NULL) AND
         (NOT n:AnthropicFederationRule OR
