@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +34,16 @@ class QueryResult:
     rows: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class CountedResult(QueryResult):
+    """The first rows of an answer and how many rows it has in all (notices left out), counted
+    by the server: the other rows never leave it. `groups` holds the same per value of the
+    grouping column (a row without it counts under None)."""
+
+    count: int = 0
+    groups: dict[Any, CountedResult] = field(default_factory=dict)
+
+
 def is_notice(row: Mapping[str, Any]) -> bool:
     """A row that says why a question could not look (`SCIM not available on organization
     ...`, `id` null), not something it found: shown, never counted as a finding."""
@@ -61,6 +71,26 @@ def run_query(
         return session.execute_read(_read, query.cypher, merged)
 
 
+def run_counted(
+    driver: Driver,
+    database: str,
+    query: Query,
+    params: Mapping[str, Any] | None = None,
+    *,
+    top: int,
+    group: str,
+) -> CountedResult:
+    """Run `query` like run_query, but fetch only its first `top` rows (overall and per value
+    of the column `group`) with the true counts, computed by the server."""
+    merged = merge_params(query, params)
+    with driver.session(
+        database=database,
+        default_access_mode=neo4j.READ_ACCESS,
+        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+    ) as session:
+        return session.execute_read(_read_counted, query.cypher, merged, top, group)
+
+
 def merge_params(query: Query, params: Mapping[str, Any] | None) -> dict[str, Any]:
     unknown = sorted(set(params or {}) - set(query.params))
     if unknown:
@@ -83,6 +113,52 @@ def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> 
     columns = list(result.keys())
     rows = [{key: to_json(record[key]) for key in columns} for record in result]
     return QueryResult(columns=columns, rows=rows)
+
+
+# The question's rows collected as maps on the server; a notice is a row whose `id` is null and
+# whose `finding` starts with NOTICE (is_notice, in Cypher).
+_COUNTED = """CALL () {{
+{cypher}
+}}
+WITH collect({{{fields}}}) AS rows
+WITH rows, [r IN rows WHERE NOT coalesce(r.id IS NULL AND r.finding STARTS WITH $`{notice}`, false)]
+  AS counted
+RETURN size(counted) AS count, rows[0..$`{top}`] AS top, COLLECT {{
+  UNWIND rows AS r
+  WITH r[$`{group}`] AS group, collect(r) AS mine
+  RETURN {{
+    group: group,
+    count: size([r IN mine WHERE NOT coalesce(r.id IS NULL AND r.finding STARTS WITH
+      $`{notice}`, false)]),
+    top: mine[0..$`{top}`]
+  }}
+}} AS groups"""
+# Parameter names of the counting wrapper: not names a question declares (`:param`).
+_NOTICE_PARAM, _TOP_PARAM, _GROUP_PARAM = "_idgraph_notice", "_idgraph_top", "_idgraph_group"
+
+
+def _read_counted(
+    tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any], top: int, group: str
+) -> CountedResult:
+    columns = list(tx.run("EXPLAIN " + cypher, params).keys())
+    fields = ", ".join(f"{_quoted(c)}: {_quoted(c)}" for c in columns)
+    wrapped = _COUNTED.format(
+        cypher=cypher, fields=fields, notice=_NOTICE_PARAM, top=_TOP_PARAM, group=_GROUP_PARAM
+    )
+    extra = {_NOTICE_PARAM: NOTICE, _TOP_PARAM: top, _GROUP_PARAM: group}
+    record = tx.run(wrapped, {**params, **extra}).single(strict=True)
+
+    def counted(count: int, rows: list[dict[str, Any]]) -> CountedResult:
+        converted = [{c: to_json(row[c]) for c in columns} for row in rows]
+        return CountedResult(columns=columns, rows=converted, count=count)
+
+    groups = {g["group"]: counted(g["count"], g["top"]) for g in record["groups"]}
+    overall = counted(record["count"], record["top"])
+    return CountedResult(columns=columns, rows=overall.rows, count=overall.count, groups=groups)
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def to_json(value: Any) -> Any:
