@@ -115,26 +115,20 @@ def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> 
     return QueryResult(columns=columns, rows=rows)
 
 
-# The question's rows collected as maps on the server; a notice is a row whose `id` is null and
-# whose `finding` starts with NOTICE (is_notice, in Cypher).
+# The question's rows collected as maps on the server, grouped; a row counts unless it is a
+# notice (`id` null, `finding` starting with NOTICE: is_notice, in Cypher). The $_idgraph_*
+# parameters are the wrapper's own: no question of the library declares such a name.
 _COUNTED = """CALL () {{
 {cypher}
 }}
 WITH collect({{{fields}}}) AS rows
-WITH rows, [r IN rows WHERE NOT coalesce(r.id IS NULL AND r.finding STARTS WITH $`{notice}`, false)]
-  AS counted
-RETURN size(counted) AS count, rows[0..$`{top}`] AS top, COLLECT {{
+RETURN rows[0..$_idgraph_top] AS top, COLLECT {{
   UNWIND rows AS r
-  WITH r[$`{group}`] AS group, collect(r) AS mine
-  RETURN {{
-    group: group,
-    count: size([r IN mine WHERE NOT coalesce(r.id IS NULL AND r.finding STARTS WITH
-      $`{notice}`, false)]),
-    top: mine[0..$`{top}`]
-  }}
+  WITH r[$_idgraph_group] AS value, collect(r) AS mine, count(CASE
+    WHEN NOT coalesce(r.id IS NULL AND r.finding STARTS WITH $_idgraph_notice, false) THEN 1
+  END) AS found
+  RETURN {{value: value, count: found, top: mine[0..$_idgraph_top]}}
 }} AS groups"""
-# Parameter names of the counting wrapper: not names a question declares (`:param`).
-_NOTICE_PARAM, _TOP_PARAM, _GROUP_PARAM = "_idgraph_notice", "_idgraph_top", "_idgraph_group"
 
 
 def _read_counted(
@@ -142,19 +136,24 @@ def _read_counted(
 ) -> CountedResult:
     columns = list(tx.run("EXPLAIN " + cypher, params).keys())
     fields = ", ".join(f"{_quoted(c)}: {_quoted(c)}" for c in columns)
-    wrapped = _COUNTED.format(
-        cypher=cypher, fields=fields, notice=_NOTICE_PARAM, top=_TOP_PARAM, group=_GROUP_PARAM
+    extra = {"_idgraph_top": top, "_idgraph_group": group, "_idgraph_notice": NOTICE}
+    record = tx.run(_COUNTED.format(cypher=cypher, fields=fields), {**params, **extra}).single(
+        strict=True
     )
-    extra = {_NOTICE_PARAM: NOTICE, _TOP_PARAM: top, _GROUP_PARAM: group}
-    record = tx.run(wrapped, {**params, **extra}).single(strict=True)
 
-    def counted(count: int, rows: list[dict[str, Any]]) -> CountedResult:
-        converted = [{c: to_json(row[c]) for c in columns} for row in rows]
-        return CountedResult(columns=columns, rows=converted, count=count)
+    def converted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{c: to_json(row[c]) for c in columns} for row in rows]
 
-    groups = {g["group"]: counted(g["count"], g["top"]) for g in record["groups"]}
-    overall = counted(record["count"], record["top"])
-    return CountedResult(columns=columns, rows=overall.rows, count=overall.count, groups=groups)
+    groups = {
+        g["value"]: CountedResult(columns=columns, rows=converted(g["top"]), count=g["count"])
+        for g in record["groups"]
+    }
+    return CountedResult(
+        columns=columns,
+        rows=converted(record["top"]),
+        count=sum(g.count for g in groups.values()),
+        groups=groups,
+    )
 
 
 def _quoted(name: str) -> str:
