@@ -14,9 +14,9 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
 MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
-WHERE k.expires_at IS NULL AND datetime(k.created_at) < as_of - duration({days: $days})
+WHERE k.expires_at IS NULL AND k.created_at_ms < as_of - $days * 86400000
 OPTIONAL MATCH (k)-[:ACTS_AS]->(owner)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
@@ -24,7 +24,7 @@ RETURN
   o.name AS org_name,
   k.id AS id,
   k.name AS name,
-  duration.inDays(datetime(k.created_at), as_of).days AS age_days,
+  (as_of - k.created_at_ms) / 86400000 AS age_days,
   coalesce(owner.email, owner.name, k.principal_id, k.created_by_id) AS owner,
   w.name AS workspace,
   k.created_at AS created_at

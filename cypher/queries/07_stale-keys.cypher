@@ -12,11 +12,11 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
 MATCH (k:AnthropicApiKey {tenant_id: o.id})
 WHERE
   k.status IN ['expired', 'inactive', 'archived']
-  OR (k.status = 'active' AND k.expires_at IS NOT NULL AND datetime(k.expires_at) <= as_of)
+  OR (k.status = 'active' AND k.expires_at_ms <= as_of)
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
   o.id AS org_id,

@@ -12,9 +12,9 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
 MATCH (i:AnthropicInvite {tenant_id: o.id, status: 'pending'})-[:GRANTS]->(r:AnthropicRole {privileged: true})
-WHERE i.expires_at IS NULL OR datetime(i.expires_at) > as_of
+WHERE i.expires_at IS NULL OR i.expires_at_ms > as_of
 RETURN
   o.id AS org_id,
   o.name AS org_name,

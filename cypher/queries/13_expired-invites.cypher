@@ -11,11 +11,11 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
 MATCH (i:AnthropicInvite {tenant_id: o.id})
 WHERE
   i.status = 'expired'
-  OR (i.status = 'pending' AND i.expires_at IS NOT NULL AND datetime(i.expires_at) <= as_of)
+  OR (i.status = 'pending' AND i.expires_at_ms <= as_of)
 RETURN
   o.id AS org_id,
   o.name AS org_name,

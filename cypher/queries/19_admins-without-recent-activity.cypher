@@ -20,7 +20,7 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
 MATCH (u:AnthropicUser {tenant_id: o.id})
 WHERE u.role IN ['admin', 'owner', 'primary_owner', 'membership_admin']
 OPTIONAL MATCH (a:AnthropicActivity)-[:ACTIVITY_OF]->(u)
@@ -29,11 +29,11 @@ WITH
   u,
   as_of,
   count(a) AS sources_read,
-  max(datetime(a.last_active_at)) AS last_active,
+  max(a.last_active_at_ms) AS last_active,
   collect(a.source) AS sources,
   max(a.window_days) AS window_days
 WHERE
-  sources_read = 0 OR last_active IS NULL OR last_active < as_of - duration({days: $days})
+  sources_read = 0 OR last_active IS NULL OR last_active < as_of - $days * 86400000
 RETURN
   o.id AS org_id,
   o.name AS org_name,
@@ -41,7 +41,8 @@ RETURN
   u.email AS email,
   u.role AS role,
   CASE WHEN sources_read = 0 THEN 'activity unknown' ELSE 'no recorded activity' END AS status,
-  toString(last_active) AS last_active_at,
+  CASE WHEN last_active IS NOT NULL
+    THEN toString(datetime({epochMillis: last_active})) END AS last_active_at,
   sources,
   window_days
 ORDER BY org_name, org_id, status DESC, id;

@@ -18,7 +18,7 @@
 
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
-WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
 MATCH (k:AnthropicApiKey {tenant_id: o.id, status: 'active'})
 OPTIONAL MATCH (a:AnthropicActivity)-[:ACTIVITY_OF]->(k)
 WITH
@@ -26,11 +26,11 @@ WITH
   k,
   as_of,
   count(a) AS sources_read,
-  max(CASE WHEN a.name_shared THEN null ELSE datetime(a.last_used_at) END) AS last_used,
-  max(CASE WHEN a.name_shared THEN datetime(a.last_used_at) END) AS shared_name_used,
+  max(CASE WHEN a.name_shared THEN null ELSE a.last_used_at_ms END) AS last_used,
+  max(CASE WHEN a.name_shared THEN a.last_used_at_ms END) AS shared_name_used,
   collect(a.source) AS sources,
   max(a.window_days) AS window_days
-WHERE sources_read = 0 OR last_used IS NULL OR last_used < as_of - duration({days: $days})
+WHERE sources_read = 0 OR last_used IS NULL OR last_used < as_of - $days * 86400000
 OPTIONAL MATCH (w:AnthropicWorkspace)-[:CONTAINS]->(k)
 RETURN
   o.id AS org_id,
@@ -39,10 +39,11 @@ RETURN
   k.name AS name,
   CASE
     WHEN sources_read = 0 THEN 'usage unknown'
-    WHEN shared_name_used >= as_of - duration({days: $days}) THEN 'used only under a shared name'
+    WHEN shared_name_used >= as_of - $days * 86400000 THEN 'used only under a shared name'
     ELSE 'no recorded use'
   END AS status,
-  toString(last_used) AS last_used_at,
+  CASE WHEN last_used IS NOT NULL
+    THEN toString(datetime({epochMillis: last_used})) END AS last_used_at,
   sources,
   window_days,
   w.name AS workspace

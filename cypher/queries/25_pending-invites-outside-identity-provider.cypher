@@ -16,12 +16,12 @@
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
 CALL (o) {
-  WITH o, coalesce(datetime($as_of), datetime()) AS as_of
+  WITH o, coalesce(datetime($as_of), datetime()).epochMillis AS as_of
   OPTIONAL MATCH (s:ScimUser {tenant_id: o.id, active: false})
   WHERE o.scim_status = 'available'
   WITH o, as_of, collect(s.email_lower) AS deactivated_emails
   MATCH (i:AnthropicInvite {tenant_id: o.id, status: 'pending'})
-  WHERE i.expires_at IS NULL OR datetime(i.expires_at) > as_of
+  WHERE i.expires_at IS NULL OR i.expires_at_ms > as_of
   WITH o, i, deactivated_emails, split(i.email_lower, '@')[-1] AS domain
   WITH i, domain, i.email_lower IN deactivated_emails AS deactivated,
     NOT domain IN coalesce(o.main_domains, []) AS external

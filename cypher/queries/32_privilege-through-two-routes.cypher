@@ -15,15 +15,16 @@
 MATCH (o:AnthropicOrganization)
 WHERE $org IS NULL OR o.id = $org
 CALL (o) {
-  MATCH (u:AnthropicUser {tenant_id: o.id})
-  OPTIONAL MATCH (u)-[:HAS_ROLE]->(r:AnthropicRole {scope: 'organization', privileged: true})
-  WITH u, collect(r.name) AS roles
-  OPTIONAL MATCH (u)-[:MEMBER_OF]->(g:AnthropicRbacGroup)
+  // Both routes need a privileged group: start from those groups' members, not every member.
+  MATCH (g:AnthropicRbacGroup {tenant_id: o.id})
   WHERE EXISTS {
     (g)-[:HAS_ROLE]->(:AnthropicRbacRole)-[:GRANTS]->(:AnthropicRbacRolePermission {privileged: true})
   }
-  WITH u, roles, g ORDER BY g.name, g.id
-  WITH u, roles, collect(g {.id, .name, .source_type}) AS groups
+  MATCH (u:AnthropicUser)-[:MEMBER_OF]->(g)
+  WITH u, g ORDER BY g.name, g.id
+  WITH u, collect(g {.id, .name, .source_type}) AS groups
+  OPTIONAL MATCH (u)-[:HAS_ROLE]->(r:AnthropicRole {scope: 'organization', privileged: true})
+  WITH u, groups, collect(r.name) AS roles
   WITH u, roles, groups,
     [x IN groups WHERE x.source_type = 'scim'] AS scim_groups,
     [x IN groups WHERE coalesce(x.source_type, '') <> 'scim'] AS manual_groups

@@ -51,8 +51,8 @@ def identity_map(node: NodeType, key: str) -> str:
     return f"{{{tenant}{quote(node.key)}: {key}}}"
 
 
-def index_name(label: str, prop: str) -> str:
-    return f"{label}_{prop}_idx"
+def index_name(label: str, *props: str) -> str:
+    return f"{label}_{'_'.join(props)}_idx"
 
 
 def schema_statements(model: GraphModel) -> Iterator[SchemaStatement]:
@@ -71,22 +71,22 @@ def schema_statements(model: GraphModel) -> Iterator[SchemaStatement]:
             f"FOR (n:{quote(node.label)}) REQUIRE ({props}) IS UNIQUE",
         )
     for node in model.nodes:
-        for prop in _indexed_props(node):
-            name = index_name(node.label, prop)
+        for props in _indexes(node):
+            name = index_name(node.label, *props)
+            on = ", ".join(f"n.{quote(p)}" for p in props)
             yield SchemaStatement(
                 name,
-                f"CREATE INDEX {quote(name)} IF NOT EXISTS "
-                f"FOR (n:{quote(node.label)}) ON (n.{quote(prop)})",
+                f"CREATE INDEX {quote(name)} IF NOT EXISTS FOR (n:{quote(node.label)}) ON ({on})",
             )
 
 
-def _indexed_props(node: NodeType) -> Iterator[str]:
+def _indexes(node: NodeType) -> Iterator[tuple[str, ...]]:
     if node.tenant_scoped:
-        yield TENANT_ID
-    yield SYNC_ID
+        yield (TENANT_ID,)
+    yield (SYNC_ID,)
     for prop in node.properties:
-        if prop.indexed:
-            yield prop.name
+        if prop.index_props:
+            yield prop.index_props
 
 
 def node_merge(node: NodeType) -> str:

@@ -160,6 +160,8 @@ def _by_loader(_: Prop) -> str:
 
 
 def _source(prop: Prop, record: type | None, mapped_by: tuple[str, ...]) -> str:
+    if prop.millis_of is not None:
+        return f"from `{prop.millis_of}`"
     if prop.source is not None and record is not None:
         return f"`{record.__name__}.{prop.source}`"
     return "derived: " + ", ".join(f"`{name}`" for name in mapped_by)
@@ -172,7 +174,7 @@ def _prop_table(
         yield "| property | type | indexed | source | description |"
         yield "|---|---|---|---|---|"
     for prop in props:
-        indexed = "yes" if prop.indexed else ""
+        indexed = ", ".join(f"`{name}`" for name in prop.index_props)
         note = " Volatile: changes on every sync." if prop.volatile else ""
         yield (
             f"| `{prop.name}` | {prop.type} | {indexed} | {source(prop)} "

@@ -29,7 +29,7 @@ from ingest.extract.models import (
     User,
     Workspace,
 )
-from ingest.graph.schema import GraphModel, NodeType, Prop, RelType
+from ingest.graph.schema import PER_ORG, GraphModel, Indexed, NodeType, Prop, RelType
 
 FAMILIES: tuple[str, ...] = (
     "organization",
@@ -63,15 +63,21 @@ FAMILIES: tuple[str, ...] = (
 NEVER_CLEANED: frozenset[str] = frozenset({"sync_runs", "remediation_actions"})
 
 
-def text(name: str, description: str, *, indexed: bool = False, source: str | None = None) -> Prop:
+def text(
+    name: str, description: str, *, indexed: Indexed = False, source: str | None = None
+) -> Prop:
     return Prop(name, "string", description, indexed=indexed, source=source)
 
 
-def timestamp(name: str, description: str, *, source: str | None = None) -> Prop:
-    return Prop(name, "datetime_string", description, source=source)
+def timestamp(
+    name: str, description: str, *, source: str | None = None, millis: bool = False
+) -> Prop:
+    return Prop(name, "datetime_string", description, source=source, millis=millis)
 
 
-def flag(name: str, description: str, *, indexed: bool = False, source: str | None = None) -> Prop:
+def flag(
+    name: str, description: str, *, indexed: Indexed = False, source: str | None = None
+) -> Prop:
     return Prop(name, "bool", description, indexed=indexed, source=source)
 
 
@@ -105,7 +111,7 @@ ORGANIZATION = NodeType(
     mapped_by=("map_organization",),
     properties=(
         text("name", "Organization name."),
-        text("scim_status", f"Whether SCIM could be read: {_SCIM_STATUSES}."),
+        text("scim_status", f"Whether SCIM could be read: {_SCIM_STATUSES}.", indexed=True),
         text(
             "scim_unavailable_reason", "Why SCIM was not read, when scim_status is not available."
         ),
@@ -167,7 +173,10 @@ USER = NodeType(
         text("email_lower", "Lower-cased email, for joins with SCIM and invites.", indexed=True),
         text("name", "Display name.", source="name"),
         text(
-            "role", "Organization role (user, developer, billing, admin, owner...).", source="role"
+            "role",
+            "Organization role (user, developer, billing, admin, owner...).",
+            source="role",
+            indexed=PER_ORG,
         ),
         timestamp("added_at", "When the user joined the organization.", source="added_at"),
         text("email_domain", "Domain part of the email, lower-cased.", indexed=True),
@@ -185,13 +194,16 @@ ROLE = NodeType(
     ),
     mapped_by=("map_roles",),
     properties=(
-        text("name", "Role name as the API spells it (admin, workspace_admin...)."),
-        text("scope", "organization | workspace."),
+        text(
+            "name", "Role name as the API spells it (admin, workspace_admin...).", indexed=PER_ORG
+        ),
+        text("scope", "organization | workspace.", indexed=PER_ORG),
         flag(
             "privileged",
             "Whether the role can manage members, keys or billing: Console admin; Enterprise "
             "primary_owner, owner and membership_admin (managed gets its rights only through "
             "groups); workspace_admin.",
+            indexed=PER_ORG,
         ),
         text("workspace_id", "Workspace of a workspace role; null for organization roles."),
     ),
@@ -214,7 +226,7 @@ WORKSPACE = NodeType(
             source="archived_at",
         ),
         flag("is_default", "Whether this is the Default Workspace.", source="is_default"),
-        flag("is_archived", "Whether the workspace is archived."),
+        flag("is_archived", "Whether the workspace is archived.", indexed=PER_ORG),
         text("display_color", "Console colour, e.g. #6C5BB9.", source="display_color"),
         text(
             "compartment_id", "Encryption compartment (CMEK key policies).", source="compartment_id"
@@ -249,9 +261,9 @@ INVITE = NodeType(
         text("email", "Invited email address.", source="email"),
         text("email_lower", "Lower-cased invited email.", indexed=True),
         text("role", "Organization role the invite grants.", source="role"),
-        text("status", "accepted | deleted | expired | pending.", source="status"),
+        text("status", "accepted | deleted | expired | pending.", source="status", indexed=PER_ORG),
         timestamp("invited_at", "When the invite was sent.", source="invited_at"),
-        timestamp("expires_at", "When the invite expires.", source="expires_at"),
+        timestamp("expires_at", "When the invite expires.", source="expires_at", millis=True),
         timestamp(
             "accepted_at", "When the invite was accepted; null otherwise.", source="accepted_at"
         ),
@@ -268,28 +280,37 @@ API_KEY = NodeType(
     mapped_by=("map_api_keys",),
     properties=(
         text("name", "Key name.", source="name"),
-        text("status", "active | inactive | archived | expired.", source="status"),
-        timestamp("created_at", "When the key was created.", source="created_at"),
+        text("status", "active | inactive | archived | expired.", source="status", indexed=PER_ORG),
+        timestamp("created_at", "When the key was created.", source="created_at", millis=True),
         timestamp(
-            "expires_at", "When the key expires; null when it never expires.", source="expires_at"
+            "expires_at",
+            "When the key expires; null when it never expires.",
+            source="expires_at",
+            millis=True,
         ),
         text(
             "partial_key_hint",
             "Redacted hint of the key, e.g. sk-ant-api03-R2D...igAA.",
             source="partial_key_hint",
         ),
-        text("scope_type", "workspace | organization."),
+        text("scope_type", "workspace | organization.", indexed=PER_ORG),
         text("workspace_id", "Workspace the key is scoped to (the real id, even for Default)."),
         text(
             "created_by_id",
             "Id of the user or service account that created the key.",
             source="created_by.id",
         ),
-        text("created_by_type", "user | service_account.", source="created_by.type"),
+        text(
+            "created_by_type",
+            "user | service_account.",
+            source="created_by.type",
+            indexed=PER_ORG,
+        ),
         text(
             "principal_type",
             "Type of the principal the key acts as, when bound to one.",
             source="principal.kind",
+            indexed=PER_ORG,
         ),
         text(
             "principal_id",
@@ -462,7 +483,7 @@ SCIM_USER = NodeType(
         text("user_name", "SCIM userName.", source="user_name"),
         text("email", "Primary email.", source="primary_email"),
         text("email_lower", "Lower-cased primary email.", indexed=True),
-        flag("active", "SCIM active flag.", source="active"),
+        flag("active", "SCIM active flag.", source="active", indexed=PER_ORG),
         text("external_id", "Identity provider's id (externalId).", source="external_id"),
         text("display_name", "SCIM displayName.", source="display_name"),
     ),
@@ -576,7 +597,7 @@ RBAC_PERMISSION = NodeType(
             "Manages members or roles: an organization permission_* action other than a "
             "read-only permission_view_*; its holders count among the effective organization "
             "admins.",
-            indexed=True,
+            indexed=PER_ORG,
         ),
     ),
 )
@@ -596,11 +617,13 @@ _ACTIVITY_PROPERTIES = (
         LAST_ACTIVE_AT,
         "A user's newest active UTC day in the window (its start); null: none found (inactive "
         "for this source), or the subject is not a user.",
+        millis=True,
     ),
     timestamp(
         LAST_USED_AT,
         "A key's or service account's newest day of use in the window; null: none found, or "
         "the subject is a user.",
+        millis=True,
     ),
     integer("days_active", "Days of the window with activity."),
     integer("window_days", "Whole UTC days read (IDGRAPH_ACTIVITY_DAYS)."),

@@ -19,6 +19,13 @@ from ingest.graph.sources import check_source
 
 PropType = Literal["string", "int", "float", "bool", "string_list", "datetime_string"]
 PROP_TYPES: frozenset[str] = frozenset(get_args(PropType))
+# An indexed property: True for an index on the property alone (joins across organizations),
+# PER_ORG for a composite (tenant_id, property) index, for questions that filter inside one
+# organization (`{tenant_id: o.id, status: 'active'}`).
+PER_ORG = "per_org"
+Indexed = bool | Literal["per_org"]
+# Suffix of the epoch-milliseconds twin of a timestamp declared with `millis=True`.
+MILLIS_SUFFIX = "_ms"
 
 # Labels, relationship types and property names end up inside Cypher text (backtick-quoted),
 # so only plain identifiers are accepted; values never do, they travel as parameters.
@@ -51,12 +58,18 @@ class Prop:
     name: str
     type: PropType
     description: str
-    indexed: bool = False
+    indexed: Indexed = False
     # Sync bookkeeping that changes on every sync (e.g. last_sync_id): left out of fingerprints.
     volatile: bool = False
     # Attribute path on the owner's typed record ("created_by.id"), copied by the generic fill
     # (ingest/mapping/fill.py); None when a mapper derives the value.
     source: str | None = None
+    # A timestamp questions compare: also stored as epoch milliseconds in `<name>_ms` (declared
+    # by the node type, filled with the row by ingest/mapping/rows.py), so a comparison is
+    # between numbers instead of parsing the string of every row.
+    millis: bool = False
+    # The timestamp property a `<name>_ms` twin is computed from.
+    millis_of: str | None = None
 
     def __post_init__(self) -> None:
         require_identifier(self.name, "property name")
@@ -64,6 +77,25 @@ class Prop:
             raise ValueError(f"property {self.name!r}: unknown type {self.type!r}")
         if not self.description.strip():
             raise ValueError(f"property {self.name!r} needs a description")
+        if self.indexed not in (False, True, PER_ORG):
+            raise ValueError(f"property {self.name!r}: indexed is True, False or {PER_ORG!r}")
+        if self.millis and self.type != "datetime_string":
+            raise ValueError(f"property {self.name!r}: only a datetime_string can have millis")
+
+    @property
+    def index_props(self) -> tuple[str, ...]:
+        """The properties of its index, in order; empty when it is not indexed."""
+        if self.indexed == PER_ORG:
+            return (TENANT_ID, self.name)
+        return (self.name,) if self.indexed else ()
+
+    def millis_twin(self) -> Prop:
+        return Prop(
+            self.name + MILLIS_SUFFIX,
+            "int",
+            f"`{self.name}` as epoch milliseconds (derived from it), for comparisons.",
+            millis_of=self.name,
+        )
 
 
 # Written by the loader on every element: never declared per type, never accepted in rows.
@@ -151,7 +183,15 @@ class NodeType:
         if self.key != KEY:
             raise ValueError(f"node type {self.name!r}: keys are always {KEY!r}")
         require_identifier(self.family, f"family of node type {self.name!r}")
+        twins = tuple(p.millis_twin() for p in self.properties if p.millis)
+        object.__setattr__(self, "properties", self.properties + twins)
         _check_props(f"node type {self.name!r}", self.properties, self.record)
+        per_org = [p.name for p in self.properties if p.indexed == PER_ORG]
+        if per_org and not self.tenant_scoped:
+            raise ValueError(
+                f"node type {self.name!r}: {per_org} indexed per organization, "
+                "but the type is not tenant-scoped"
+            )
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -165,6 +205,11 @@ class NodeType:
     def indexed_names(self) -> tuple[str, ...]:
         """The key and the declared indexed properties: their values go into index entries."""
         return (self.key, *(p.name for p in self.properties if p.indexed))
+
+    @cached_property
+    def millis_pairs(self) -> tuple[tuple[str, str], ...]:
+        """(`<name>_ms`, `<name>`) for each timestamp also stored as epoch milliseconds."""
+        return tuple((p.name, p.millis_of) for p in self.properties if p.millis_of)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ingest.graph.schema import NodeType, RelType
@@ -21,6 +21,8 @@ class GraphRows:
     rels: dict[RelType, list[dict[str, Any]]] = field(default_factory=dict)
 
     def node(self, node_type: NodeType, row: dict[str, Any]) -> None:
+        for twin, name in node_type.millis_pairs:
+            row[twin] = epoch_millis(row.get(name))
         self.nodes.setdefault(node_type, []).append(row)
 
     def rel(self, rel_type: RelType, start: str, end: str, **props: Any) -> None:
@@ -52,6 +54,23 @@ def timestamp(value: datetime | None) -> str | None:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value.isoformat(timespec="microseconds") + "Z"
+
+
+def epoch_millis(value: str | None) -> int | None:
+    """An RFC 3339 timestamp as milliseconds since the epoch (UTC when it names no offset);
+    None for None or a string that is not a timestamp."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(milliseconds=1)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def text(value: object) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +34,16 @@ class QueryResult:
     rows: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class CountedResult(QueryResult):
+    """The first rows of an answer and how many rows it has in all (notices left out), counted
+    by the server: the other rows never leave it. `groups` holds the same per value of the
+    grouping column (a row without it counts under None)."""
+
+    count: int = 0
+    groups: dict[Any, CountedResult] = field(default_factory=dict)
+
+
 def is_notice(row: Mapping[str, Any]) -> bool:
     """A row that says why a question could not look (`SCIM not available on organization
     ...`, `id` null), not something it found: shown, never counted as a finding."""
@@ -61,6 +71,26 @@ def run_query(
         return session.execute_read(_read, query.cypher, merged)
 
 
+def run_counted(
+    driver: Driver,
+    database: str,
+    query: Query,
+    params: Mapping[str, Any] | None = None,
+    *,
+    top: int,
+    group: str,
+) -> CountedResult:
+    """Run `query` like run_query, but fetch only its first `top` rows (overall and per value
+    of the column `group`) with the true counts, computed by the server."""
+    merged = merge_params(query, params)
+    with driver.session(
+        database=database,
+        default_access_mode=neo4j.READ_ACCESS,
+        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+    ) as session:
+        return session.execute_read(_read_counted, query.cypher, merged, top, group)
+
+
 def merge_params(query: Query, params: Mapping[str, Any] | None) -> dict[str, Any]:
     unknown = sorted(set(params or {}) - set(query.params))
     if unknown:
@@ -83,6 +113,51 @@ def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> 
     columns = list(result.keys())
     rows = [{key: to_json(record[key]) for key in columns} for record in result]
     return QueryResult(columns=columns, rows=rows)
+
+
+# The question's rows collected as maps on the server, grouped; a row counts unless it is a
+# notice (`id` null, `finding` starting with NOTICE: is_notice, in Cypher). The $_idgraph_*
+# parameters are the wrapper's own: no question of the library declares such a name.
+_COUNTED = """CALL () {{
+{cypher}
+}}
+WITH collect({{{fields}}}) AS rows
+RETURN rows[0..$_idgraph_top] AS top, COLLECT {{
+  UNWIND rows AS r
+  WITH r[$_idgraph_group] AS value, collect(r) AS mine, count(CASE
+    WHEN NOT coalesce(r.id IS NULL AND r.finding STARTS WITH $_idgraph_notice, false) THEN 1
+  END) AS found
+  RETURN {{value: value, count: found, top: mine[0..$_idgraph_top]}}
+}} AS groups"""
+
+
+def _read_counted(
+    tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any], top: int, group: str
+) -> CountedResult:
+    columns = list(tx.run("EXPLAIN " + cypher, params).keys())
+    fields = ", ".join(f"{_quoted(c)}: {_quoted(c)}" for c in columns)
+    extra = {"_idgraph_top": top, "_idgraph_group": group, "_idgraph_notice": NOTICE}
+    record = tx.run(_COUNTED.format(cypher=cypher, fields=fields), {**params, **extra}).single(
+        strict=True
+    )
+
+    def converted(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{c: to_json(row[c]) for c in columns} for row in rows]
+
+    groups = {
+        g["value"]: CountedResult(columns=columns, rows=converted(g["top"]), count=g["count"])
+        for g in record["groups"]
+    }
+    return CountedResult(
+        columns=columns,
+        rows=converted(record["top"]),
+        count=sum(g.count for g in groups.values()),
+        groups=groups,
+    )
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def to_json(value: Any) -> Any:

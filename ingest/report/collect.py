@@ -11,7 +11,7 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 
 from ingest.queries.library import ORG_COLUMNS, ORG_PARAM, SEVERITIES, Query, load_library
-from ingest.queries.runner import QueryResult, is_notice, run_query
+from ingest.queries.runner import CountedResult, run_counted
 from ingest.report.browser import browser_link
 from ingest.report.context import read_organizations
 from ingest.report.model import Finding, OrganizationInfo, OrganizationSection, PathDrawing, Report
@@ -36,7 +36,7 @@ def build_report(
     generated_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     organizations = read_organizations(driver, database, org)
     chosen = [_for_org(q, org) for q in (load_library() if queries is None else queries)]
-    answers = [_answer(driver, database, q) for q in _ordered(chosen)]
+    answers = [_answer(driver, database, q, top) for q in _ordered(chosen)]
     findings = [_finding(*answer, browser_url, top) for answer in answers]
     sections = [_section(o, answers, browser_url, top) for o in organizations]
     return Report(
@@ -51,7 +51,7 @@ def build_report(
 
 
 # A question, its result (or why it failed) and the seconds it took.
-Answer = tuple[Query, QueryResult | str, float]
+Answer = tuple[Query, CountedResult | str, float]
 
 
 def _for_org(query: Query, org: str | None) -> Query:
@@ -61,10 +61,12 @@ def _for_org(query: Query, org: str | None) -> Query:
     return replace(query, params={**query.params, ORG_PARAM: org})
 
 
-def _answer(driver: Driver, database: str, query: Query) -> Answer:
+def _answer(driver: Driver, database: str, query: Query, top: int) -> Answer:
+    """The question's first `top` rows overall and per organization, and its counts: the
+    server counts the rows, so a question of 50,000 rows sends only the ones shown."""
     started = time.perf_counter()
     try:
-        result: QueryResult | str = run_query(driver, database, query)
+        result: CountedResult | str = run_counted(driver, database, query, top=top, group=ORG_ID)
     except Neo4jError as exc:
         result = _error(exc)
     return query, result, time.perf_counter() - started
@@ -79,17 +81,17 @@ def _section(
     """The organization's rows of every question that names organizations (or failed)."""
     findings = []
     for query, result, seconds in answers:
-        if isinstance(result, QueryResult) and ORG_ID not in result.columns:
+        if isinstance(result, CountedResult) and ORG_ID not in result.columns:
             continue  # a question of one's own that does not say whose its rows are
-        if isinstance(result, QueryResult):
-            rows = [row for row in result.rows if row.get(ORG_ID) == org.id]
-            result = QueryResult(columns=result.columns, rows=rows)
+        if isinstance(result, CountedResult):
+            empty = CountedResult(columns=result.columns, rows=[])
+            result = result.groups.get(org.id, empty)
         findings.append(_finding(_for_org(query, org.id), result, seconds, browser_url, top))
     return OrganizationSection(organization=org, findings=findings)
 
 
 def _finding(
-    query: Query, result: QueryResult | str, seconds: float, browser_url: str, top: int
+    query: Query, result: CountedResult | str, seconds: float, browser_url: str, top: int
 ) -> Finding:
     """A question's count (notices left out), top rows and the drawings of their paths."""
     link = browser_link(browser_url, query)
@@ -100,7 +102,7 @@ def _finding(
     return _make(
         query,
         link,
-        sum(1 for row in result.rows if not is_notice(row)),
+        result.count,
         result.columns,
         rows,
         path_column=column,

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.graph import cypher, docs
 from ingest.graph.model import FAMILIES, MODEL, NEVER_CLEANED
-from ingest.graph.schema import GraphModel, NodeType, Prop, RelType
+from ingest.graph.schema import PER_ORG, GraphModel, NodeType, Prop, RelType
 from tests.fresh_processes import outputs_under_hash_seeds
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -236,6 +236,32 @@ def test_volatile_properties_are_the_sync_bookkeeping_of_the_organization() -> N
 def test_graph_model_doc_says_where_each_property_comes_from() -> None:
     text = docs.graph_model_markdown(MODEL)
     assert "| `created_by_id` | string |  | `ApiKey.created_by.id` |" in text
-    assert "| `email_lower` | string | yes | derived: `map_users` |" in text
+    assert "| `email_lower` | string | `email_lower` | derived: `map_users` |" in text
     assert "| `source` | string |  | derived: `map_user_role_grants`, `map_access` |" in text
-    assert "| `tenant_id` | string | yes | loader |" in text
+    assert "| `tenant_id` | string | `tenant_id` | loader |" in text
+    assert "| `status` | string | `tenant_id`, `status` | `ApiKey.status` |" in text
+    assert "| `created_at_ms` | int |  | from `created_at` |" in text
+
+
+def test_an_index_per_organization_is_composite_with_the_tenant() -> None:
+    statements = {s.name: s.cypher for s in cypher.schema_statements(MODEL)}
+    assert statements["AnthropicApiKey_tenant_id_status_idx"].endswith(
+        "FOR (n:`AnthropicApiKey`) ON (n.`tenant_id`, n.`status`)"
+    )
+    with pytest.raises(ValueError, match="not tenant-scoped"):
+        NodeType(
+            name="x",
+            label="X",
+            family="users",
+            description="x",
+            tenant_scoped=False,
+            properties=(Prop("status", "string", "s", indexed=PER_ORG),),
+        )
+
+
+def test_a_timestamp_with_millis_declares_its_number_twin() -> None:
+    key = MODEL.node("api_key")
+    assert ("created_at_ms", "created_at") in key.millis_pairs
+    assert next(p for p in key.properties if p.name == "created_at_ms").type == "int"
+    with pytest.raises(ValueError, match="only a datetime_string"):
+        Prop("n", "int", "n", millis=True)

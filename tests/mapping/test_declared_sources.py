@@ -4,6 +4,7 @@ the declaration is built) or the mappers that derive it. The generic fill copies
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 
 import pytest
 
@@ -121,7 +122,9 @@ def test_mapped_rows_are_what_the_mappers_wrote_before_the_fill() -> None:
         "name": "ci",
         "status": "archived",
         "created_at": "2026-03-04T05:06:07.890123Z",
+        "created_at_ms": 1772600767890,
         "expires_at": None,
+        "expires_at_ms": None,
         "partial_key_hint": "sk-ant-api03-R2D...igAA",
         "scope_type": "workspace",
         "workspace_id": "ws-1",
@@ -149,3 +152,24 @@ def test_mapped_rows_are_what_the_mappers_wrote_before_the_fill() -> None:
     [user_row] = admin.map_users([User(id="u1", email="Ann@Acme.Example")]).nodes[USER]
     assert user_row["email_lower"] == "ann@acme.example"
     assert user_row["email_domain"] == "acme.example"
+
+
+def test_a_compared_timestamp_is_also_its_epoch_milliseconds_and_null_when_it_is() -> None:
+    """Questions compare `<name>_ms`, so it must be the very instant of the string they show."""
+    stamps = ["2026-03-04T05:06:07.890123Z", "1999-12-31T23:59:59Z", "2026-11-01T00:00:00.001Z"]
+    keys = [
+        ApiKey.model_validate({"id": f"k{i}", "created_at": stamp, "expires_at": stamp})
+        for i, stamp in enumerate(stamps)
+    ] + [ApiKey.model_validate({"id": "bare"})]
+    rows = admin.map_api_keys("org", keys, [], service_accounts_read=True).nodes[
+        MODEL.node("api_key")
+    ]
+    for row in rows:
+        for name in ("created_at", "expires_at"):
+            if row[name] is None:
+                assert row[f"{name}_ms"] is None
+            else:
+                instant = datetime.fromisoformat(row[name])
+                assert row[f"{name}_ms"] == int(instant.timestamp() * 1000)
+    expected = [1772600767890, 946684799000, 1793491200001, None]
+    assert [row["created_at_ms"] for row in rows] == expected

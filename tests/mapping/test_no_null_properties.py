@@ -55,6 +55,12 @@ NULL_BY_DESIGN: dict[tuple[str, str], Callable[[Mapping[str, Any]], bool]] = {
             (LAST_USED_AT, lambda row: row["subject_kind"] == "user"),
         )
     },
+    # A timestamp's epoch-milliseconds twin is null exactly when the timestamp is.
+    **{
+        (node.name, twin): lambda row, name=name: row[name] is None
+        for node in MODEL.nodes
+        for twin, name in node.millis_pairs
+    },
 }
 
 

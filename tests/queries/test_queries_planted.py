@@ -11,6 +11,7 @@ import pytest
 from anthropic_sim.generator import FULLY_RECORDED
 from anthropic_sim.planted import principals_with_ability, workspace_roles
 from anthropic_sim.status import PRIVILEGED_ROLES
+from ingest.graph.model import MODEL
 from tests.queries.conftest import SyncedOrg
 
 pytestmark = pytest.mark.neo4j
@@ -347,3 +348,24 @@ def test_a_pending_invite_to_a_deactivated_person_says_so(medium: SyncedOrg) -> 
     rows = {row["id"]: row for row in medium.ask("pending-invites-outside-identity-provider").rows}
     assert rows[planted]["reasons"] == ["deactivated in SCIM"]
     assert any(row["reasons"][0].startswith("external domain ") for row in rows.values())
+
+
+@pytest.mark.parametrize(
+    ("label", "twin", "name"),
+    [(n.label, twin, name) for n in MODEL.nodes for twin, name in n.millis_pairs],
+)
+def test_a_synced_number_timestamp_is_neo4js_epoch_millis_of_its_string(
+    medium: SyncedOrg, label: str, twin: str, name: str
+) -> None:
+    """The questions compare `<name>_ms` with datetime().epochMillis: in the synced graph it
+    must be what Neo4j itself reads from the string, and null exactly when the string is."""
+    records, _, _ = medium.server.driver.execute_query(
+        f"MATCH (n:`{label}`) RETURN count(n[$name]) AS set, "
+        "count(CASE WHEN n[$name] IS NULL AND n[$twin] IS NULL THEN 1 END) AS both_null, "
+        "count(CASE WHEN datetime(n[$name]).epochMillis = n[$twin] THEN 1 END) AS same, "
+        "count(n) AS nodes",
+        {"name": name, "twin": twin},
+        database_=medium.server.database,
+    )
+    row = records[0]
+    assert (row["same"], row["both_null"]) == (row["set"], row["nodes"] - row["set"])

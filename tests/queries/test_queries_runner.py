@@ -144,7 +144,7 @@ def test_cli_run_with_params(cli_env) -> None:  # type: ignore[no-untyped-def]
     cli_env.run(ORG, t="o1", name="One")
     cli_env.run(
         "CREATE (:AnthropicApiKey {id: 'k2', tenant_id: 'o1', status: 'active', "
-        "created_at: '2026-01-01T00:00:00Z'})"
+        "created_at: '2026-01-01T00:00:00Z', created_at_ms: 1767225600000})"
     )
     args = ["query", "run", "old-never-expiring-keys", "-f", "json"]
     as_of = ["--param", "as_of=2026-11-01T00:00:00Z"]
