@@ -123,7 +123,8 @@ def _loader(settings: Settings, wait_seconds: float) -> Iterator[GraphLoader]:
     driver = open_driver(settings, wait_seconds)
     try:
         kwargs = {"batch_size": settings.batch_size} if settings.batch_size else {}
-        yield GraphLoader(driver, settings.neo4j_database, **kwargs)
+        history = settings.history_retention_days
+        yield GraphLoader(driver, settings.neo4j_database, history_days=history, **kwargs)
     finally:
         driver.close()
 
