@@ -3,6 +3,7 @@ a partial sync records no removal, and the retention removes old records and syn
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from ingest.load.history import DAY_MS
 from ingest.sync.pipeline import run_sync
 from tests.queries.conftest import ask
 from tests.simulated import options_for, reconfigure
+from tests.sync.test_sync_cli import env_for, invoke
 from tests.sync.test_sync_faults import PATIENT
 
 pytestmark = pytest.mark.neo4j
@@ -173,3 +175,25 @@ def test_no_history_kept_records_nothing(neo4j, simulator) -> None:
         mutate(running, op="set_key_status", key_id=key.id, status="inactive")
         run_sync(loader, options_for(running))
     assert changes(neo4j, org.id) == []
+
+
+def test_idgraph_diff_prints_the_changes_as_data(neo4j, simulator) -> None:
+    hostile = "[bold]Org[/bold] \x1b[2J"
+    with simulator(size="small", seed=3) as running:
+        with running.sim.lock:
+            running.sim.org.name = hostile
+        env = {**env_for(neo4j, running), "COLUMNS": "250"}
+        assert invoke("sync", env=env).exit_code == 0
+        key = next(k for k in running.sim.org.api_keys.values() if k.status == "active")
+        mutate(running, op="set_key_status", key_id=key.id, status="inactive")
+        assert invoke("sync", env=env).exit_code == 0
+    table = invoke("diff", env=env)
+    assert table.exit_code == 0, table.output
+    assert key.id in table.output and "inactive" in table.output
+    assert "\x1b" not in table.output and "[bold]Org[/bold] \\x1b[2J" in table.output
+    listed = json.loads(invoke("diff", "--format", "json", env=env).stdout)
+    row = next(r for r in listed["rows"] if r["id"] == key.id)
+    assert (row["property"], row["old"], row["new"]) == ("status", "active", "inactive")
+    since = invoke("diff", "--since", row["sync_id"], "-f", "json", env=env)
+    assert json.loads(since.stdout)["rows"] == []
+    assert invoke("diff", "--since", "not-a-time", env=env).exit_code == 2
