@@ -146,6 +146,12 @@ def _revoke_key(sim: Simulator, body: dict[str, Any]) -> Any:
     return render.api_key(key, sim.org, sim.now())
 
 
+def _set_key_expiry(sim: Simulator, body: dict[str, Any]) -> Any:
+    expires_at = _time(_need(body, "expires_at"), "expires_at")
+    key = mutations.set_key_expiry(sim, _need(body, "key_id"), expires_at)
+    return render.api_key(key, sim.org, sim.now())
+
+
 def _archive_workspace(sim: Simulator, body: dict[str, Any]) -> Any:
     return render.workspace(mutations.archive_workspace(sim, _need(body, "workspace_id")))
 
@@ -251,6 +257,7 @@ OPERATIONS: dict[str, Operation] = {
     "change_role": _change_role,
     "revoke_key": _revoke_key,
     "set_key_status": _revoke_key,
+    "set_key_expiry": _set_key_expiry,
     "archive_workspace": _archive_workspace,
     "deactivate_scim_user": _deactivate_scim_user,
     "set_scim_active": _set_scim_active,

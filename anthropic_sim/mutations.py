@@ -110,6 +110,16 @@ def set_key_status(sim: Simulator, key_id: str, status: str) -> ApiKey:
         return key
 
 
+def set_key_expiry(sim: Simulator, key_id: str, expires_at: datetime | None) -> ApiKey:
+    """Control-only: the Admin API cannot change a key's expiry (None: it never expires)."""
+    with sim.lock:
+        key = sim.org.api_keys.get(key_id)
+        if key is None:
+            raise MutationError(f"no API key {key_id!r}", 404)
+        key.expires_at = expires_at
+        return key
+
+
 def archive_keys_acting_as(sim: Simulator, actor_id: str) -> None:
     """Archive the live keys whose principal is `actor_id` (a removed user, an archived service
     account). Callers hold `sim.lock`."""

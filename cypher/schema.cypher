@@ -23,6 +23,7 @@ DROP CONSTRAINT `AnthropicAnalyticsActivity_id_unique` IF EXISTS;
 DROP CONSTRAINT `AnthropicComplianceActivity_id_unique` IF EXISTS;
 DROP CONSTRAINT `SyncRun_id_unique` IF EXISTS;
 DROP CONSTRAINT `RemediationAction_id_unique` IF EXISTS;
+DROP CONSTRAINT `AnthropicChange_id_unique` IF EXISTS;
 CREATE CONSTRAINT `AnthropicOrganization_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicOrganization`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicUser_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicUser`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `AnthropicRole_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicRole`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
@@ -43,6 +44,7 @@ CREATE CONSTRAINT `AnthropicAnalyticsActivity_tenant_id_id_unique` IF NOT EXISTS
 CREATE CONSTRAINT `AnthropicComplianceActivity_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicComplianceActivity`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `SyncRun_tenant_id_id_unique` IF NOT EXISTS FOR (n:`SyncRun`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE CONSTRAINT `RemediationAction_tenant_id_id_unique` IF NOT EXISTS FOR (n:`RemediationAction`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
+CREATE CONSTRAINT `AnthropicChange_tenant_id_id_unique` IF NOT EXISTS FOR (n:`AnthropicChange`) REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE;
 CREATE INDEX `AnthropicOrganization_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicOrganization_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicOrganization_scim_status_idx` IF NOT EXISTS FOR (n:`AnthropicOrganization`) ON (n.`scim_status`);
@@ -105,3 +107,7 @@ CREATE INDEX `SyncRun_tenant_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`tena
 CREATE INDEX `SyncRun_sync_id_idx` IF NOT EXISTS FOR (n:`SyncRun`) ON (n.`sync_id`);
 CREATE INDEX `RemediationAction_tenant_id_idx` IF NOT EXISTS FOR (n:`RemediationAction`) ON (n.`tenant_id`);
 CREATE INDEX `RemediationAction_sync_id_idx` IF NOT EXISTS FOR (n:`RemediationAction`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicChange_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`tenant_id`);
+CREATE INDEX `AnthropicChange_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`sync_id`);
+CREATE INDEX `AnthropicChange_at_epoch_ms_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`at_epoch_ms`);
+CREATE INDEX `AnthropicChange_element_id_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`element_id`);

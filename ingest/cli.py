@@ -123,7 +123,8 @@ def _loader(settings: Settings, wait_seconds: float) -> Iterator[GraphLoader]:
     driver = open_driver(settings, wait_seconds)
     try:
         kwargs = {"batch_size": settings.batch_size} if settings.batch_size else {}
-        yield GraphLoader(driver, settings.neo4j_database, **kwargs)
+        history = settings.history_retention_days
+        yield GraphLoader(driver, settings.neo4j_database, history_days=history, **kwargs)
     finally:
         driver.close()
 
@@ -379,6 +380,7 @@ def _register_subcommands() -> None:
     from ingest.export.cli import export_command
     from ingest.local_neo4j.cli import neo4j_app
     from ingest.queries.cli import query_app
+    from ingest.queries.diff import diff_command
     from ingest.remediate.cli import remediate_app
     from ingest.report.cli import report_command
 
@@ -388,6 +390,7 @@ def _register_subcommands() -> None:
     app.add_typer(remediate_app, name="remediate")
     app.command("report")(report_command)
     app.command("export")(export_command)
+    app.command("diff")(diff_command)
 
 
 _register_subcommands()

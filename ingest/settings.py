@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 
 from ingest.extract.activity import DEFAULT_WINDOW_DAYS
 from ingest.failures import Failure, fail
+from ingest.load.loader import DEFAULT_HISTORY_DAYS
 from ingest.sync.outcome import ExitCode
 
 
@@ -154,6 +155,13 @@ class Settings(BaseSettings):
         validation_alias=_env("IDGRAPH_ACTIVITY_DAYS"),
         description="Whole UTC days of activity (usage, analytics and the Compliance feed) "
         "kept per sync, ending today; the feed reads only events newer than its stored cursor.",
+    )
+    history_retention_days: int = Field(
+        DEFAULT_HISTORY_DAYS,
+        ge=0,
+        validation_alias=_env("IDGRAPH_HISTORY_RETENTION_DAYS"),
+        description="Days a sync keeps change records (`idgraph diff`) and sync runs: each sync "
+        "removes older ones; 0 records no change history and removes nothing.",
     )
     progress_interval: float = Field(
         10.0,

@@ -41,6 +41,7 @@ PALETTE: tuple[str, ...] = (
     "#B8860B",
     "#7B68EE",
     "#2E8B57",
+    "#708090",
 )
 DARK_TEXT = "#2A2C34"
 LIGHT_TEXT = "#FFFFFF"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ingest.graph import changes
 from ingest.graph.schema import (
     CONTENT_HASH,
     FIRSTSEEN,
@@ -100,12 +101,15 @@ def node_merge(node: NodeType) -> str:
         f"n.{LASTUPDATED} = $now",
         f"n.{SYNC_ID} = $sync_id",
     ]
+    tracked = changes.node_tracked(node)
     return (
         "UNWIND $rows AS row\n"
         f"MERGE (n:{quote(node.label)} {identity_map(node, f'row.{quote(node.key)}')})\n"
         f"ON CREATE SET n.{FIRSTSEEN} = $now\n"
-        f"SET {', '.join(sets)}\n"
-        "RETURN count(n) AS written"
+        + (changes.node_capture(node, "prior") if tracked else "")
+        + f"SET {', '.join(sets)}\n"
+        + (changes.node_record(node, "prior") if tracked else "")
+        + "RETURN count(n) AS written"
     )
 
 
@@ -118,8 +122,10 @@ def rel_merge(rel: RelType) -> str:
     return _rows_and_endpoints(rel) + (
         f"MERGE (a)-[r:{quote(rel.type)}]->(b)\n"
         f"ON CREATE SET r.{FIRSTSEEN} = $now\n"
-        f"SET {', '.join(sets)}\n"
-        "RETURN count(r) AS written"
+        + (changes.rel_capture(rel, "prior") if rel.tracked else "")
+        + f"SET {', '.join(sets)}\n"
+        + (changes.rel_record(rel, "prior") if rel.tracked else "")
+        + "RETURN count(r) AS written"
     )
 
 
@@ -129,7 +135,9 @@ def rel_create(rel: RelType) -> str:
     props = [f"{quote(p)}: row.{quote(p)}" for p in rel.property_names]
     props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now"]
     return _rows_and_endpoints(rel) + (
-        f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\nRETURN count(r) AS written"
+        f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\n"
+        + (changes.rel_created(rel) if rel.tracked else "")
+        + "RETURN count(r) AS written"
     )
 
 
@@ -185,23 +193,26 @@ def _chunks(*names: str) -> str:
 
 
 def node_delete(node: NodeType) -> str:
-    """Parameters: $ids (internal ids from node_snapshot), $tenant_id. Returns removed keys."""
+    """Parameters: $ids (internal ids from node_snapshot), $tenant_id, and for a tracked type
+    those of the change records (ingest/graph/changes.py). Returns removed keys."""
     return (
         "UNWIND $ids AS i\n"
         f"MATCH (n:{quote(node.label)}) WHERE id(n) = i AND n.{TENANT_ID} = $tenant_id\n"
         f"WITH n, n.{quote(node.key)} AS removed_id\n"
-        "DETACH DELETE n\n"
+        + (changes.node_removal(node) if changes.node_tracked(node) else "")
+        + "DETACH DELETE n\n"
         "RETURN removed_id"
     )
 
 
 def rel_delete(rel: RelType) -> str:
-    """Parameters: $ids (internal ids from rel_snapshot), $tenant_id."""
+    """Parameters: $ids (internal ids from rel_snapshot), $tenant_id (and change records')."""
     return (
         "UNWIND $ids AS i\n"
-        f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(:{quote(rel.end.label)})\n"
+        f"MATCH (a:{quote(rel.start.label)})-[r:{quote(rel.type)}]->(b:{quote(rel.end.label)})\n"
         f"WHERE id(r) = i AND a.{TENANT_ID} = $tenant_id\n"
-        "DELETE r"
+        + (changes.rel_removal(rel) if rel.tracked else "")
+        + "DELETE r"
     )
 
 

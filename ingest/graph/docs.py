@@ -134,6 +134,8 @@ def _node_section(node: NodeType) -> Iterator[str]:
     yield f"- key: {', '.join(f'`{p}`' for p in identity_props(node))}"
     yield f"- family: `{node.family}`"
     yield f"- tenant-scoped: {'yes' if node.tenant_scoped else 'no'}"
+    if node.tracked_names:
+        yield f"- change history: {_HISTORY}"
     yield ""
     yield from _prop_table(node.properties, lambda prop: _source(prop, node.record, node.mapped_by))
     yield ""
@@ -149,10 +151,18 @@ def _rel_section(rel: RelType) -> Iterator[str]:
         yield f"- source: `{rel.source}` (of the start node's record)"
     if not rel.traversable:
         yield "- not traversable: context, not control (the OpenGraph export marks it so)"
+    if rel.tracked:
+        yield f"- change history: {_HISTORY}"
     yield ""
     if rel.properties:
         yield from _prop_table(rel.properties, lambda prop: _source(prop, None, rel.mapped_by))
         yield ""
+
+
+_HISTORY = (
+    "each sync records its creations, removals and tracked properties' changes as "
+    "`AnthropicChange` nodes"
+)
 
 
 def _by_loader(_: Prop) -> str:
@@ -176,6 +186,7 @@ def _prop_table(
     for prop in props:
         indexed = ", ".join(f"`{name}`" for name in prop.index_props)
         note = " Volatile: changes on every sync." if prop.volatile else ""
+        note += " Tracked: each change is recorded, old and new." if prop.tracked else ""
         yield (
             f"| `{prop.name}` | {prop.type} | {indexed} | {source(prop)} "
             f"| {_cell(prop.description)}{note} |"

@@ -29,6 +29,7 @@ from ingest.extract.models import (
     User,
     Workspace,
 )
+from ingest.graph.changes import CHANGE_LABEL
 from ingest.graph.schema import PER_ORG, GraphModel, Indexed, NodeType, Prop, RelType
 
 FAMILIES: tuple[str, ...] = (
@@ -58,27 +59,44 @@ FAMILIES: tuple[str, ...] = (
     "compliance_activity",
     "sync_runs",
     "remediation_actions",
+    "change_history",
 )
-# Sync runs and remediation actions are audit trails: never deleted by cleanup.
-NEVER_CLEANED: frozenset[str] = frozenset({"sync_runs", "remediation_actions"})
+# Sync runs, remediation actions and change records are audit trails: never deleted by cleanup
+# (the sync removes sync runs and change records past IDGRAPH_HISTORY_RETENTION_DAYS).
+NEVER_CLEANED: frozenset[str] = frozenset({"sync_runs", "remediation_actions", "change_history"})
 
 
 def text(
-    name: str, description: str, *, indexed: Indexed = False, source: str | None = None
+    name: str,
+    description: str,
+    *,
+    indexed: Indexed = False,
+    source: str | None = None,
+    tracked: bool = False,
 ) -> Prop:
-    return Prop(name, "string", description, indexed=indexed, source=source)
+    return Prop(name, "string", description, indexed=indexed, source=source, tracked=tracked)
 
 
 def timestamp(
-    name: str, description: str, *, source: str | None = None, millis: bool = False
+    name: str,
+    description: str,
+    *,
+    source: str | None = None,
+    millis: bool = False,
+    tracked: bool = False,
 ) -> Prop:
-    return Prop(name, "datetime_string", description, source=source, millis=millis)
+    return Prop(name, "datetime_string", description, source=source, millis=millis, tracked=tracked)
 
 
 def flag(
-    name: str, description: str, *, indexed: Indexed = False, source: str | None = None
+    name: str,
+    description: str,
+    *,
+    indexed: Indexed = False,
+    source: str | None = None,
+    tracked: bool = False,
 ) -> Prop:
-    return Prop(name, "bool", description, indexed=indexed, source=source)
+    return Prop(name, "bool", description, indexed=indexed, source=source, tracked=tracked)
 
 
 def text_list(name: str, description: str) -> Prop:
@@ -177,6 +195,7 @@ USER = NodeType(
             "Organization role (user, developer, billing, admin, owner...).",
             source="role",
             indexed=PER_ORG,
+            tracked=True,
         ),
         timestamp("added_at", "When the user joined the organization.", source="added_at"),
         text("email_domain", "Domain part of the email, lower-cased.", indexed=True),
@@ -226,7 +245,7 @@ WORKSPACE = NodeType(
             source="archived_at",
         ),
         flag("is_default", "Whether this is the Default Workspace.", source="is_default"),
-        flag("is_archived", "Whether the workspace is archived.", indexed=PER_ORG),
+        flag("is_archived", "Whether the workspace is archived.", indexed=PER_ORG, tracked=True),
         text("display_color", "Console colour, e.g. #6C5BB9.", source="display_color"),
         text(
             "compartment_id", "Encryption compartment (CMEK key policies).", source="compartment_id"
@@ -261,7 +280,13 @@ INVITE = NodeType(
         text("email", "Invited email address.", source="email"),
         text("email_lower", "Lower-cased invited email.", indexed=True),
         text("role", "Organization role the invite grants.", source="role"),
-        text("status", "accepted | deleted | expired | pending.", source="status", indexed=PER_ORG),
+        text(
+            "status",
+            "accepted | deleted | expired | pending.",
+            source="status",
+            indexed=PER_ORG,
+            tracked=True,
+        ),
         timestamp("invited_at", "When the invite was sent.", source="invited_at"),
         timestamp("expires_at", "When the invite expires.", source="expires_at", millis=True),
         timestamp(
@@ -280,13 +305,20 @@ API_KEY = NodeType(
     mapped_by=("map_api_keys",),
     properties=(
         text("name", "Key name.", source="name"),
-        text("status", "active | inactive | archived | expired.", source="status", indexed=PER_ORG),
+        text(
+            "status",
+            "active | inactive | archived | expired.",
+            source="status",
+            indexed=PER_ORG,
+            tracked=True,
+        ),
         timestamp("created_at", "When the key was created.", source="created_at", millis=True),
         timestamp(
             "expires_at",
             "When the key expires; null when it never expires.",
             source="expires_at",
             millis=True,
+            tracked=True,
         ),
         text(
             "partial_key_hint",
@@ -331,10 +363,15 @@ SERVICE_ACCOUNT = NodeType(
     properties=(
         text("name", "Slug name, unique in the organization.", source="name"),
         text("description", "Free-text description.", source="description"),
-        text("organization_role", "admin | developer.", source="organization_role"),
+        text("organization_role", "admin | developer.", source="organization_role", tracked=True),
         timestamp("created_at", "When the service account was created.", source="created_at"),
         timestamp("updated_at", "When it was last updated.", source="updated_at"),
-        timestamp("archived_at", "When it was archived; null when active.", source="archived_at"),
+        timestamp(
+            "archived_at",
+            "When it was archived; null when active.",
+            source="archived_at",
+            tracked=True,
+        ),
         flag(
             "is_stub",
             "Created only from API key ownership because the service-account endpoints "
@@ -483,7 +520,7 @@ SCIM_USER = NodeType(
         text("user_name", "SCIM userName.", source="user_name"),
         text("email", "Primary email.", source="primary_email"),
         text("email_lower", "Lower-cased primary email.", indexed=True),
-        flag("active", "SCIM active flag.", source="active", indexed=PER_ORG),
+        flag("active", "SCIM active flag.", source="active", indexed=PER_ORG, tracked=True),
         text("external_id", "Identity provider's id (externalId).", source="external_id"),
         text("display_name", "SCIM displayName.", source="display_name"),
     ),
@@ -746,6 +783,46 @@ REMEDIATION_ACTION = NodeType(
     ),
 )
 
+CHANGE = NodeType(
+    name="change",
+    label=CHANGE_LABEL,
+    family="change_history",
+    description=(
+        "One change a sync saw on an element: created, removed, or a tracked property's old and "
+        "new value (the properties marked tracked, on the types and relationships with change "
+        "history). "
+        "Written by the loader in the transaction that makes the change; an organization's "
+        "first sync is the baseline and records none. Joined to its SyncRun by sync_id; kept "
+        "IDGRAPH_HISTORY_RETENTION_DAYS."
+    ),
+    mapped_by=("ingest/graph/changes.py",),
+    properties=(
+        timestamp("at", "When the sync that saw the change started."),
+        Prop("at_epoch_ms", "int", "The same, in epoch milliseconds.", indexed=True),
+        text("kind", "created | removed | changed."),
+        text("element_label", "Label of the node, or type of the relationship, that changed."),
+        text(
+            "element_id",
+            "The node's id; for a relationship '<start id> -> <end id>'.",
+            indexed=True,
+        ),
+        text("property", "The tracked property that changed (kind changed)."),
+        text(
+            "old",
+            "Its value before, as text; for a removed element its tracked properties "
+            "('name=value, ...').",
+        ),
+        text(
+            "new",
+            "Its value after, as text; for a created relationship its tracked properties.",
+        ),
+        text("start_label", "A relationship's start label."),
+        text("start_id", "A relationship's start node id."),
+        text("end_label", "A relationship's end label."),
+        text("end_id", "A relationship's end node id."),
+    ),
+)
+
 NODES: tuple[NodeType, ...] = (
     ORGANIZATION,
     USER,
@@ -764,10 +841,11 @@ NODES: tuple[NodeType, ...] = (
     *ACTIVITY_NODES,
     SYNC_RUN,
     REMEDIATION_ACTION,
+    CHANGE,
 )
 
 _SOURCE = text("source", "Where the grant comes from: organization | workspace.")
-_WORKSPACE_ROLE = text("workspace_role", "Workspace role of the membership.")
+_WORKSPACE_ROLE = text("workspace_role", "Workspace role of the membership.", tracked=True)
 _INHERITED = flag(
     "inherited",
     "Always false: kept for queries written against earlier versions. Access an organization "
@@ -786,7 +864,8 @@ def _resource(end: NodeType) -> RelType:
 
 
 RELS: tuple[RelType, ...] = (
-    *(_resource(node) for node in NODES if node is not ORGANIZATION),
+    # A change record belongs to its organization by tenant_id: an edge each would cost writes.
+    *(_resource(node) for node in NODES if node not in (ORGANIZATION, CHANGE)),
     RelType(
         type="HAS_ROLE",
         start=USER,
@@ -794,6 +873,7 @@ RELS: tuple[RelType, ...] = (
         family="role_grants",
         properties=(_SOURCE,),
         mapped_by=("map_user_role_grants", "map_access"),
+        tracked=True,
         description="The user holds an organization role or a workspace role.",
     ),
     RelType(
@@ -803,6 +883,7 @@ RELS: tuple[RelType, ...] = (
         family="workspace_members",
         properties=(_WORKSPACE_ROLE, _INHERITED),
         mapped_by=("map_access",),
+        tracked=True,
         description="The user is a member of the workspace.",
     ),
     RelType(
@@ -812,6 +893,7 @@ RELS: tuple[RelType, ...] = (
         family="workspace_members",
         properties=(_INHERITED,),
         mapped_by=("map_access",),
+        tracked=True,
         description="The user administers the workspace (workspace_admin).",
     ),
     RelType(
@@ -921,6 +1003,7 @@ RELS: tuple[RelType, ...] = (
             flag("implicit", "The implicit Default Workspace membership every account has."),
         ),
         mapped_by=("map_service_account_members",),
+        tracked=True,
         description="The service account is a member of the workspace.",
     ),
     RelType(
@@ -928,6 +1011,7 @@ RELS: tuple[RelType, ...] = (
         start=SERVICE_ACCOUNT,
         end=WORKSPACE,
         family="service_account_members",
+        tracked=True,
         description="The service account administers the workspace.",
     ),
     RelType(
@@ -937,6 +1021,7 @@ RELS: tuple[RelType, ...] = (
         family="service_account_members",
         properties=(_SOURCE,),
         mapped_by=("map_service_account_members",),
+        tracked=True,
         description="The service account holds an organization role or a workspace role.",
     ),
     RelType(
@@ -998,6 +1083,7 @@ RELS: tuple[RelType, ...] = (
         start=SCIM_USER,
         end=SCIM_GROUP,
         family="scim_groups",
+        tracked=True,
         description="The SCIM user is a member of the SCIM group.",
     ),
     RelType(
@@ -1005,6 +1091,7 @@ RELS: tuple[RelType, ...] = (
         start=USER,
         end=RBAC_GROUP,
         family="rbac_group_members",
+        tracked=True,
         description="The member belongs to the Enterprise group (and so holds its roles).",
     ),
     RelType(

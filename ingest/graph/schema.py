@@ -70,11 +70,16 @@ class Prop:
     millis: bool = False
     # The timestamp property a `<name>_ms` twin is computed from.
     millis_of: str | None = None
+    # A property that matters for security (a role, a status, an expiry): each sync records its
+    # old and new value when it changes (ingest/graph/changes.py).
+    tracked: bool = False
 
     def __post_init__(self) -> None:
         require_identifier(self.name, "property name")
         if self.type not in PROP_TYPES:
             raise ValueError(f"property {self.name!r}: unknown type {self.type!r}")
+        if self.tracked and self.type == "string_list":
+            raise ValueError(f"property {self.name!r}: only single values can be tracked")
         if not self.description.strip():
             raise ValueError(f"property {self.name!r} needs a description")
         if self.indexed not in (False, True, PER_ORG):
@@ -202,6 +207,12 @@ class NodeType:
         return tuple(p.name for p in self.properties)
 
     @cached_property
+    def tracked_names(self) -> tuple[str, ...]:
+        """Properties whose changes are recorded; a type with any also has its creations and
+        removals recorded."""
+        return tuple(p.name for p in self.properties if p.tracked)
+
+    @cached_property
     def indexed_names(self) -> tuple[str, ...]:
         """The key and the declared indexed properties: their values go into index entries."""
         return (self.key, *(p.name for p in self.properties if p.indexed))
@@ -230,9 +241,14 @@ class RelType:
     # False for context (containment, authorship): holding the start node gives no control of
     # the end node, so path-finding exports must not walk it.
     traversable: bool = True
+    # Whether each sync records the relationship's creations, removals and the changes of its
+    # tracked properties (ingest/graph/changes.py): memberships and grants.
+    tracked: bool = False
 
     def __post_init__(self) -> None:
         require_identifier(self.type, "relationship type")
+        if any(p.tracked for p in self.properties) and not self.tracked:
+            raise ValueError(f"{self.pattern}: a tracked property needs tracked=True")
         require_identifier(self.family, f"family of {self.pattern}")
         _check_props(self.pattern, self.properties, None)
 
@@ -247,6 +263,10 @@ class RelType:
     @cached_property
     def property_names(self) -> tuple[str, ...]:
         return tuple(p.name for p in self.properties)
+
+    @cached_property
+    def tracked_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.properties if p.tracked)
 
 
 @dataclass(frozen=True)

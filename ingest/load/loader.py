@@ -43,6 +43,8 @@ DEFAULT_BATCH_SIZE = 5_000
 # (ingest/load/lanes.py). Measured in docs/performance.md, "Sync" (13.7k -> 21.6k rels/s).
 DEFAULT_LANES = 2
 CLEANUP_BATCH_ROWS = 5_000
+# IDGRAPH_HISTORY_RETENTION_DAYS' default.
+DEFAULT_HISTORY_DAYS = 90
 # A query and its parameters, ready to run.
 Statement = tuple[str, dict[str, Any]]
 # Rounds of lanes of statements: a round's lanes run side by side, rounds one after another.
@@ -64,8 +66,11 @@ class GraphLoader:
         lanes: int = DEFAULT_LANES,
         model: GraphModel | None = None,
         bookmarks: BookmarkManager | None = None,
+        history_days: int = DEFAULT_HISTORY_DAYS,
     ) -> None:
-        """bookmarks: shared by every transaction the loader runs (default: its own manager)."""
+        """bookmarks: shared by every transaction the loader runs (default: its own manager);
+        history_days: how long a sync keeps change records and sync runs (0: records none and
+        removes none; ingest/load/history.py)."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be positive, got {batch_size}")
         if lanes < 1:
@@ -74,6 +79,9 @@ class GraphLoader:
         self.database = database
         self.batch_size = batch_size
         self.lanes = lanes
+        if history_days < 0:
+            raise ValueError(f"history_days must not be negative, got {history_days}")
+        self.history_days = history_days
         self.model = model if model is not None else _declared_model()
         # On a cluster a read may reach a member that has not applied our last write yet: the
         # snapshot reads (what is unchanged, what is gone) wait for the writes' bookmarks.
@@ -291,7 +299,7 @@ class GraphLoader:
         for ids in batched(snapshot.take_gone(), CLEANUP_BATCH_ROWS):
             records, summary, _ = self.driver.execute_query(
                 query,
-                {"ids": ids, "tenant_id": ctx.tenant_id},
+                _params(ids, ctx, "ids"),
                 database_=self.database,
                 routing_=RoutingControl.WRITE,
                 bookmark_manager_=self.bookmarks,
@@ -348,12 +356,14 @@ def _salt(node: NodeType, ctx: SyncContext) -> str:
     return ctx.tenant_id if node.tenant_scoped else ""
 
 
-def _params(batch: list[dict[str, Any]], ctx: SyncContext) -> dict[str, Any]:
+def _params(batch: list[Any], ctx: SyncContext, key: str = "rows") -> dict[str, Any]:
     return {
-        "rows": batch,
+        key: batch,
         "now": ctx.now_ms,
         "sync_id": ctx.sync_id,
         "tenant_id": ctx.tenant_id,
+        "history": ctx.history,
+        "at": ctx.at,
     }
 
 

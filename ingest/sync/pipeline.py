@@ -33,6 +33,7 @@ from ingest.extract.capabilities import capabilities_of
 from ingest.extract.deadline import Deadline
 from ingest.extract.models import Organization
 from ingest.load import GraphLoader, SyncContext
+from ingest.load.history import prune_history, records_history
 from ingest.mapping.organization import map_sync_run
 from ingest.sync.extraction import STREAM_CAPACITY, Extraction
 from ingest.sync.families import STEPS, MappingStep, complete_families, sources_of
@@ -76,7 +77,8 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
             engines, feed=await asyncio.to_thread(stored_feed, loader, org.id)
         )
         outcome = _new_outcome(org, started)
-        ctx = SyncContext(org.id, outcome.sync_id, int(started.timestamp() * 1000))
+        history = await asyncio.to_thread(records_history, loader, org.id)
+        ctx = SyncContext(org.id, outcome.sync_id, int(started.timestamp() * 1000), history)
         progress.watch(engines.admin.stats, engines.scim.stats if engines.scim else None)
         extraction = Extraction(options.plan, engines, progress, capacity=options.stream_capacity)
         async with Writer(loader, ctx, progress) as writer:
@@ -112,6 +114,7 @@ async def _sync(loader: GraphLoader, options: SyncOptions, progress: SyncProgres
             outcome.absorb_stats(engines.admin.stats, engines.scim.stats if engines.scim else None)
             outcome.finish(time.monotonic() - started_clock)
             await writer.write_sync_run(map_sync_run(outcome.sync_run_facts()))
+        await asyncio.to_thread(prune_history, loader, org.id, ctx.now_ms)
     progress.finished(outcome)
     return outcome
 

@@ -35,10 +35,15 @@ EXPECTED_LABELS = {
     "compliance_activity": ("AnthropicComplianceActivity", "AnthropicActivity"),
     "sync_run": ("SyncRun",),
     "remediation_action": ("RemediationAction",),
+    "change": ("AnthropicChange",),
 }
 
 EXPECTED_RELS = {
-    *(("RESOURCE", "organization", n, MODEL.node(n).family) for n in EXPECTED_LABELS),
+    *(
+        ("RESOURCE", "organization", n, MODEL.node(n).family)
+        for n in EXPECTED_LABELS
+        if n != "change"  # a change record belongs to its organization by tenant_id
+    ),
     ("HAS_ROLE", "user", "role", "role_grants"),
     ("MEMBER_OF", "user", "workspace", "workspace_members"),
     ("ADMIN_OF", "user", "workspace", "workspace_members"),
@@ -111,8 +116,9 @@ def test_families() -> None:
         "scim_groups", "rbac_roles", "rbac_role_permissions", "rbac_groups",
         "rbac_group_members", "scim_rbac_groups", "claude_code_activity", "messages_activity",
         "analytics_activity", "compliance_activity", "sync_runs", "remediation_actions",
+        "change_history",
     )  # fmt: skip
-    assert {"sync_runs", "remediation_actions"} == NEVER_CLEANED
+    assert {"sync_runs", "remediation_actions", "change_history"} == NEVER_CLEANED
     used = {n.family for n in MODEL.nodes} | {r.family for r in MODEL.rels}
     assert used == set(FAMILIES)
 
@@ -178,8 +184,14 @@ def test_statements_quote_identifiers_and_carry_values_as_parameters() -> None:
     assert "MATCH (a:`AnthropicUser` {`tenant_id`: $tenant_id, `id`: row.start})" in rel
     assert "MATCH (b:`AnthropicRole` {`tenant_id`: $tenant_id, `id`: row.end})" in rel
     assert "MERGE (a)-[r:`HAS_ROLE`]->(b)" in rel and "r.`source` = row.`source`" in rel
-    for statement in (merge, rel, cypher.node_delete(user)):
+    workspace = MODEL.node("rbac_group")  # untracked: no change records
+    for statement in (cypher.node_merge(workspace), cypher.node_delete(workspace)):
         assert "'" not in statement and '"' not in statement
+    # A tracked type's statements quote only the change kinds and validated identifiers.
+    for statement in (merge, rel, cypher.node_delete(user)):
+        quoted = set(re.findall(r"'([^']*)'", statement)) - {"null", ", ", " -> "}
+        assert '"' not in statement
+        assert all(re.fullmatch(r"[A-Za-z_]+=?", text) for text in quoted), quoted
 
 
 def test_schema_statements_cover_every_label() -> None:

@@ -84,8 +84,9 @@ def test_delete_statements_given_another_tenants_elements_delete_nothing(
         return [row["i"] for row in neo4j.run(query, t=tenant_b)]
 
     def run(statement: str, ids: list[int], tenant: str):
+        history = {"history": True, "now": 0, "sync_id": "s", "at": "t"}  # change records too
         return neo4j.driver.execute_query(
-            statement, ids=ids, tenant_id=tenant, database_=neo4j.database
+            statement, ids=ids, tenant_id=tenant, **history, database_=neo4j.database
         ).summary.counters
 
     targets = [

@@ -37,7 +37,8 @@ REQUIRED_IDS = {
     "workspaces-only-inherited-admins",
     "service-accounts",
     "external-domain-accounts",
-    "changes-since-last-sync",
+    "changes-since",
+    "privilege-gained",
 }
 
 GOOD = """\
