@@ -58,6 +58,7 @@ CREATE INDEX `AnthropicRole_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicRole`) O
 CREATE INDEX `AnthropicRole_tenant_id_name_idx` IF NOT EXISTS FOR (n:`AnthropicRole`) ON (n.`tenant_id`, n.`name`);
 CREATE INDEX `AnthropicRole_tenant_id_scope_idx` IF NOT EXISTS FOR (n:`AnthropicRole`) ON (n.`tenant_id`, n.`scope`);
 CREATE INDEX `AnthropicRole_tenant_id_privileged_idx` IF NOT EXISTS FOR (n:`AnthropicRole`) ON (n.`tenant_id`, n.`privileged`);
+CREATE INDEX `AnthropicRole_tenant_id_workspace_id_idx` IF NOT EXISTS FOR (n:`AnthropicRole`) ON (n.`tenant_id`, n.`workspace_id`);
 CREATE INDEX `AnthropicWorkspace_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicWorkspace`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicWorkspace_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicWorkspace`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicWorkspace_tenant_id_is_archived_idx` IF NOT EXISTS FOR (n:`AnthropicWorkspace`) ON (n.`tenant_id`, n.`is_archived`);
@@ -110,4 +111,8 @@ CREATE INDEX `RemediationAction_sync_id_idx` IF NOT EXISTS FOR (n:`RemediationAc
 CREATE INDEX `AnthropicChange_tenant_id_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`tenant_id`);
 CREATE INDEX `AnthropicChange_sync_id_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`sync_id`);
 CREATE INDEX `AnthropicChange_at_epoch_ms_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`at_epoch_ms`);
+CREATE INDEX `AnthropicChange_tenant_id_kind_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`tenant_id`, n.`kind`);
+CREATE INDEX `AnthropicChange_tenant_id_element_label_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`tenant_id`, n.`element_label`);
 CREATE INDEX `AnthropicChange_element_id_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`element_id`);
+CREATE INDEX `AnthropicChange_tenant_id_property_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`tenant_id`, n.`property`);
+CREATE INDEX `AnthropicChange_tenant_id_new_idx` IF NOT EXISTS FOR (n:`AnthropicChange`) ON (n.`tenant_id`, n.`new`);

@@ -53,9 +53,9 @@ CALL (o) {
     END
   RETURN t
   UNION
-  MATCH (t:AnthropicWorkspace {tenant_id: o.id, id: $workspace_id})
+  MATCH (w:AnthropicWorkspace {tenant_id: o.id, id: $workspace_id})
   WHERE $ability = 'workspace'
-  RETURN t
+  RETURN w AS t
 }
 // Control relationships only: test_attack_paths_walk_the_declared_control_edges keeps this
 // list equal to the declaration's traversable types.

@@ -224,7 +224,11 @@ ROLE = NodeType(
             "groups); workspace_admin.",
             indexed=PER_ORG,
         ),
-        text("workspace_id", "Workspace of a workspace role; null for organization roles."),
+        text(
+            "workspace_id",
+            "Workspace of a workspace role; null for organization roles.",
+            indexed=PER_ORG,
+        ),
     ),
 )
 
@@ -799,14 +803,18 @@ CHANGE = NodeType(
     properties=(
         timestamp("at", "When the sync that saw the change started."),
         Prop("at_epoch_ms", "int", "The same, in epoch milliseconds.", indexed=True),
-        text("kind", "created | removed | changed."),
-        text("element_label", "Label of the node, or type of the relationship, that changed."),
+        text("kind", "created | removed | changed.", indexed=PER_ORG),
+        text(
+            "element_label",
+            "Label of the node, or type of the relationship, that changed.",
+            indexed=PER_ORG,
+        ),
         text(
             "element_id",
             "The node's id; for a relationship '<start id> -> <end id>'.",
             indexed=True,
         ),
-        text("property", "The tracked property that changed (kind changed)."),
+        text("property", "The tracked property that changed (kind changed).", indexed=PER_ORG),
         text(
             "old",
             "Its value before, as text; for a removed element its tracked properties "
@@ -815,6 +823,7 @@ CHANGE = NodeType(
         text(
             "new",
             "Its value after, as text; for a created relationship its tracked properties.",
+            indexed=PER_ORG,
         ),
         text("start_label", "A relationship's start label."),
         text("start_id", "A relationship's start node id."),
@@ -850,6 +859,7 @@ _INHERITED = flag(
     "inherited",
     "Always false: kept for queries written against earlier versions. Access an organization "
     "role grants in every workspace is GRANTS_WORKSPACE_ROLE from that role, not a copy here.",
+    tracked=True,
 )
 
 
