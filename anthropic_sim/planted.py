@@ -17,7 +17,7 @@ from anthropic_sim.rbac_truth import (
     privileged_through_two_routes,
     rbac_truth,
 )
-from anthropic_sim.state import ApiKey, Org, User
+from anthropic_sim.state import ApiKey, Org, User, Workspace
 from anthropic_sim.status import (
     ADMIN_ROLES,
     PRIVILEGED_ROLES,
@@ -27,6 +27,12 @@ from anthropic_sim.status import (
 )
 
 OLD_KEY_AGE = timedelta(days=90)
+# A workspace is sensitive when it holds a customer-managed key or a production tag: one of
+# these keys with one of these values, in any case (the question's defaults).
+PRODUCTION_TAG_KEYS = ("env", "environment", "stage")
+PRODUCTION_TAG_VALUES = ("prod", "production")
+# Keys there should expire within this much (the question's default N).
+LONGEST_EXPIRY = timedelta(days=365)
 # The window the activity sets are measured over (the questions' default N).
 ACTIVITY_DAYS = 30
 
@@ -237,12 +243,36 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "federation_privileged_rules": [
             r.id for r in _usable_rules(org) if privileged_scopes(r.oauth_scope)
         ],
+        "unbounded_keys_in_sensitive_workspaces": unbounded_keys_in_sensitive_workspaces(org, now),
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
         **(rbac_truth(org) if org.product == "enterprise" else {}),
         **_activity(org, now, [k.id for k in active_keys]),
     }
     return {name: sorted(ids) for name, ids in out.items()}
+
+
+def sensitive_workspace(workspace: Workspace) -> bool:
+    """Holds a customer-managed encryption key or a production tag."""
+    return workspace.external_key_id is not None or any(
+        key.lower() in PRODUCTION_TAG_KEYS and value.lower() in PRODUCTION_TAG_VALUES
+        for key, value in workspace.tags.items()
+    )
+
+
+def unbounded_keys_in_sensitive_workspaces(
+    org: Org, now: datetime, longest: timedelta = LONGEST_EXPIRY
+) -> list[str]:
+    """Active keys of sensitive workspaces that never expire or expire more than `longest`
+    after `now`."""
+    return sorted(
+        k.id
+        for k in org.api_keys.values()
+        if key_status(k, now) == "active"
+        and (ws := org.workspaces.get(k.workspace_id or "")) is not None
+        and sensitive_workspace(ws)
+        and (k.expires_at is None or k.expires_at > now + longest)
+    )
 
 
 def _activity(org: Org, now: datetime, active_keys: list[str]) -> dict[str, list[str]]:
