@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from anthropic_sim.generate_federation import generate_federation
+from anthropic_sim.generate_federation import (
+    generate_federation,
+    plant_workspace_developer_rules,
+)
 from anthropic_sim.generate_rbac import generate_rbac
 from anthropic_sim.ids import Credentials, IdFactory, partial_hint
 from anthropic_sim.names import (
@@ -982,6 +985,7 @@ class _Generator:
         if not self.enterprise:
             self._workspace_admin_deactivated_in_scim()
             self._unbounded_keys_in_sensitive_workspaces()
+            plant_workspace_developer_rules(self.org, self.ids)
         self.org.id_counter = self.ids.counter
         self.org.planted = planted_truth(self.org)
         return self.org

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from anthropic_sim.activity import HISTORY_DAYS, RECENT_DAYS, activity_of, admin_ids, unused_since
-from anthropic_sim.generate_federation import ORG_ADMIN, privileged_scopes
+from anthropic_sim.generate_federation import BUILDER_ROLES, ORG_ADMIN, privileged_scopes
 from anthropic_sim.rbac_truth import (
     group_member_managers,
     privileged_through_two_routes,
@@ -244,6 +244,7 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
             r.id for r in _usable_rules(org) if privileged_scopes(r.oauth_scope)
         ],
         "unbounded_keys_in_sensitive_workspaces": unbounded_keys_in_sensitive_workspaces(org, now),
+        "federation_workspace_developer_grants": federation_workspace_developer_grants(org),
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
         **(rbac_truth(org) if org.product == "enterprise" else {}),
@@ -352,6 +353,26 @@ def _usable_rules(org: Org) -> list[Any]:
         and (sa := org.service_accounts.get(r.service_account_id)) is not None
         and sa.archived_at is None
     ]
+
+
+def federation_workspace_developer_grants(org: Org) -> list[str]:
+    """'<rule id>/<workspace id>': usable rules whose token carries more than inference
+    (org:admin or workspace:developer), in the workspaces they apply to where their service
+    account holds a role that builds."""
+    roles = workspace_roles(org)
+    grants = []
+    for rule in _usable_rules(org):
+        if not privileged_scopes(rule.oauth_scope):
+            continue
+        enabled = {ws for (r, ws) in org.federation_rule_workspaces if r == rule.id}
+        grants += [
+            f"{rule.id}/{ws}"
+            for (principal, ws), (role, _) in roles.items()
+            if principal == rule.service_account_id
+            and role in BUILDER_ROLES
+            and (rule.applies_to_all_workspaces or ws in enabled)
+        ]
+    return grants
 
 
 def _issuers_acting_as(org: Org, principals: set[str]) -> set[str]:

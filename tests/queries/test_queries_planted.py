@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from anthropic_sim.generate_federation import BUILDER_ROLES
 from anthropic_sim.generator import FULLY_RECORDED
 from anthropic_sim.planted import (
     principals_with_ability,
@@ -113,6 +114,21 @@ def test_unbounded_keys_in_sensitive_workspaces(medium: SyncedOrg, days: int) ->
         medium, "unbounded-keys-in-sensitive-workspaces", "id", production_values=["STAGING"]
     )
     assert cmek in staging and production not in staging
+
+
+def test_federation_workspace_developer_issuers(medium: SyncedOrg) -> None:
+    """Rules onto an account that builds in the rule's workspaces, one row per workspace with
+    the claims that gate it; not where the account only uses, nor through inference rules."""
+    rows = medium.ask("federation-workspace-developer-issuers").rows
+    found = sorted(f"{row['id']}/{row['workspace_id']}" for row in rows)
+    assert found == medium.planted["federation_workspace_developer_grants"]
+    (planted,) = medium.org.ledger.ids("federation_workspace_developer_grants")
+    rule_id, workspace_id = planted.split("/")
+    (row,) = [r for r in rows if r["id"] == rule_id]
+    assert row["workspace_id"] == workspace_id and row["rule"] == "release-developer"
+    assert row["claims"] == ["environment=release"] and row["subject"].endswith("tags/*")
+    assert row["workspace_role"] in BUILDER_ROLES
+    assert "release-inference" not in {r["rule"] for r in rows}
 
 
 def test_main_domains_are_inferred_right(medium: SyncedOrg) -> None:
