@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from anthropic_sim import linked
 from anthropic_sim.activity import activity_of
 from anthropic_sim.planted import planted_truth
+from ingest.extract.config import EngineLimits
 from ingest.graph.model import LAST_ACTIVE_AT, LAST_USED_AT
 from ingest.load import GraphLoader
 from ingest.queries.library import get_query
@@ -108,6 +109,24 @@ def test_enterprise_activity_unknown_without_read_analytics_and_nothing_deleted(
     assert {r["id"] for r in _ask(neo4j, "admins-without-recent-activity")} == {
         r["id"] for r in admins
     }
+
+
+def test_a_paced_analytics_read_still_running_when_activity_is_written_is_written_not_deleted(
+    neo4j, simulator, sync
+):
+    """The Analytics API's own pacing (one request a day of the window) can leave its read
+    running after every other family is written: the activity step waits for it, so the
+    cleanup after it never finds the family read but unwritten (which deleted all of it)."""
+    analytics = "MATCH (a:AnthropicAnalyticsActivity) RETURN count(a) AS n"
+    with simulator(size="small", seed=5, **ENTERPRISE) as running:
+        fast = sync(running, scim=False, activity_until=running.sim.now())
+        [before] = neo4j.run(analytics)
+        paced = EngineLimits(rate=15.0, burst=1)
+        slow = sync(running, scim=False, activity_until=running.sim.now(), analytics=paced)
+    assert fast.exit_code == slow.exit_code == 0, slow.extraction_failures
+    assert before["n"] > 0
+    assert "analytics_activity" in slow.families_complete
+    assert neo4j.run(analytics) == [before]
 
 
 def test_without_any_source_every_admin_is_activity_unknown(neo4j, simulator, sync):
