@@ -3,25 +3,20 @@ Neo4j, then the two activity questions answered against the planted truth."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from anthropic_sim import linked
 from anthropic_sim.activity import activity_of
 from anthropic_sim.planted import planted_truth
 from ingest.extract.config import EngineLimits
 from ingest.graph.model import LAST_ACTIVE_AT, LAST_USED_AT
-from ingest.load import GraphLoader
 from ingest.queries.library import get_query
 from ingest.queries.runner import run_query
-from ingest.sync.pipeline import run_sync
-from tests.simulated import options_for
+from tests.simulated import sync_with_narrower_key
 from tests.sync.test_sync_cli import env_for
 from tests.sync.test_sync_enterprise import ENTERPRISE
 
@@ -95,12 +90,9 @@ def test_enterprise_activity_unknown_without_read_analytics_and_nothing_deleted(
         assert {r["id"] for r in admins} == set(planted["admins_inactive_30d"])
         sources = {source for r in admins for source in r["sources"]}
         assert sources == {"analytics_activity", "compliance_activity"}
-        key = linked.new_enterprise_key(running.sim, ("read:members",), all_linked=False)
-        options = options_for(running, scim=False, activity_until=running.sim.now())
-        options.credentials = dataclasses.replace(
-            options.credentials, admin_key=SecretStr(key.secret)
+        second = sync_with_narrower_key(
+            running, neo4j, ("read:members",), scim=False, activity_until=running.sim.now()
         )
-        second = run_sync(GraphLoader(neo4j.driver, neo4j.database), options)
     assert second.exit_code == 0, second.extraction_failures
     why = second.extraction_failures["analytics_activity"]
     assert "not permitted by the key's scopes" in why and "read:analytics" in why
