@@ -6,7 +6,7 @@
 //   enabled for (or every workspace): where that account is a workspace developer, restricted
 //   developer or admin, whoever holds a token from the issuer can build there and create keys,
 //   with no key to steal. Each row is one rule in one such workspace, with the subject, claims
-//   and condition (and the audience) that gate it. Rules whose tokens carry only
+//   and condition that gate it (the audience is on the rule's node). Rules whose tokens carry only
 //   workspace:inference (or tunnels) are not listed; archived rules and rules of archived
 //   issuers reject every exchange and are not listed either.
 // fix: Archive the rules nobody needs, narrow the subject and claims to one repository, branch
@@ -45,7 +45,6 @@ RETURN
   sa.name AS service_account,
   r.oauth_scopes AS scopes,
   r.subject_prefix AS subject,
-  r.audience AS audience,
   r.claims AS claims,
   r.condition AS condition,
   c.token_lifetime_seconds AS token_lifetime_seconds
