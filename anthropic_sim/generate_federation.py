@@ -238,3 +238,65 @@ class _Federation:
 
 def generate_federation(org: Org, ids: IdFactory) -> None:
     _Federation(org, ids).run()
+
+
+# Workspace roles that let a token acting as the account build (create keys) in a workspace.
+BUILDER_ROLES = ("workspace_admin", "workspace_developer", "workspace_restricted_developer")
+
+
+def plant_workspace_developer_rules(org: Org, ids: IdFactory) -> None:
+    """A developer rule onto a service account, enabled in a workspace where the account builds
+    and in one where it is only a workspace_user, and an inference-only rule onto the same
+    building workspace: only the first pair gives the issuer developer rights. Made after
+    every other record, from the federation's own draws."""
+    live = [i for i in org.federation_issuers.values() if i.archived_at is None]
+    if not live:
+        return
+    memberships: dict[str, dict[str, Workspace]] = {}  # account -> role -> first workspace
+    for (sa_id, ws_id), membership in sorted(org.sa_memberships.items()):
+        ws = org.workspaces[ws_id]
+        if org.service_accounts[sa_id].archived_at or ws.archived_at or ws.is_default:
+            continue
+        memberships.setdefault(sa_id, {}).setdefault(membership.workspace_role, ws)
+    found = next(
+        (
+            (sa_id, by_role, builds)
+            for sa_id, by_role in sorted(memberships.items())
+            if (builds := [by_role[role] for role in BUILDER_ROLES if role in by_role])
+        ),
+        None,
+    )
+    if found is None:
+        return
+    sa_id, by_role, builds = found
+    federation = _Federation(org, ids)
+    account, issuer, stem = (
+        org.service_accounts[sa_id],
+        min(live, key=lambda i: i.id),
+        federation.stem,
+    )
+    only_uses = [by_role["workspace_user"]] if "workspace_user" in by_role else []
+    rule = federation.rule(
+        "release-developer",
+        issuer,
+        account,
+        DEVELOPER,
+        {
+            "subject_prefix": f"repo:{stem}/release:ref:refs/tags/*",
+            "claims": {"environment": "release"},
+        },
+        workspaces=[builds[0], *only_uses],
+    )
+    org.ledger.record(
+        "federation_workspace_developer_grants",
+        f"{rule.id}/{builds[0].id}",
+        "developer rule onto an account that builds there",
+    )
+    federation.rule(
+        "release-inference",
+        issuer,
+        account,
+        INFERENCE,
+        {"condition": 'claims.environment == "release"'},
+        workspaces=[builds[0]],
+    )

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from anthropic_sim.generate_federation import generate_federation
+from anthropic_sim.generate_federation import (
+    generate_federation,
+    plant_workspace_developer_rules,
+)
 from anthropic_sim.generate_rbac import generate_rbac
 from anthropic_sim.ids import Credentials, IdFactory, partial_hint
 from anthropic_sim.names import (
@@ -29,7 +32,13 @@ from anthropic_sim.names import (
     ascii_local,
     case_variant,
 )
-from anthropic_sim.planted import OLD_KEY_AGE, planted_truth, workspace_roles
+from anthropic_sim.planted import (
+    LONGEST_EXPIRY,
+    OLD_KEY_AGE,
+    planted_truth,
+    sensitive_workspace,
+    workspace_roles,
+)
 from anthropic_sim.rbac_state import RbacGroup, RbacGroupMember
 from anthropic_sim.state import (
     ApiKey,
@@ -41,7 +50,7 @@ from anthropic_sim.state import (
     Workspace,
     WorkspaceMember,
 )
-from anthropic_sim.status import PRIVILEGED_ROLES
+from anthropic_sim.status import PRIVILEGED_ROLES, key_status
 
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 ORG_AGE = timedelta(days=3 * 365)
@@ -882,6 +891,38 @@ class _Generator:
                 self.record("scim_deactivated_still_member", principal, "directory record inactive")
         self.record("workspaces_only_deactivated_admins", ws, "its direct admins deactivated")
 
+    def _unbounded_keys_in_sensitive_workspaces(self) -> None:
+        """A workspace given a customer-managed key around an active key that never expires,
+        and one tagged `Environment=Production` (another case) around an active key whose
+        expiry is moved more than a year out. Planted last, without the shared random stream:
+        the first such keys by id, in live workspaces not yet sensitive."""
+        org = self.org
+        taken: set[str] = set()
+
+        def first_key(unbounded: bool) -> tuple[ApiKey, Workspace] | None:
+            for key in sorted(org.api_keys.values(), key=lambda k: k.id):
+                ws = org.workspaces.get(key.workspace_id or "")
+                if (
+                    ws is not None
+                    and ws.id not in taken
+                    and not (ws.is_default or ws.archived_at or sensitive_workspace(ws))
+                    and key_status(key, EPOCH) == "active"
+                    and (key.expires_at is None) == unbounded
+                ):
+                    taken.add(ws.id)
+                    return key, ws
+            return None
+
+        if found := first_key(unbounded=True):
+            key, ws = found
+            ws.external_key_id = f"arn:aws:kms:us-east-1:123456789012:key/{ws.compartment_id[5:]}"
+            self.record("unbounded_keys_in_sensitive_workspaces", key.id, "CMEK, never expires")
+        if found := first_key(unbounded=False):
+            key, ws = found
+            ws.tags["Environment"] = "Production"
+            key.expires_at = EPOCH + LONGEST_EXPIRY + 35 * DAY
+            self.record("unbounded_keys_in_sensitive_workspaces", key.id, "production, 400 days")
+
     def _group_without_active_members(self) -> None:
         """A leftover directory group whose people are all deactivated. Planted last, without
         the shared random stream, so every other generated id and value stays as it was."""
@@ -943,6 +984,8 @@ class _Generator:
         self._invite_of_deactivated_person()
         if not self.enterprise:
             self._workspace_admin_deactivated_in_scim()
+            self._unbounded_keys_in_sensitive_workspaces()
+            plant_workspace_developer_rules(self.org, self.ids)
         self.org.id_counter = self.ids.counter
         self.org.planted = planted_truth(self.org)
         return self.org

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from anthropic_sim.generator import SCIM_USER_SCHEMA, rfc3339
 from anthropic_sim.names import People
@@ -21,6 +22,8 @@ from anthropic_sim.state import (
     WorkspaceMember,
 )
 
+T = TypeVar("T")
+
 
 class MutationError(ValueError):
     """A control-API mutation that cannot be applied (answered with 400/404)."""
@@ -28,6 +31,20 @@ class MutationError(ValueError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+def existing(table: dict[str, T], ident: str, what: str) -> T:
+    """`table[ident]`, or a 404 naming `what` (callers hold `sim.lock`)."""
+    found = table.get(ident)
+    if found is None:
+        raise MutationError(f"no {what} {ident!r}", 404)
+    return found
+
+
+def one_of(value: str, allowed: Iterable[str], what: str) -> None:
+    """A 400 naming `what` unless `value` is among `allowed`."""
+    if value not in allowed:
+        raise MutationError(f"unknown {what} {value!r}")
 
 
 def _people(sim: Simulator, rng: random.Random) -> People:
@@ -49,8 +66,7 @@ def add_user(
     with_scim: bool = True,
     added_at: datetime | None = None,
 ) -> User:
-    if role not in ORG_ROLES:
-        raise MutationError(f"unknown role {role!r}")
+    one_of(role, ORG_ROLES, "role")
     with sim.lock:
         if sim.org.user_by_email(email) is not None:
             raise MutationError(f"{email} is already a member", 409)
@@ -71,9 +87,7 @@ def remove_user(sim: Simulator, user_id: str, remove_scim: bool = False) -> User
     """The member leaves: memberships go and the keys acting as them are archived (4.1); the
     keys they made for service accounts, and legacy workspace keys, stay."""
     with sim.lock:
-        user = sim.org.users.pop(user_id, None)
-        if user is None:
-            raise MutationError(f"no user {user_id!r}", 404)
+        user = sim.org.users.pop(existing(sim.org.users, user_id, "user").id)
         sim.org.departed_users[user.id] = user
         sim.tombstones.add(user.id)
         for key in [k for k in sim.org.members if k[1] == user_id]:
@@ -87,23 +101,17 @@ def remove_user(sim: Simulator, user_id: str, remove_scim: bool = False) -> User
 
 
 def change_role(sim: Simulator, user_id: str, role: str) -> User:
-    if role not in ORG_ROLES:
-        raise MutationError(f"unknown role {role!r}")
+    one_of(role, ORG_ROLES, "role")
     with sim.lock:
-        user = sim.org.users.get(user_id)
-        if user is None:
-            raise MutationError(f"no user {user_id!r}", 404)
+        user = existing(sim.org.users, user_id, "user")
         user.role = role
         return user
 
 
 def set_key_status(sim: Simulator, key_id: str, status: str) -> ApiKey:
-    if status not in API_KEY_STATUSES:
-        raise MutationError(f"unknown key status {status!r}")
+    one_of(status, API_KEY_STATUSES, "key status")
     with sim.lock:
-        key = sim.org.api_keys.get(key_id)
-        if key is None:
-            raise MutationError(f"no API key {key_id!r}", 404)
+        key = existing(sim.org.api_keys, key_id, "API key")
         key.status = status
         if status == "expired" and (key.expires_at is None or key.expires_at > sim.now()):
             key.expires_at = sim.now()
@@ -133,9 +141,7 @@ def archive_keys_acting_as(sim: Simulator, actor_id: str) -> None:
 def archive_workspace(sim: Simulator, workspace_id: str) -> Any:
     """Archive and revoke every key in it (status per `config.archived_workspace_key_status`)."""
     with sim.lock:
-        ws = sim.org.workspaces.get(workspace_id)
-        if ws is None:
-            raise MutationError(f"no workspace {workspace_id!r}", 404)
+        ws = existing(sim.org.workspaces, workspace_id, "workspace")
         if ws.is_default:
             raise MutationError("the Default Workspace cannot be archived")
         if ws.archived_at is None:
@@ -157,11 +163,10 @@ def add_api_key(
     principal: dict[str, str] | None = None,
     created_at: datetime | None = None,
 ) -> ApiKey:
-    if status not in API_KEY_STATUSES:
-        raise MutationError(f"unknown key status {status!r}")
+    one_of(status, API_KEY_STATUSES, "key status")
     with sim.lock:
-        if workspace_id is not None and workspace_id not in sim.org.workspaces:
-            raise MutationError(f"no workspace {workspace_id!r}", 404)
+        if workspace_id is not None:
+            existing(sim.org.workspaces, workspace_id, "workspace")
         ids = sim.new_ids()
         key = ApiKey(
             id=ids.api_key(),
@@ -186,13 +191,10 @@ def key_hint(rng: random.Random) -> str:
 def add_workspace_member(
     sim: Simulator, workspace_id: str, user_id: str, workspace_role: str
 ) -> WorkspaceMember:
-    if workspace_role not in WORKSPACE_ROLES:
-        raise MutationError(f"unknown workspace role {workspace_role!r}")
+    one_of(workspace_role, WORKSPACE_ROLES, "workspace role")
     with sim.lock:
-        if workspace_id not in sim.org.workspaces:
-            raise MutationError(f"no workspace {workspace_id!r}", 404)
-        if user_id not in sim.org.users:
-            raise MutationError(f"no user {user_id!r}", 404)
+        existing(sim.org.workspaces, workspace_id, "workspace")
+        existing(sim.org.users, user_id, "user")
         member = WorkspaceMember(workspace_id, user_id, workspace_role)
         sim.org.members[(workspace_id, user_id)] = member
         return member
@@ -285,12 +287,9 @@ def set_scim_active(
 
 def set_invite_status(sim: Simulator, invite_id: str, status: str) -> Invite:
     """An invite accepted, expired or withdrawn outside the API (the clock moves `expires_at`)."""
-    if status not in INVITE_STATUSES:
-        raise MutationError(f"unknown invite status {status!r}")
+    one_of(status, INVITE_STATUSES, "invite status")
     with sim.lock:
-        invite = sim.org.invites.get(invite_id)
-        if invite is None:
-            raise MutationError(f"no invite {invite_id!r}", 404)
+        invite = existing(sim.org.invites, invite_id, "invite")
         now = sim.now()
         if status == "expired":
             invite.status = "pending"

@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from anthropic_sim.activity import HISTORY_DAYS, RECENT_DAYS, activity_of, admin_ids, unused_since
-from anthropic_sim.generate_federation import ORG_ADMIN, privileged_scopes
+from anthropic_sim.generate_federation import BUILDER_ROLES, ORG_ADMIN, privileged_scopes
 from anthropic_sim.rbac_truth import (
     group_member_managers,
     privileged_through_two_routes,
     rbac_truth,
     scim_groups_managing_members,
 )
-from anthropic_sim.state import ApiKey, Org, User
+from anthropic_sim.state import ApiKey, Org, User, Workspace
 from anthropic_sim.status import (
     ADMIN_ROLES,
     PRIVILEGED_ROLES,
@@ -28,6 +28,12 @@ from anthropic_sim.status import (
 )
 
 OLD_KEY_AGE = timedelta(days=90)
+# A workspace is sensitive when it holds a customer-managed key or a production tag: one of
+# these keys with one of these values, in any case (the question's defaults).
+PRODUCTION_TAG_KEYS = ("env", "environment", "stage")
+PRODUCTION_TAG_VALUES = ("prod", "production")
+# Keys there should expire within this much (the question's default N).
+LONGEST_EXPIRY = timedelta(days=365)
 # The window the activity sets are measured over (the questions' default N).
 ACTIVITY_DAYS = 30
 
@@ -238,12 +244,37 @@ def planted_truth(org: Org, now: datetime | None = None) -> dict[str, list[str]]
         "federation_privileged_rules": [
             r.id for r in _usable_rules(org) if privileged_scopes(r.oauth_scope)
         ],
+        "unbounded_keys_in_sensitive_workspaces": unbounded_keys_in_sensitive_workspaces(org, now),
+        "federation_workspace_developer_grants": federation_workspace_developer_grants(org),
         **_access(org, now),
         **(_enterprise(org) if org.product == "enterprise" else {}),
         **(rbac_truth(org) if org.product == "enterprise" else {}),
         **_activity(org, now, [k.id for k in active_keys]),
     }
     return {name: sorted(ids) for name, ids in out.items()}
+
+
+def sensitive_workspace(workspace: Workspace) -> bool:
+    """Holds a customer-managed encryption key or a production tag."""
+    return workspace.external_key_id is not None or any(
+        key.lower() in PRODUCTION_TAG_KEYS and value.lower() in PRODUCTION_TAG_VALUES
+        for key, value in workspace.tags.items()
+    )
+
+
+def unbounded_keys_in_sensitive_workspaces(
+    org: Org, now: datetime, longest: timedelta = LONGEST_EXPIRY
+) -> list[str]:
+    """Active keys of sensitive workspaces that never expire or expire more than `longest`
+    after `now`."""
+    return sorted(
+        k.id
+        for k in org.api_keys.values()
+        if key_status(k, now) == "active"
+        and (ws := org.workspaces.get(k.workspace_id or "")) is not None
+        and sensitive_workspace(ws)
+        and (k.expires_at is None or k.expires_at > now + longest)
+    )
 
 
 def _activity(org: Org, now: datetime, active_keys: list[str]) -> dict[str, list[str]]:
@@ -323,6 +354,26 @@ def _usable_rules(org: Org) -> list[Any]:
         and (sa := org.service_accounts.get(r.service_account_id)) is not None
         and sa.archived_at is None
     ]
+
+
+def federation_workspace_developer_grants(org: Org) -> list[str]:
+    """'<rule id>/<workspace id>': usable rules whose token carries more than inference
+    (org:admin or workspace:developer), in the workspaces they apply to where their service
+    account holds a role that builds."""
+    roles = workspace_roles(org)
+    grants = []
+    for rule in _usable_rules(org):
+        if not privileged_scopes(rule.oauth_scope):
+            continue
+        enabled = {ws for (r, ws) in org.federation_rule_workspaces if r == rule.id}
+        grants += [
+            f"{rule.id}/{ws}"
+            for (principal, ws), (role, _) in roles.items()
+            if principal == rule.service_account_id
+            and role in BUILDER_ROLES
+            and (rule.applies_to_all_workspaces or ws in enabled)
+        ]
+    return grants
 
 
 def _issuers_acting_as(org: Org, principals: set[str]) -> set[str]:

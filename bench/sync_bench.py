@@ -9,8 +9,15 @@ side), their ratio, graph elements written per second, and the peak memory of th
         python bench/sync_bench.py --size large [--product enterprise]
 
 Console (the default) is served at the simulator's default bucket, 20 requests/s with bursts of
-40 per engine. Enterprise is served at its documented limit, 100 Admin API requests per minute
-per organization (claude-org-products.md §2.1), and its floor is requests ÷ that rate.
+40 per engine. Enterprise is served at its documented limits, 100 Admin API requests per minute
+per organization (claude-org-products.md §2.1) and 60 a minute for its Analytics API (§4.6):
+the floor is the largest of requests ÷ rate over those buckets, an analytics request counting
+in both (the client paces it through its route's bucket and then the engine's).
+
+A Console organization carries the generator's federation rules (read with its org:admin
+token). `--activity-days N` reads N days of activity up to the simulator's clock (it holds 90);
+`--feed-events N` adds N Compliance feed events before the sync (issue #17's benchmark: the
+large organization, 90 days of activity, 100,000 feed events).
 
 The target database is wiped first: point it at a scratch server.
 """
@@ -27,6 +34,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +44,7 @@ from neo4j import GraphDatabase
 
 from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.credentials import ScimCredentials
-from ingest.extract.pacing import admin_limits_for_key
+from ingest.extract.pacing import ANALYTICS_ROUTE, admin_limits_for_key, analytics_limits
 from ingest.load import GraphLoader
 from ingest.sync.pipeline import SyncOptions, run_sync
 
@@ -137,6 +145,50 @@ def admin_floor(served: int, config: dict) -> tuple[float, Any]:
     return max(0.0, (served - config["admin_burst"]) / config["admin_rate"]), limit
 
 
+def analytics_floor(stats: dict, config: dict) -> float:
+    """Seconds the Analytics API's own limit needs for the analytics requests answered."""
+    served = sum(
+        row["count"]
+        for row in stats["routes"]
+        if row["status"] != 429 and row["route"].startswith(ANALYTICS_ROUTE)
+    )
+    return served / (config["analytics_request_limit"] / config["analytics_window_s"])
+
+
+def floors_per_bucket(stats: dict, config: dict) -> dict[str, float]:
+    """The rate-limit floor of each bucket; the sync's floor is the largest."""
+    served = served_requests(stats)
+    floors = {
+        "admin": admin_floor(served.get("admin", 0), config)[0],
+        "scim": max(0.0, (served.get("scim", 0) - config["scim_burst"]) / config["scim_rate"]),
+    }
+    if config["product"] == "enterprise":
+        floors[f"admin {ANALYTICS_ROUTE}"] = analytics_floor(stats, config)
+    return floors
+
+
+def add_feed_events(base: str, count: int) -> None:
+    """`count` logins of the organization's admins spread over the last 90 days, in chunks."""
+    if count <= 0:
+        return
+    admins = control(base, "planted")["org_admins"]
+    for start in range(0, count, 10_000):
+        events = [
+            {
+                "type": "sso_login_succeeded",
+                "user_id": admins[n % len(admins)],
+                "seconds_ago": (n * 7_777) % (90 * 86_400) + 60,
+            }
+            for n in range(start, min(count, start + 10_000))
+        ]
+        httpx.post(
+            f"{base}/_control/mutate",
+            json={"op": "append_activities", "events": events},
+            headers={"x-control-token": CONTROL_TOKEN},
+            timeout=120,
+        ).raise_for_status()
+
+
 def _first_sync(options: SyncOptions, uri: str, auth: tuple[str, str], database: str) -> None:
     with GraphDatabase.driver(uri, auth=auth) as driver:
         run_sync(GraphLoader(driver, database), options)
@@ -147,6 +199,8 @@ def main() -> None:
     parser.add_argument("--size", default="large")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--product", choices=("console", "enterprise"), default="console")
+    parser.add_argument("--activity-days", type=int, default=None, help="days of activity read")
+    parser.add_argument("--feed-events", type=int, default=0, help="Compliance events to add")
     parser.add_argument(
         "--resync",
         action="store_true",
@@ -159,6 +213,14 @@ def main() -> None:
         creds = control(base, "credentials")
         config = control(base, "config")
         enterprise = args.product == "enterprise"
+        add_feed_events(base, args.feed_events)
+        activity: dict[str, Any] = {}
+        if args.activity_days is not None:
+            epoch = control(base, "summary")["epoch"]
+            activity = {
+                "activity_days": args.activity_days,
+                "activity_until": datetime.fromisoformat(epoch.replace("Z", "+00:00")),
+            }
         options = SyncOptions(
             credentials=Credentials(
                 admin_key=creds["admin_key"],
@@ -170,6 +232,7 @@ def main() -> None:
                 admin_base_url=base,
                 scim_base_url=f"{base}/scim/v2",
                 admin=admin_limits_for_key(creds["admin_key"]),  # as `idgraph sync` sets it
+                **activity,
             ),
         )
         uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
@@ -206,10 +269,7 @@ def main() -> None:
 
         stats = control(base, "stats")
         served = served_requests(stats)
-        floors = {
-            "admin": admin_floor(served.get("admin", 0), config)[0],
-            "scim": max(0.0, (served.get("scim", 0) - config["scim_burst"]) / config["scim_rate"]),
-        }
+        floors = floors_per_bucket(stats, config)
         floor = max(floors.values())
         elements = report.nodes_written + report.rels_written
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -224,9 +284,22 @@ def main() -> None:
             "rate_limit": {
                 "admin": admin_floor(0, config)[1],
                 "scim": [config["scim_rate"], config["scim_burst"]],
+                **(
+                    {
+                        f"admin {ANALYTICS_ROUTE}": {
+                            "requests": config["analytics_request_limit"],
+                            "per_s": config["analytics_window_s"],
+                        }
+                    }
+                    if enterprise
+                    else {}
+                ),
             },
+            "activity_days": options.extract.activity_days,
+            "feed_events_added": args.feed_events,
             "client_pacing": {
                 "admin": [round(options.extract.admin.rate, 4), options.extract.admin.burst],
+                "analytics": [round(analytics_limits().rate, 4), analytics_limits().burst],
                 "scim": [options.extract.scim.rate, options.extract.scim.burst],
             },
             "rate_limited_429": stats["rate_limited"],

@@ -6,12 +6,16 @@ import dataclasses
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
+from anthropic_sim import linked
 from anthropic_sim.server import RunningSimulator
 from ingest.extract import Credentials, ExtractConfig
 from ingest.extract.config import EngineLimits
 from ingest.extract.credentials import ScimCredentials
-from ingest.sync.pipeline import SyncOptions
+from ingest.load import GraphLoader
+from ingest.sync.outcome import SyncOutcome
+from ingest.sync.pipeline import SyncOptions, run_sync
 
 
 def options_for(
@@ -36,6 +40,17 @@ def options_for(
         **extract,
     )
     return SyncOptions(credentials=credentials, extract=config)
+
+
+def sync_with_narrower_key(
+    running: RunningSimulator, neo4j: Any, scopes: tuple[str, ...], **knobs: Any
+) -> SyncOutcome:
+    """Sync again with a new Enterprise key of this organization alone holding only `scopes`
+    (`knobs` as for `options_for`)."""
+    key = linked.new_enterprise_key(running.sim, scopes, all_linked=False)
+    options = options_for(running, **knobs)
+    options.credentials = dataclasses.replace(options.credentials, admin_key=SecretStr(key.secret))
+    return run_sync(GraphLoader(neo4j.driver, neo4j.database), options)
 
 
 def reconfigure(running: RunningSimulator, **changes: Any) -> None:

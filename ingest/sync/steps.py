@@ -385,16 +385,20 @@ class GraphSteps:
         """Each source read completely, joined to the members, keys and service accounts
         written by then. A source not read writes nothing: its subjects' activity is unknown."""
         window = self.activity_window
-        complete = self.extraction.read_completely() - set(self.extraction.not_offered)
         for node_type in ACTIVITY_NODES:
-            if window is None or node_type.family not in complete:
+            if window is None:
+                return
+            reads = self.reads(node_type.family)
+            # Judged once its read has ended: a paced read still running is read completely
+            # by the cleanup, which would then delete every element this step did not write.
+            found = await reads.records(node_type.family, last_reader=True)
+            extraction = self.extraction
+            if node_type.family not in extraction.read_completely() - set(extraction.not_offered):
                 continue
             self.progress(f"loading {node_type.family}")
-            reads = self.reads(node_type.family)
             members = reads.members()
             self.subjects.user_ids = set(members.ids())
             self.subjects.emails = members.emails
-            found = await reads.records(node_type.family, last_reader=True)
             rows, issues = map_activity(self.org.id, node_type, window, found, self.subjects)
             self.issues.extend(issues)
             await self._write(node_type.family, rows)

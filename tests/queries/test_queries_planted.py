@@ -5,11 +5,18 @@ the truth measured from the simulator's state."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from anthropic_sim.generate_federation import BUILDER_ROLES
 from anthropic_sim.generator import FULLY_RECORDED
-from anthropic_sim.planted import principals_with_ability, workspace_roles
+from anthropic_sim.planted import (
+    principals_with_ability,
+    unbounded_keys_in_sensitive_workspaces,
+    workspace_roles,
+)
 from anthropic_sim.status import PRIVILEGED_ROLES
 from ingest.graph.model import MODEL
 from tests.queries.conftest import SyncedOrg
@@ -41,6 +48,7 @@ PLANTED = {
         "pending_invites_outside_identity_provider",
         "id",
     ),
+    "unbounded-keys-in-sensitive-workspaces": ("unbounded_keys_in_sensitive_workspaces", "id"),
 }
 
 
@@ -49,8 +57,8 @@ def test_the_sync_read_everything(medium: SyncedOrg) -> None:
     assert medium.report.scim_status == "available"
 
 
-def _found(medium: SyncedOrg, query_id: str, column: str) -> list[str]:
-    found = [row[column] for row in medium.ask(query_id).rows]
+def _found(medium: SyncedOrg, query_id: str, column: str, **params: Any) -> list[str]:
+    found = [row[column] for row in medium.ask(query_id, **params).rows]
     assert len(found) == len(set(found)), f"{query_id} lists an id twice"
     return sorted(found)
 
@@ -86,6 +94,42 @@ def test_a_deadline_reached_exactly_now_is_expired_and_one_later_today_is_not(
     stale = {row["id"]: row["status"] for row in medium.ask("stale-keys").rows}
     assert stale.get(key_now) == "expired"
     assert key_today not in stale
+
+
+@pytest.mark.parametrize("days", [365, 30])
+def test_unbounded_keys_in_sensitive_workspaces(medium: SyncedOrg, days: int) -> None:
+    """The planted customer-managed-key and `Environment=Production` cases are found (the
+    tag's case does not matter), and N moves the line."""
+    found = _found(medium, "unbounded-keys-in-sensitive-workspaces", "id", days=days)
+    expected = unbounded_keys_in_sensitive_workspaces(
+        medium.org, medium.org.epoch, timedelta(days=days)
+    )
+    assert found == expected
+    cmek, production = (  # in the order planted
+        e.id
+        for e in medium.org.ledger.entries
+        if e.case == "unbounded_keys_in_sensitive_workspaces"
+    )
+    assert {cmek, production} <= set(found)
+    staging = _found(
+        medium, "unbounded-keys-in-sensitive-workspaces", "id", production_values=["STAGING"]
+    )
+    assert cmek in staging and production not in staging
+
+
+def test_federation_workspace_developer_issuers(medium: SyncedOrg) -> None:
+    """Rules onto an account that builds in the rule's workspaces, one row per workspace with
+    the claims that gate it; not where the account only uses, nor through inference rules."""
+    rows = medium.ask("federation-workspace-developer-issuers").rows
+    found = sorted(f"{row['id']}/{row['workspace_id']}" for row in rows)
+    assert found == medium.planted["federation_workspace_developer_grants"]
+    (planted,) = medium.org.ledger.ids("federation_workspace_developer_grants")
+    rule_id, workspace_id = planted.split("/")
+    (row,) = [r for r in rows if r["id"] == rule_id]
+    assert row["workspace_id"] == workspace_id and row["rule"] == "release-developer"
+    assert row["claims"] == ["environment=release"] and row["subject"].endswith("tags/*")
+    assert row["workspace_role"] in BUILDER_ROLES
+    assert "release-inference" not in {r["rule"] for r in rows}
 
 
 def test_main_domains_are_inferred_right(medium: SyncedOrg) -> None:

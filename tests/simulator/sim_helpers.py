@@ -86,3 +86,15 @@ def new_key(api: Api, scopes: list[str], all_linked: bool = False) -> str:
 
 def by_role(api: Api, role: str) -> str:
     return next(u.id for u in api.org.users.values() if u.role == role)
+
+
+def change_role_then_remove(api: Api, member: str, role: str) -> None:
+    """Through the Admin API: `member` gets `role`, which the next read shows, then is removed,
+    after which a read of them is a 404."""
+    users = "/v1/organizations/users"
+    r = api.admin.post(f"{users}/{member}", json={"role": role})
+    assert r.status_code == 200 and r.json()["role"] == role
+    assert api.admin.get(f"{users}/{member}").json()["role"] == role
+    r = api.admin.delete(f"{users}/{member}")
+    assert r.status_code == 200 and r.json() == {"id": member, "type": "user_deleted"}
+    assert_error(api.admin.get(f"{users}/{member}"), 404, "not_found_error")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sim_helpers import Api, assert_error, by_role
+from sim_helpers import Api, assert_error, by_role, change_role_then_remove
 
 from anthropic_sim.state import ApiKey
 from anthropic_sim.status import inherited_workspace_role, invite_status, key_status
@@ -32,13 +32,7 @@ def live_key(api: Api, wanted: Callable[[ApiKey], bool] = lambda _: True) -> Api
 
 
 def test_role_change_and_removal_show_on_the_next_read(api: Api) -> None:
-    member = by_role(api, "developer")
-    r = api.admin.post(f"{USERS}/{member}", json={"role": "user"})
-    assert r.status_code == 200 and r.json()["role"] == "user"
-    assert api.admin.get(f"{USERS}/{member}").json()["role"] == "user"
-    r = api.admin.delete(f"{USERS}/{member}")
-    assert r.status_code == 200 and r.json() == {"id": member, "type": "user_deleted"}
-    assert_error(api.admin.get(f"{USERS}/{member}"), 404, "not_found_error")
+    change_role_then_remove(api, by_role(api, "developer"), "user")
 
 
 def test_admins_are_neither_demoted_nor_removed(api: Api) -> None:

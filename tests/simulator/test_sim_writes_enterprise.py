@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim_helpers import Api, Make, assert_error, by_role, enterprise, new_key
+from sim_helpers import (
+    Api,
+    Make,
+    assert_error,
+    by_role,
+    change_role_then_remove,
+    enterprise,
+    new_key,
+)
 
 from anthropic_sim.status import invite_status
 
@@ -31,12 +39,7 @@ def group_with_members(api: Api, source_type: str) -> tuple[str, str]:
 def test_role_change_and_removal_show_on_the_next_read(make_api: Make) -> None:
     api = enterprise(make_api)
     member = by_role(api, "user")
-    r = api.admin.post(f"{USERS}/{member}", json={"role": "managed"})
-    assert r.status_code == 200 and r.json()["role"] == "managed"
-    assert api.admin.get(f"{USERS}/{member}").json()["role"] == "managed"
-    r = api.admin.delete(f"{USERS}/{member}")
-    assert r.status_code == 200 and r.json() == {"id": member, "type": "user_deleted"}
-    assert_error(api.admin.get(f"{USERS}/{member}"), 404, "not_found_error")
+    change_role_then_remove(api, member, "managed")
     assert member not in {u["id"] for u in api.walk(USERS, 1000)}
 
 

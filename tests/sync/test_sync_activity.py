@@ -3,24 +3,20 @@ Neo4j, then the two activity questions answered against the planted truth."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from anthropic_sim import linked
 from anthropic_sim.activity import activity_of
 from anthropic_sim.planted import planted_truth
+from ingest.extract.config import EngineLimits
 from ingest.graph.model import LAST_ACTIVE_AT, LAST_USED_AT
-from ingest.load import GraphLoader
 from ingest.queries.library import get_query
 from ingest.queries.runner import run_query
-from ingest.sync.pipeline import run_sync
-from tests.simulated import options_for
+from tests.simulated import sync_with_narrower_key
 from tests.sync.test_sync_cli import env_for
 from tests.sync.test_sync_enterprise import ENTERPRISE
 
@@ -94,12 +90,9 @@ def test_enterprise_activity_unknown_without_read_analytics_and_nothing_deleted(
         assert {r["id"] for r in admins} == set(planted["admins_inactive_30d"])
         sources = {source for r in admins for source in r["sources"]}
         assert sources == {"analytics_activity", "compliance_activity"}
-        key = linked.new_enterprise_key(running.sim, ("read:members",), all_linked=False)
-        options = options_for(running, scim=False, activity_until=running.sim.now())
-        options.credentials = dataclasses.replace(
-            options.credentials, admin_key=SecretStr(key.secret)
+        second = sync_with_narrower_key(
+            running, neo4j, ("read:members",), scim=False, activity_until=running.sim.now()
         )
-        second = run_sync(GraphLoader(neo4j.driver, neo4j.database), options)
     assert second.exit_code == 0, second.extraction_failures
     why = second.extraction_failures["analytics_activity"]
     assert "not permitted by the key's scopes" in why and "read:analytics" in why
@@ -108,6 +101,24 @@ def test_enterprise_activity_unknown_without_read_analytics_and_nothing_deleted(
     assert {r["id"] for r in _ask(neo4j, "admins-without-recent-activity")} == {
         r["id"] for r in admins
     }
+
+
+def test_a_paced_analytics_read_still_running_when_activity_is_written_is_written_not_deleted(
+    neo4j, simulator, sync
+):
+    """The Analytics API's own pacing (one request a day of the window) can leave its read
+    running after every other family is written: the activity step waits for it, so the
+    cleanup after it never finds the family read but unwritten (which deleted all of it)."""
+    analytics = "MATCH (a:AnthropicAnalyticsActivity) RETURN count(a) AS n"
+    with simulator(size="small", seed=5, **ENTERPRISE) as running:
+        fast = sync(running, scim=False, activity_until=running.sim.now())
+        [before] = neo4j.run(analytics)
+        paced = EngineLimits(rate=15.0, burst=1)
+        slow = sync(running, scim=False, activity_until=running.sim.now(), analytics=paced)
+    assert fast.exit_code == slow.exit_code == 0, slow.extraction_failures
+    assert before["n"] > 0
+    assert "analytics_activity" in slow.families_complete
+    assert neo4j.run(analytics) == [before]
 
 
 def test_without_any_source_every_admin_is_activity_unknown(neo4j, simulator, sync):

@@ -3,21 +3,16 @@ real Neo4j, incrementally from the cursor stored on the organization node."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
-from anthropic_sim import linked
 from anthropic_sim.activity import admin_ids
 from anthropic_sim.compliance_feed import append_activities, generated_events
 from ingest.extract.compliance import COMPLIANCE_TYPES
 from ingest.graph.model import COMPLIANCE_CURSOR, LAST_ACTIVE_AT
-from ingest.load import GraphLoader
-from ingest.sync.pipeline import run_sync
-from tests.simulated import options_for, reconfigure
+from tests.simulated import reconfigure, sync_with_narrower_key
 from tests.sync.test_sync_activity import _ask
 from tests.sync.test_sync_enterprise import ENTERPRISE
 
@@ -129,12 +124,9 @@ def test_without_permission_the_feed_is_not_read_and_nothing_is_deleted(neo4j, s
         assert FAMILY in first.families_complete, first.extraction_failures
         org_id = running.sim.org.id
         nodes, cursor = _feed_nodes(neo4j), _cursor(neo4j, org_id)
-        key = linked.new_enterprise_key(running.sim, ("read:members",), all_linked=False)
-        options = options_for(running, scim=False, activity_until=running.sim.now())
-        options.credentials = dataclasses.replace(
-            options.credentials, admin_key=SecretStr(key.secret)
+        second = sync_with_narrower_key(
+            running, neo4j, ("read:members",), scim=False, activity_until=running.sim.now()
         )
-        second = run_sync(GraphLoader(neo4j.driver, neo4j.database), options)
     assert second.exit_code == 0, second.extraction_failures
     why = second.extraction_failures[FAMILY]
     assert "not permitted by the key's scopes" in why and "read:compliance_activities" in why

@@ -39,11 +39,8 @@ def linked(running: RunningSimulator, n: int):
 
 def tenant_counts(neo4j, org_id: str) -> dict[str, int]:
     rows = neo4j.run(
-        # Activity nodes are left out: a re-sync within the analytics API's own minute (60
-        # requests per organization) drops the first organization's analytics activity, an open
-        # defect recorded in the closing note of 2026-12-02 (#17), not a cross-organization one.
-        "MATCH (n {tenant_id: $t}) WHERE NOT n:SyncRun AND NOT n:AnthropicActivity "
-        "OPTIONAL MATCH (n)-[r]->(m) WHERE NOT m:SyncRun AND NOT m:AnthropicActivity "
+        "MATCH (n {tenant_id: $t}) WHERE NOT n:SyncRun "
+        "OPTIONAL MATCH (n)-[r]->(m) WHERE NOT m:SyncRun "
         "RETURN count(DISTINCT n) AS nodes, count(r) AS rels",
         t=org_id,
     )
