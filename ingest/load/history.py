@@ -3,8 +3,6 @@ baseline), and the retention that removes old change records and sync runs, in b
 
 from __future__ import annotations
 
-from neo4j import RoutingControl
-
 from ingest.graph import changes
 from ingest.graph.model import ORGANIZATION, SYNC_RUN
 from ingest.graph.schema import FIRSTSEEN, TENANT_ID, quote
@@ -30,13 +28,7 @@ def records_history(loader: GraphLoader, tenant_id: str) -> bool:
     the graph it writes is the baseline later changes are measured from."""
     if loader.history_days == 0:
         return False
-    records, _, _ = loader.driver.execute_query(
-        _SYNCED_BEFORE,
-        {"tenant_id": tenant_id},
-        database_=loader.database,
-        routing_=RoutingControl.READ,
-        bookmark_manager_=loader.bookmarks,
-    )
+    records = loader.read(_SYNCED_BEFORE, {"tenant_id": tenant_id})
     return bool(records[0]["synced"])
 
 
@@ -53,14 +45,7 @@ def prune_history(loader: GraphLoader, tenant_id: str, now_ms: int) -> int:
     deleted = 0
     for query in _PRUNED:
         while True:
-            records, _, _ = loader.driver.execute_query(
-                query,
-                params,
-                database_=loader.database,
-                routing_=RoutingControl.WRITE,
-                bookmark_manager_=loader.bookmarks,
-            )
-            batch = int(records[0]["deleted"])
+            batch = int(loader.write(query, params)[0]["deleted"])
             deleted += batch
             if batch < PRUNE_BATCH:
                 break

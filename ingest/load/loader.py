@@ -98,8 +98,8 @@ class GraphLoader:
     def ensure_schema(self) -> None:
         """Create every constraint and index of the model; harmless to run again."""
         for statement in cypher.schema_statements(self.model):
-            self._write(statement.cypher, {})
-        self._write("CALL db.awaitIndexes(300)", {})
+            self.write(statement.cypher, {})
+        self.write("CALL db.awaitIndexes(300)", {})
 
     def load_nodes(
         self, node_type: NodeType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
@@ -184,7 +184,7 @@ class GraphLoader:
         many elements they wrote."""
 
         def run(lane: list[Statement]) -> int:
-            return sum(self._write(query, params)[0]["written"] for query, params in lane)
+            return sum(self.write(query, params)[0]["written"] for query, params in lane)
 
         written = 0
         for lane_group in prepared:
@@ -202,7 +202,7 @@ class GraphLoader:
             self._snapshots, self._snapshots_sync = {}, ctx.sync_id
             # A transaction on the writer returns a bookmark covering every commit so far, of
             # any process: the snapshot reads then see at least what earlier syncs wrote.
-            self._write("RETURN 1 AS anchored", {})
+            self.write("RETURN 1 AS anchored", {})
         if element not in self._snapshots:
             self._snapshots[element] = self._read_snapshot_retried(element, ctx)
         return self._snapshots[element]
@@ -309,12 +309,22 @@ class GraphLoader:
             result += CleanupResult(counters.nodes_deleted, counters.relationships_deleted, removed)
         return result
 
-    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def read(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """One read of the graph, after every write this loader made (its bookmarks)."""
+        return self._run(query, params, RoutingControl.READ)
+
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """One write transaction, ordered after every other this loader made."""
+        return self._run(query, params, RoutingControl.WRITE)
+
+    def _run(
+        self, query: str, params: dict[str, Any], routing: RoutingControl
+    ) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
             query,
             params,
             database_=self.database,
-            routing_=RoutingControl.WRITE,
+            routing_=routing,
             bookmark_manager_=self.bookmarks,
         )
         return [r.data() for r in records]

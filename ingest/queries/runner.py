@@ -61,14 +61,8 @@ def run_query(
 
     The session's access mode is READ, so the server itself refuses any write.
     """
-    merged = merge_params(query, params)
-    with driver.session(
-        database=database,
-        default_access_mode=neo4j.READ_ACCESS,
-        # Unknown labels and properties on a graph that lacks them are expected, not news.
-        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
-    ) as session:
-        return session.execute_read(_read, query.cypher, merged)
+    with _read_session(driver, database) as session:
+        return session.execute_read(_read, query.cypher, merge_params(query, params))
 
 
 def run_counted(
@@ -83,12 +77,17 @@ def run_counted(
     """Run `query` like run_query, but fetch only its first `top` rows (overall and per value
     of the column `group`) with the true counts, computed by the server."""
     merged = merge_params(query, params)
-    with driver.session(
+    with _read_session(driver, database) as session:
+        return session.execute_read(_read_counted, query.cypher, merged, top, group)
+
+
+def _read_session(driver: Driver, database: str) -> neo4j.Session:
+    return driver.session(
         database=database,
         default_access_mode=neo4j.READ_ACCESS,
+        # Unknown labels and properties on a graph that lacks them are expected, not news.
         notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
-    ) as session:
-        return session.execute_read(_read_counted, query.cypher, merged, top, group)
+    )
 
 
 def merge_params(query: Query, params: Mapping[str, Any] | None) -> dict[str, Any]:

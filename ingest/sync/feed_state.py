@@ -4,8 +4,6 @@ its feed read asks only for newer events."""
 
 from __future__ import annotations
 
-from neo4j import RoutingControl
-
 from ingest.extract.compliance import ComplianceFeed
 from ingest.graph.model import ACTIVE_DAYS, COMPLIANCE_ACTIVITY, COMPLIANCE_CURSOR, ORGANIZATION
 from ingest.graph.schema import TENANT_ID
@@ -20,14 +18,7 @@ RETURN o.{COMPLIANCE_CURSOR} AS cursor, collect([a.subject_id, a.{ACTIVE_DAYS}])
 
 
 def stored_feed(loader: GraphLoader, org_id: str) -> ComplianceFeed:
-    records, _, _ = loader.driver.execute_query(
-        _STORED,
-        {"tenant_id": org_id},
-        database_=loader.database,
-        routing_=RoutingControl.READ,
-        bookmark_manager_=loader.bookmarks,
-    )
-    [record] = records
+    [record] = loader.read(_STORED, {"tenant_id": org_id})
     cursor = record["cursor"]
     if not isinstance(cursor, str) or not cursor:
         return ComplianceFeed()

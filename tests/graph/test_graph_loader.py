@@ -234,10 +234,10 @@ class CountingLoader(GraphLoader):
         super().__init__(*args, **kwargs)
         self.batches: list[int] = []
 
-    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if "rows" in params:
             self.batches.append(len(params["rows"]))
-        return super()._write(query, params)
+        return super().write(query, params)
 
 
 def user_rows(n: int) -> Iterator[dict[str, Any]]:
@@ -321,11 +321,11 @@ class StatementLog(GraphLoader):
         super().__init__(*args, **kwargs)
         self.statements: list[tuple[str, int]] = []
 
-    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if "rows" in params:
             verb = "CREATE" if "CREATE (a)" in query else "MERGE"
             self.statements.append((verb, len(params["rows"])))
-        return super()._write(query, params)
+        return super().write(query, params)
 
 
 def test_a_first_load_creates_relationships_and_equals_a_merged_load(neo4j, new_ctx) -> None:

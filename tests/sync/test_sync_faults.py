@@ -151,12 +151,12 @@ class FailingLoader(GraphLoader):
         super().__init__(*args, **kwargs)
         self.failing, self.left = failing, nth
 
-    def _write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def write(self, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.failing in query:
             self.left -= 1
             if self.left == 0:
                 raise TransientError("write refused")
-        return super()._write(query, params)
+        return super().write(query, params)
 
 
 @pytest.mark.parametrize(
