@@ -33,14 +33,14 @@ from bhopengraph import Edge, Node, Properties
 
 from ingest.export.columns import ExportError, element_id
 from ingest.export.source import GraphReader
-from ingest.graph.model import ACTIVITY_NODES, REMEDIATION_ACTION
+from ingest.graph.model import ACTIVITY_NODES, CHANGE, REMEDIATION_ACTION
 from ingest.graph.schema import GraphModel, NodeType, RelType
 
 SOURCE_KIND = "Anthropic"
-# Audit trails (sync runs, remediation actions) and activity are not identities or edges of
-# control: an attack-path tool gets neither.
+# Audit trails (sync runs, change records, remediation actions) and activity are not identities
+# or edges of control: an attack-path tool gets neither.
 SKIPPED_NODE_LABELS: frozenset[str] = frozenset(
-    {"SyncRun", REMEDIATION_ACTION.label, *(n.label for n in ACTIVITY_NODES)}
+    {"SyncRun", CHANGE.label, REMEDIATION_ACTION.label, *(n.label for n in ACTIVITY_NODES)}
 )
 SKIPPED_REL_TYPES: frozenset[str] = frozenset({"SYNCED", "ACTIVITY_OF", "ACTED_ON"})
 

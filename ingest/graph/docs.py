@@ -150,7 +150,10 @@ def _rel_section(rel: RelType) -> Iterator[str]:
     if rel.source is not None:
         yield f"- source: `{rel.source}` (of the start node's record)"
     if not rel.traversable:
-        yield "- not traversable: context, not control (the OpenGraph export marks it so)"
+        yield (
+            "- not traversable: context, not control (attack-paths does not walk it; the "
+            "OpenGraph export marks it non-traversable, or leaves it out: docs/exports.md)"
+        )
     if rel.tracked:
         yield f"- change history: {_HISTORY}"
     yield ""

@@ -51,6 +51,14 @@ def _add_tricky_values(server: Neo4jServer) -> None:
         tags=TRICKY_LIST,
     )
     server.run("MATCH (o:AnthropicOrganization) SET o.scim_unavailable_reason = ''")
+    # A change record, as a re-sync writes one: no relationship, so an export that kept it
+    # would hold an isolated node.
+    server.run(
+        "MATCH (o:AnthropicOrganization) WITH o ORDER BY o.id LIMIT 1 "
+        "CREATE (:AnthropicChange {tenant_id: o.id, id: 'change-1', kind: 'changed', "
+        "element_label: 'AnthropicUser', element_id: 'user-1', property: 'role', "
+        "old: 'admin', new: 'user', at: '2026-12-01T00:00:00Z', at_epoch_ms: 1764547200000})"
+    )
     server.run(
         "MATCH (:AnthropicUser)-[r:MEMBER_OF]->(:AnthropicWorkspace) "
         "WITH r LIMIT 1 SET r.workspace_role = $text",
