@@ -385,9 +385,9 @@ class GraphSteps:
         """Each source read completely, joined to the members, keys and service accounts
         written by then. A source not read writes nothing: its subjects' activity is unknown."""
         window = self.activity_window
+        if window is None:
+            return
         for node_type in ACTIVITY_NODES:
-            if window is None:
-                return
             reads = self.reads(node_type.family)
             # Judged once its read has ended: a paced read still running is read completely
             # by the cleanup, which would then delete every element this step did not write.
