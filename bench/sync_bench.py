@@ -190,7 +190,7 @@ def add_feed_events(base: str, count: int) -> None:
 
 
 def _first_sync(options: SyncOptions, uri: str, auth: tuple[str, str], database: str) -> None:
-    with GraphDatabase.driver(uri, auth=auth) as driver:
+    with GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver:
         run_sync(GraphLoader(driver, database), options)
 
 
@@ -238,7 +238,8 @@ def main() -> None:
         uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
         auth = (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
         database = os.environ.get("NEO4J_DATABASE", "neo4j")
-        driver = GraphDatabase.driver(uri, auth=auth)
+        # As `idgraph sync` does: a first sync reads properties no node has yet.
+        driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         erase_or_exit(driver, database, uri)
         loader = GraphLoader(driver, database)
         loader.ensure_schema()
