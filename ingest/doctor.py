@@ -21,7 +21,7 @@ from ingest.extract import (
 )
 from ingest.extract.capabilities import AT_LEAST, Capabilities, capabilities_of
 from ingest.extract.credentials import AdminKeyKind, redact
-from ingest.graph.cypher import constraint_name, superseded_constraint_name
+from ingest.graph.cypher import constraint_name, superseded_constraint_names
 from ingest.graph.model import MODEL
 from ingest.graph.schema import GraphModel
 from ingest.lifecycle_actions import LIFECYCLE_ACTIONS, blocked_by, possible_actions
@@ -241,14 +241,17 @@ def schema_state(constraints: set[str], model: GraphModel = MODEL) -> tuple[Stat
     """What the graph's schema is, by the names of its constraints, and what the next sync's
     schema setup (`schema_statements`) does about it."""
     superseded = sorted(
-        name for node in model.nodes if (name := superseded_constraint_name(node)) in constraints
+        name
+        for node in model.nodes
+        for name in superseded_constraint_names(node)
+        if name in constraints
     )
     if superseded:
         return "warn", (
-            f"{len(superseded)} single-id constraint(s) of an older version "
-            f"({', '.join(superseded)}): a second organization's node of the same id cannot be "
-            "written while they exist; the next sync drops them and creates the per-organization "
-            "(tenant_id, id) ones"
+            f"{len(superseded)} key constraint(s) of an older version "
+            f"({', '.join(superseded)}): single-id ones keep a second organization's node of "
+            "the same id from being written, tenant-first ones can make a first sync several "
+            "times slower; the next sync drops them and creates the (id, tenant_id) ones"
         )
     missing = [node.label for node in model.nodes if constraint_name(node) not in constraints]
     if missing:

@@ -1,11 +1,12 @@
-"""`idgraph doctor` on a graph an older version wrote: its single-id key constraints are found,
-named, and the next sync's schema setup does what doctor says (drops them)."""
+"""`idgraph doctor` on a graph an older version wrote: its single-id or tenant-first key
+constraints are found, named, and the next sync's schema setup does what doctor says (drops
+them)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.graph.cypher import constraint_name, superseded_constraint_name
+from ingest.graph.cypher import constraint_name, superseded_constraint_names
 from ingest.graph.model import MODEL
 from ingest.load import GraphLoader
 from tests.sync.test_sync_cli import env_for
@@ -14,16 +15,18 @@ from tests.test_doctor_capabilities import doctor
 pytestmark = pytest.mark.neo4j
 
 
-def test_doctor_reports_the_old_single_id_constraints_the_next_sync_drops(
-    neo4j, simulator, monkeypatch
+@pytest.mark.parametrize(
+    ("version", "key"), [(0, "n.id"), (1, "(n.tenant_id, n.id)")], ids=["single-id", "tenant-first"]
+)
+def test_doctor_reports_the_old_key_constraints_the_next_sync_drops(
+    neo4j, simulator, monkeypatch, version, key
 ):
     loader = GraphLoader(neo4j.driver, neo4j.database)
     loader.ensure_schema()
     user = next(node for node in MODEL.nodes if node.name == "user")
-    old = superseded_constraint_name(user)
-    assert old is not None
+    old = superseded_constraint_names(user)[version]
     neo4j.run(f"DROP CONSTRAINT `{constraint_name(user)}` IF EXISTS")
-    neo4j.run(f"CREATE CONSTRAINT `{old}` FOR (n:`{user.label}`) REQUIRE n.id IS UNIQUE")
+    neo4j.run(f"CREATE CONSTRAINT `{old}` FOR (n:`{user.label}`) REQUIRE {key} IS UNIQUE")
     with simulator(size="small") as running:
         env = env_for(neo4j, running)
         before = doctor(monkeypatch, env)["neo4j"]

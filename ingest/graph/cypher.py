@@ -33,16 +33,25 @@ def constraint_name(node: NodeType) -> str:
     return "_".join((node.label, *identity_props(node), "unique"))
 
 
-def superseded_constraint_name(node: NodeType) -> str | None:
-    """The single-property key constraint that versions before per-organization keys created
-    on a tenant-scoped label: it would make a person in two organizations collide."""
-    return f"{node.label}_{node.key}_unique" if node.tenant_scoped else None
+def superseded_constraint_names(node: NodeType) -> tuple[str, ...]:
+    """Key constraints of earlier versions on a tenant-scoped label: the single-property one
+    (it made a person in two organizations collide) and the (tenant_id, id) one, whose
+    tenant-first order let the planner seek every node of the tenant and filter (see
+    `identity_props`)."""
+    if not node.tenant_scoped:
+        return ()
+    return (f"{node.label}_{node.key}_unique", f"{node.label}_{TENANT_ID}_{node.key}_unique")
 
 
 def identity_props(node: NodeType) -> tuple[str, ...]:
-    """What identifies a node: (tenant_id, id) for a tenant-scoped type, since the same API id
-    (a person, say) can belong to several organizations; the key alone otherwise."""
-    return (TENANT_ID, node.key) if node.tenant_scoped else (node.key,)
+    """What identifies a node: (id, tenant_id) for a tenant-scoped type, since the same API id
+    (a person, say) can belong to several organizations; the key alone otherwise.
+
+    The key comes first so that the index can only be sought by a row's own key: with the
+    tenant first, a plan made while the index had no statistics yet sought all the tenant's
+    nodes once and filtered them for every row, and a large organization's first sync took
+    up to 5 minutes instead of 1 (docs/performance.md)."""
+    return (node.key, TENANT_ID) if node.tenant_scoped else (node.key,)
 
 
 def identity_map(node: NodeType, key: str) -> str:
@@ -60,8 +69,7 @@ def schema_statements(model: GraphModel) -> Iterator[SchemaStatement]:
     """Superseded constraints dropped, uniqueness constraints (Community-compatible, composite
     on tenant-scoped labels) then range indexes: all idempotent (IF EXISTS, IF NOT EXISTS)."""
     for node in model.nodes:
-        superseded = superseded_constraint_name(node)
-        if superseded is not None:
+        for superseded in superseded_constraint_names(node):
             yield SchemaStatement(superseded, f"DROP CONSTRAINT {quote(superseded)} IF EXISTS")
     for node in model.nodes:
         name = constraint_name(node)
@@ -113,13 +121,14 @@ def node_merge(node: NodeType) -> str:
     )
 
 
-def rel_merge(rel: RelType) -> str:
+def rel_merge(rel: RelType, *, one_start: bool = False) -> str:
     """Parameters: $rows (maps {start, end, every declared property}), $now, $tenant_id (the
-    endpoints are the tenant's own nodes). Rows whose endpoints do not exist write nothing;
-    the statement returns how many were written."""
+    endpoints are the tenant's own nodes); with `one_start`, $start, the one start of every
+    row. Rows whose endpoints do not exist write nothing; the statement returns how many were
+    written."""
     sets = [f"r.{quote(p)} = row.{quote(p)}" for p in rel.property_names]
     sets.append(f"r.{LASTUPDATED} = $now")
-    return _rows_and_endpoints(rel) + (
+    return _rows_and_endpoints(rel, one_start) + (
         f"MERGE (a)-[r:{quote(rel.type)}]->(b)\n"
         f"ON CREATE SET r.{FIRSTSEEN} = $now\n"
         + (changes.rel_capture(rel, "prior") if rel.tracked else "")
@@ -129,34 +138,43 @@ def rel_merge(rel: RelType) -> str:
     )
 
 
-def rel_create(rel: RelType) -> str:
+def rel_create(rel: RelType, *, one_start: bool = False) -> str:
     """Like rel_merge, for relationships known not to exist yet: no existence check, which
     makes a first load markedly faster. Rows whose endpoints do not exist write nothing."""
     props = [f"{quote(p)}: row.{quote(p)}" for p in rel.property_names]
     props += [f"{FIRSTSEEN}: $now", f"{LASTUPDATED}: $now"]
-    return _rows_and_endpoints(rel) + (
+    return _rows_and_endpoints(rel, one_start) + (
         f"CREATE (a)-[r:{quote(rel.type)} {{{', '.join(props)}}}]->(b)\n"
         + (changes.rel_created(rel) if rel.tracked else "")
         + "RETURN count(r) AS written"
     )
 
 
-def _rows_and_endpoints(rel: RelType) -> str:
+def _rows_and_endpoints(rel: RelType, one_start: bool) -> str:
     """Each end is sought through its identity constraint's index, by hint: planned while a
     label is still empty, the statement scanned the label instead, and its cached plan then
-    made a large organization's first sync ten times slower (measured: OWNED_BY batches)."""
+    made a large organization's first sync ten times slower (measured: OWNED_BY batches).
+
+    `one_start` seeks a start that every row shares (the organization of every RESOURCE row)
+    once, before the rows: sought again for each row, under plans made while the other end's
+    index had no statistics yet, one 5,000-row batch took up to 140 s instead of 0.2 s
+    (docs/performance.md)."""
+    start = f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, '$start')})\n"
+    row_start = f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, 'row.start')})\n"
+    a_hint = _index_hint("a", rel.start)
+    if one_start:
+        head = f"{start}{a_hint}UNWIND $rows AS row\n"
+    else:
+        head = f"UNWIND $rows AS row\n{row_start}{a_hint}"
     return (
-        "UNWIND $rows AS row\n"
-        f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, 'row.start')})\n"
-        f"{_index_hint('a', rel.start)}"
-        f"MATCH (b:{quote(rel.end.label)} {identity_map(rel.end, 'row.end')})\n"
+        f"{head}MATCH (b:{quote(rel.end.label)} {identity_map(rel.end, 'row.end')})\n"
         f"{_index_hint('b', rel.end)}"
     )
 
 
 def _index_hint(variable: str, node: NodeType) -> str:
     props = ", ".join(quote(p) for p in identity_props(node))
-    return f"USING INDEX {variable}:{quote(node.label)}({props})\n"
+    return f"USING INDEX SEEK {variable}:{quote(node.label)}({props})\n"
 
 
 def node_snapshot(node: NodeType) -> str:
@@ -220,8 +238,8 @@ def schema_cypher_file(model: GraphModel) -> str:
     """The text of cypher/schema.cypher, for people who set up a database by hand."""
     header = (
         "// GENERATED from ingest/graph/model.py by `python -m ingest.graph.docs`: do not edit.\n"
-        "// Uniqueness constraints (Neo4j Community compatible; (tenant_id, id) on every\n"
+        "// Uniqueness constraints (Neo4j Community compatible; (id, tenant_id) on every\n"
         "// organization's node type) and range indexes of the identity graph, after dropping\n"
-        "// the single-id constraints of earlier versions. Every statement is idempotent.\n"
+        "// the key constraints of earlier versions. Every statement is idempotent.\n"
     )
     return header + "".join(f"\n{s.cypher};" for s in schema_statements(model)) + "\n"

@@ -43,7 +43,7 @@ def _markdown_lines(model: GraphModel) -> Iterator[str]:
     yield ""
     yield (
         "Every node of an organization (every tenant-scoped type) is merged on "
-        "(`tenant_id`, `id`), a composite uniqueness constraint per provider label: `id` "
+        "(`id`, `tenant_id`), a composite uniqueness constraint per provider label: `id` "
         "stays the API id, so a person who belongs to two organizations is two nodes with the "
         "same `id` (and `email_lower`), one per organization, each with that organization's "
         "role and relationships; one organization's sync and cleanup never touch another's "

@@ -20,7 +20,7 @@ cleaned, so its previous state stays in the graph.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from typing import Any
@@ -87,8 +87,8 @@ class GraphLoader:
         # snapshot reads (what is unchanged, what is gone) wait for the writes' bookmarks.
         self.bookmarks = bookmarks if bookmarks is not None else GraphDatabase.bookmark_manager()
         self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
-        self._rel_queries = {r: cypher.rel_merge(r) for r in self.model.rels}
-        self._rel_creates = {r: cypher.rel_create(r) for r in self.model.rels}
+        self._rel_queries = {r: _OneStartOrNot(cypher.rel_merge, r) for r in self.model.rels}
+        self._rel_creates = {r: _OneStartOrNot(cypher.rel_create, r) for r in self.model.rels}
         # What the tenant had of each type when the sync in progress first wrote it.
         self._snapshots: dict[NodeType | RelType, Snapshot | None] = {}
         self._snapshots_sync: str | None = None
@@ -141,7 +141,7 @@ class GraphLoader:
         )
         query = self._node_queries[node]
         names = (*node.property_names, TRUNCATED)  # a flag no longer true is removed
-        return self._statements(query, names, rounds, ctx, stamped=True)
+        return self._statements(lambda _batch: (query, {}), names, rounds, ctx, stamped=True)
 
     def prepare_rels(
         self, rel_type: RelType, rows: Iterable[Mapping[str, Any]], ctx: SyncContext
@@ -251,7 +251,7 @@ class GraphLoader:
 
     def _statements(
         self,
-        query: str,
+        query: Callable[[list[Hashed]], tuple[str, dict[str, Any]]],
         names: tuple[str, ...],
         rounds: list[lanes.Round[Hashed]],
         ctx: SyncContext,
@@ -262,7 +262,7 @@ class GraphLoader:
         for groups in rounds:
             lane_group = [
                 [
-                    (query, _params(completed(names, batch, stamped=stamped), ctx))
+                    _statement(query(batch), completed(names, batch, stamped=stamped), ctx)
                     for batch in batched(group, self.batch_size)
                 ]
                 for group in groups
@@ -364,6 +364,26 @@ def _salt(node: NodeType, ctx: SyncContext) -> str:
     """The tenant in the hash, as when nodes were keyed by id alone (and shared by tenants):
     nodes are per tenant now, and keeping it spares every graph a full rewrite on upgrade."""
     return ctx.tenant_id if node.tenant_scoped else ""
+
+
+class _OneStartOrNot:
+    """A relationship type's statement for a batch: the one-start form when every row of the
+    batch has the same start (ingest/graph/cypher.py says why), the per-row form otherwise."""
+
+    def __init__(self, statement: Callable[..., str], rel: RelType) -> None:
+        self.per_row = statement(rel)
+        self.one_start = statement(rel, one_start=True)
+
+    def __call__(self, batch: list[Hashed]) -> tuple[str, dict[str, Any]]:
+        starts = {row["start"] for _, row in batch}
+        if len(starts) == 1 and len(batch) > 1:
+            return self.one_start, {"start": starts.pop()}
+        return self.per_row, {}
+
+
+def _statement(query: tuple[str, dict[str, Any]], rows: list[Any], ctx: SyncContext) -> Statement:
+    text, extra = query
+    return text, {**_params(rows, ctx), **extra}
 
 
 def _params(batch: list[Any], ctx: SyncContext, key: str = "rows") -> dict[str, Any]:

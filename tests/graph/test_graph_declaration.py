@@ -194,13 +194,26 @@ def test_statements_quote_identifiers_and_carry_values_as_parameters() -> None:
         assert all(re.fullmatch(r"[A-Za-z_]+=?", text) for text in quoted), quoted
 
 
+def test_relationship_ends_are_sought_by_their_own_key() -> None:
+    """With the tenant first in the key, a plan made while an index had no statistics yet
+    sought all the tenant's nodes once and filtered them for every row: a large first sync
+    took 3 to 5 times longer. The key first and a seek hint leave only the row's own key."""
+    has_role = MODEL.rel("HAS_ROLE", "user", "role")
+    for statement in (cypher.rel_merge(has_role), cypher.rel_create(has_role)):
+        assert "USING INDEX SEEK a:`AnthropicUser`(`id`, `tenant_id`)" in statement
+        assert "USING INDEX SEEK b:`AnthropicRole`(`id`, `tenant_id`)" in statement
+    one_start = cypher.rel_create(MODEL.rel("RESOURCE", "organization", "user"), one_start=True)
+    assert one_start.index("`id`: $start") < one_start.index("UNWIND $rows AS row")
+
+
 def test_schema_statements_cover_every_label() -> None:
     statements = [s.cypher for s in cypher.schema_statements(MODEL)]
     for node in MODEL.nodes:
         label = f"(n:`{node.label}`)"
-        unique = "REQUIRE (n.`tenant_id`, n.`id`) IS UNIQUE"
+        unique = "REQUIRE (n.`id`, n.`tenant_id`) IS UNIQUE"
         assert any(label in s and unique in s for s in statements)
         assert f"DROP CONSTRAINT `{node.label}_id_unique` IF EXISTS" in statements
+        assert f"DROP CONSTRAINT `{node.label}_tenant_id_id_unique` IF EXISTS" in statements
         assert any(label in s and "ON (n.`tenant_id`)" in s for s in statements)
         assert any(label in s and "ON (n.`sync_id`)" in s for s in statements)
     assert any("(n:`AnthropicUser`) ON (n.`email_lower`)" in s for s in statements)

@@ -25,7 +25,7 @@ def _types(label: str) -> list[NodeType]:
 
 def _indexed(label: str, prop: str) -> bool:
     if prop in (KEY, TENANT_ID):
-        return True  # the (tenant_id, id) constraint and the tenant_id index
+        return True  # the (id, tenant_id) constraint and the tenant_id index
     # A property the label's types do not declare is a variable reused across UNION branches
     # for another label (attack-paths' `start`), not a filter an index could serve.
     holders = [n for n in _types(label) if prop in n.property_names]
