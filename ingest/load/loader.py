@@ -87,8 +87,8 @@ class GraphLoader:
         # snapshot reads (what is unchanged, what is gone) wait for the writes' bookmarks.
         self.bookmarks = bookmarks if bookmarks is not None else GraphDatabase.bookmark_manager()
         self._node_queries = {n: cypher.node_merge(n) for n in self.model.nodes}
-        self._rel_queries = {r: _OneStartOrNot(cypher.rel_merge, r) for r in self.model.rels}
-        self._rel_creates = {r: _OneStartOrNot(cypher.rel_create, r) for r in self.model.rels}
+        self._rel_queries = {r: _RelStatements(cypher.rel_merge, r) for r in self.model.rels}
+        self._rel_creates = {r: _RelStatements(cypher.rel_create, r) for r in self.model.rels}
         # What the tenant had of each type when the sync in progress first wrote it.
         self._snapshots: dict[NodeType | RelType, Snapshot | None] = {}
         self._snapshots_sync: str | None = None
@@ -366,7 +366,7 @@ def _salt(node: NodeType, ctx: SyncContext) -> str:
     return ctx.tenant_id if node.tenant_scoped else ""
 
 
-class _OneStartOrNot:
+class _RelStatements:
     """A relationship type's statement for a batch: the one-start form when every row of the
     batch has the same start (ingest/graph/cypher.py says why), the per-row form otherwise."""
 
