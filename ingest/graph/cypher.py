@@ -30,7 +30,11 @@ class SchemaStatement:
 
 
 def constraint_name(node: NodeType) -> str:
-    return "_".join((node.label, *identity_props(node), "unique"))
+    return _key_constraint_name(node.label, *identity_props(node))
+
+
+def _key_constraint_name(label: str, *props: str) -> str:
+    return "_".join((label, *props, "unique"))
 
 
 def superseded_constraint_names(node: NodeType) -> tuple[str, ...]:
@@ -40,7 +44,10 @@ def superseded_constraint_names(node: NodeType) -> tuple[str, ...]:
     `identity_props`)."""
     if not node.tenant_scoped:
         return ()
-    return (f"{node.label}_{node.key}_unique", f"{node.label}_{TENANT_ID}_{node.key}_unique")
+    return (
+        _key_constraint_name(node.label, node.key),
+        _key_constraint_name(node.label, TENANT_ID, node.key),
+    )
 
 
 def identity_props(node: NodeType) -> tuple[str, ...]:
@@ -159,16 +166,16 @@ def _rows_and_endpoints(rel: RelType, one_start: bool) -> str:
     once, before the rows: sought again for each row, under plans made while the other end's
     index had no statistics yet, one 5,000-row batch took up to 140 s instead of 0.2 s
     (docs/performance.md)."""
-    start = f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, '$start')})\n"
-    row_start = f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, 'row.start')})\n"
-    a_hint = _index_hint("a", rel.start)
-    if one_start:
-        head = f"{start}{a_hint}UNWIND $rows AS row\n"
-    else:
-        head = f"UNWIND $rows AS row\n{row_start}{a_hint}"
+    start = "$start" if one_start else "row.start"
+    match_a = (
+        f"MATCH (a:{quote(rel.start.label)} {identity_map(rel.start, start)})\n"
+        f"{_index_hint('a', rel.start)}"
+    )
+    rows = "UNWIND $rows AS row\n"
     return (
-        f"{head}MATCH (b:{quote(rel.end.label)} {identity_map(rel.end, 'row.end')})\n"
-        f"{_index_hint('b', rel.end)}"
+        (match_a + rows if one_start else rows + match_a)
+        + f"MATCH (b:{quote(rel.end.label)} {identity_map(rel.end, 'row.end')})\n"
+        + _index_hint("b", rel.end)
     )
 
 
