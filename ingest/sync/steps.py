@@ -239,7 +239,7 @@ class GraphSteps:
         )
         jobs = [
             self._role_grants,
-            self._api_keys,
+            self._api_keys_then_activity,
             lambda: self._workspace_members(inherited),
             self._service_account_members,
             self._rbac,
@@ -251,7 +251,6 @@ class GraphSteps:
         await bounded_gather(jobs, limit=len(jobs))
         if self.scim_configured:
             await self._scim_rbac_groups()
-        await self._activity()
 
     def declared_steps(self) -> list[MappingStep]:
         """The steps written from their declaration alone: one read, one mapper."""
@@ -279,6 +278,12 @@ class GraphSteps:
         for chunk in batched(grants.members().roles.items(), self.access_chunk):
             rows = admin_rows.map_user_role_grants(self.org.id, chunk)
             await self._write("role_grants", rows)
+
+    async def _api_keys_then_activity(self) -> None:
+        """Activity is joined to members, keys and service accounts: it is written once the
+        keys are (the others are written first), beside the families still being read."""
+        await self._api_keys()
+        await self._activity()
 
     @writes("api_keys")
     async def _api_keys(self) -> None:
