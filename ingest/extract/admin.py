@@ -28,6 +28,8 @@ from ingest.extract.activity import (
     MESSAGES_GROUP_BY,
     ActivityRow,
     ActivityWindow,
+    DaysSeen,
+    SubjectDays,
     analytics_rows,
     claude_code_rows,
     messages_rows,
@@ -471,19 +473,15 @@ class AdminExtractor:
 
     # ---- activity (ingest/extract/activity.py) -------------------------------------------
 
-    async def claude_code_activity(self) -> ParseResult[ActivityRow]:
+    async def claude_code_activity(self) -> ParseResult[SubjectDays]:
         """Claude Code users (by email) and keys (by name) per day: one listing a day, the
         largest pages the endpoint allows."""
+        seen = DaysSeen(CLAUDE_CODE_ACTIVITY)
+        query = {"limit": CLAUDE_CODE_LIMIT}
+        await self._each_day(seen, CLAUDE_CODE_ENDPOINT, "starting_at", query, claude_code_rows)
+        return seen.result()
 
-        def day_of(day: str) -> Awaitable[ParseResult[ActivityRow]]:
-            query = {"starting_at": day, "limit": CLAUDE_CODE_LIMIT}
-            return self._flattened(
-                CLAUDE_CODE_ACTIVITY, CLAUDE_CODE_ENDPOINT, query, claude_code_rows, day
-            )
-
-        return await self._each_parent(CLAUDE_CODE_ACTIVITY, self._window_days(), day_of)
-
-    async def messages_activity(self) -> ParseResult[ActivityRow]:
+    async def messages_activity(self) -> ParseResult[SubjectDays]:
         """Keys, service accounts and OAuth accounts with message usage, per day bucket: the
         whole window in one listing (31 day buckets a page)."""
         window = self.activity_window
@@ -494,52 +492,49 @@ class AdminExtractor:
             "group_by[]": list(MESSAGES_GROUP_BY),
             "limit": MESSAGES_DAY_BUCKETS,
         }
-        return await self._flattened(
-            MESSAGES_ACTIVITY, MESSAGES_ENDPOINT, query, messages_rows, "", priority=CHAIN
-        )
+        seen = DaysSeen(MESSAGES_ACTIVITY)
+        await self._flattened(seen, MESSAGES_ENDPOINT, query, messages_rows, "", priority=CHAIN)
+        return seen.result()
 
-    async def analytics_activity(self) -> ParseResult[ActivityRow]:
+    async def analytics_activity(self) -> ParseResult[SubjectDays]:
         """Enterprise members' daily rows (`read:analytics`): one listing a day."""
+        seen = DaysSeen(ANALYTICS_ACTIVITY)
+        query = {"limit": ANALYTICS_LIMIT}
+        await self._each_day(seen, ANALYTICS_ENDPOINT, "date", query, analytics_rows)
+        return seen.result()
 
-        def day_of(day: str) -> Awaitable[ParseResult[ActivityRow]]:
-            query = {"date": day, "limit": ANALYTICS_LIMIT}
-            return self._flattened(
-                ANALYTICS_ACTIVITY, ANALYTICS_ENDPOINT, query, analytics_rows, day
-            )
-
-        return await self._each_parent(ANALYTICS_ACTIVITY, self._window_days(), day_of)
-
-    async def compliance_activity(self, feed: ComplianceFeed) -> ParseResult[ActivityRow]:
+    async def compliance_activity(self, feed: ComplianceFeed) -> ParseResult[SubjectDays]:
         """Members' logins and role changes from the Compliance Activity Feed: only what is
         newer than the stored cursor, added to the stored days; the window when there is no
         cursor or the API no longer knows it (ingest/extract/compliance.py)."""
         query: dict[str, Any] = {"activity_types[]": list(COMPLIANCE_TYPES)}
         if feed.stored_cursor is not None:
+            seen = DaysSeen(COMPLIANCE_ACTIVITY)
+            seen.add(feed.stored_rows(self.activity_window))
             try:
-                events = await self._feed(query, "before_id", feed)
+                await self._feed(query, "before_id", feed, seen)
             except ApiError as exc:
                 if exc.status != 400:
                     raise
                 feed.restarted = f"the stored cursor was refused ({exc.message})"
             else:
-                rows = feed.stored_rows(self.activity_window)
-                rows += [row for event in events for row in compliance_rows(event)]
-                return parse_records(ActivityRow, rows, COMPLIANCE_ACTIVITY)
+                return seen.result()
         query["created_at.gte"] = rfc3339(self.activity_window.starts_at)
-        events = await self._feed(query, "after_id", feed)
-        rows = [row for event in events for row in compliance_rows(event)]
-        return parse_records(ActivityRow, rows, COMPLIANCE_ACTIVITY)
+        seen = DaysSeen(COMPLIANCE_ACTIVITY)
+        await self._feed(query, "after_id", feed, seen)
+        return seen.result()
 
     async def _feed(
-        self, params: dict[str, Any], direction: str, feed: ComplianceFeed
-    ) -> list[Any]:
+        self, params: dict[str, Any], direction: str, feed: ComplianceFeed, seen: DaysSeen
+    ) -> None:
         """Every feed page from the stored cursor forward (`before_id`) or from now back
-        (`after_id`); the newest event id read goes to `feed.newest_id`."""
+        (`after_id`), each page's events folded into `seen` as it is read; the newest event id
+        read goes to `feed.newest_id`."""
         pages = Collected(ActivityRow, COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT)
         forward = direction == "before_id"
         read = read_first_id_page if forward else read_id_cursor_page
         cursor = feed.stored_cursor if forward else None
-        events: list[Any] = []
+        events = 0
         while True:
             query = {**params, "limit": COMPLIANCE_LIMIT}
             if cursor is not None:
@@ -550,36 +545,51 @@ class AdminExtractor:
             newest = body.get("first_id")
             if isinstance(newest, str) and newest and (forward or feed.newest_id is None):
                 feed.newest_id = newest
-            events += page.items
+            seen.add(row for event in page.items for row in compliance_rows(event))
+            events += len(page.items)
             if page.next_cursor is None:
-                feed.read_new = len(events)
-                return events
+                feed.read_new = events
+                return
             cursor = page.next_cursor
 
-    def _window_days(self) -> list[str]:
-        return [day.isoformat() for day in self.activity_window.each_day()]
+    async def _each_day(
+        self,
+        seen: DaysSeen,
+        endpoint: str,
+        day_param: str,
+        params: Mapping[str, Any],
+        rows: Callable[[Any, str], Iterable[Any]],
+    ) -> None:
+        """One listing a day of the window, newest first, concurrently (bounded, paced)."""
+        days = [day.isoformat() for day in self.activity_window.each_day()]
+        walks = [
+            functools.partial(self._flattened, seen, endpoint, {**params, day_param: d}, rows, d)
+            for d in days
+        ]
+        await bounded_gather(walks, self.config.member_concurrency)
 
     async def _flattened(
         self,
-        family: str,
+        seen: DaysSeen,
         endpoint: str,
         params: Mapping[str, Any],
         rows: Callable[[Any, str], Iterable[Any]],
         day: str,
         *,
         priority: int = FAN_OUT,
-    ) -> ParseResult[ActivityRow]:
-        """Walk a page-token listing, each item flattened to activity rows by `rows`."""
+    ) -> None:
+        """Walk a page-token listing, each item flattened to activity rows by `rows` and each
+        page folded into `seen` as it is read."""
+        family = seen.family
         pages = Collected(ActivityRow, family, endpoint)
-        items: list[Any] = []
         query = dict(params)
         while True:
             body, _ = await self._get(family, endpoint, query, oauth=False, priority=priority)
             page = read_page_token_page(body, family, endpoint)
             pages.follow(page)
-            items += [row for item in page.items for row in rows(item, day)]
+            seen.add(row for item in page.items for row in rows(item, day))
             if page.next_cursor is None:
-                return parse_records(ActivityRow, items, family)
+                return
             query["page"] = page.next_cursor
 
     async def _each_parent(

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ingest.extract.activity import ActivityRow, ActivityWindow, SubjectKind
+from ingest.extract.activity import ActivityWindow, SubjectDays, SubjectKind
 from ingest.extract.enums import ActorType
 from ingest.extract.models import ApiKey
 from ingest.extract.parsing import RecordIssue
@@ -78,7 +78,7 @@ class Subjects:
             "service_account": self.service_account_ids,
         }[kind]
 
-    def resolve(self, row: ActivityRow) -> list[str]:
+    def resolve(self, row: SubjectDays) -> list[str]:
         if row.matched_by == "email":
             found = self.emails.folded.get(row.subject.strip().lower())
             return [found] if found else []
@@ -95,36 +95,35 @@ def map_activity(
     org_id: str,
     node_type: NodeType,
     window: ActivityWindow,
-    rows: Iterable[ActivityRow],
+    found: Iterable[SubjectDays],
     subjects: Subjects,
 ) -> tuple[GraphRows, list[RecordIssue]]:
     family = node_type.family
     days: dict[tuple[str, str], set[date]] = defaultdict(set)
     how: dict[tuple[str, str], str] = {}
     issues: list[RecordIssue] = []
-    unmatched: set[tuple[str, str]] = set()
     joined = {
         rel.end.name for rel in MODEL.rels if rel.type == "ACTIVITY_OF" and rel.start == node_type
     }
-    for row in rows:
-        if row.subject_kind not in joined:
+    for seen in found:
+        if seen.subject_kind not in joined:
             issues.append(
-                RecordIssue(family, row.key, f"a {row.subject_kind} is not expected here")
+                RecordIssue(family, seen.key, f"a {seen.subject_kind} is not expected here")
             )
             continue
-        try:
-            on = date.fromisoformat(row.day)
-        except ValueError:
-            issues.append(RecordIssue(family, row.key, f"day {row.day!r} is not a date; skipped"))
-            continue
-        found = subjects.resolve(row)
-        if not found and (row.subject_kind, row.subject) not in unmatched:
-            unmatched.add((row.subject_kind, row.subject))
-            problem = f"no {row.subject_kind} of this organization matches its {row.matched_by}"
-            issues.append(RecordIssue(family, row.key, problem))
-        for subject_id in found:
-            days[(row.subject_kind, subject_id)].add(on)
-            how[(row.subject_kind, subject_id)] = row.matched_by
+        active: set[date] = set()
+        for day in seen.days:
+            try:
+                active.add(date.fromisoformat(day))
+            except ValueError:
+                issues.append(RecordIssue(family, seen.key, f"day {day!r} is not a date; skipped"))
+        subject_ids = subjects.resolve(seen)
+        if not subject_ids:
+            problem = f"no {seen.subject_kind} of this organization matches its {seen.matched_by}"
+            issues.append(RecordIssue(family, seen.key, problem))
+        for subject_id in subject_ids:
+            days[(seen.subject_kind, subject_id)] |= active
+            how[(seen.subject_kind, subject_id)] = seen.matched_by
     for kind in COVERS[family]:
         for subject_id in subjects.ids_of(kind):
             days.setdefault((kind, subject_id), set())

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from ingest.extract.activity import ActivityRow, ActivityWindow
+from ingest.extract.activity import ActivityWindow, SubjectDays
 from ingest.extract.models import (
     ApiKey,
     FederationIssuer,
@@ -133,7 +133,7 @@ def activity_mapped(user: User, key: ApiKey) -> list[GraphRows]:
     subjects.service_account_ids.add(account)
     window = ActivityWindow(30, date(2026, 10, 31))
     found = [
-        ActivityRow(day="2026-10-30", subject_kind=kind, subject=subject, matched_by="id")
+        SubjectDays(subject_kind=kind, subject=subject, matched_by="id", days=("2026-10-30",))
         for kind, subject in (("user", user.id), ("api_key", key.id), ("service_account", account))
     ]
     return [map_activity(ORG, node, window, found, subjects)[0] for node in ACTIVITY_NODES]
