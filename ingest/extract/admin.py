@@ -98,6 +98,7 @@ from ingest.extract.transport import (
     EngineStats,
     ResilientTransport,
     json_body,
+    unbound,
 )
 
 R = TypeVar("R", bound=Record)
@@ -547,10 +548,11 @@ class AdminExtractor:
                 feed.newest_id = newest
             seen.add(row for event in page.items for row in compliance_rows(event))
             events += len(page.items)
-            if page.next_cursor is None:
+            cursor = page.next_cursor
+            del body, _, page  # not kept while the next page waits for its turn
+            if cursor is None:
                 feed.read_new = events
                 return
-            cursor = page.next_cursor
 
     async def _each_day(
         self,
@@ -588,9 +590,11 @@ class AdminExtractor:
             page = read_page_token_page(body, family, endpoint)
             pages.follow(page)
             seen.add(row for item in page.items for row in rows(item, day))
-            if page.next_cursor is None:
+            cursor = page.next_cursor
+            del body, _, page  # not kept while the next page waits for its turn
+            if cursor is None:
                 return
-            query["page"] = page.next_cursor
+            query["page"] = cursor
 
     async def _each_parent(
         self,
@@ -718,11 +722,13 @@ class AdminExtractor:
         """One GET (retried by the transport); returns the decoded JSON body and the response."""
         self.deadline.check(f"listing {family}")
         try:
-            response = await self._client.get(
-                endpoint,
-                params=dict(params),
-                headers=self._auth_headers(oauth),
-                extensions={PRIORITY: priority},
+            response = unbound(
+                await self._client.get(
+                    endpoint,
+                    params=dict(params),
+                    headers=self._auth_headers(oauth),
+                    extensions={PRIORITY: priority},
+                )
             )
         except httpx.HTTPError as exc:
             raise network_error(exc, self._secrets, family=family, endpoint=endpoint) from None

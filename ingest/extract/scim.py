@@ -45,7 +45,7 @@ from ingest.extract.scim_records import (
     read_scim_groups,
     read_scim_users,
 )
-from ingest.extract.transport import EngineStats, ResilientTransport, json_body
+from ingest.extract.transport import EngineStats, ResilientTransport, json_body, unbound
 
 SCIM_USERS = "scim_users"
 SCIM_GROUPS = "scim_groups"
@@ -87,7 +87,7 @@ class HttpxAsyncSCIMClient(BaseAsyncSCIMClient):
         return json_body(response)
 
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        return await self.client.request(method, url, **kwargs)
+        return unbound(await self.client.request(method, url, **kwargs))
 
 
 @dataclass(frozen=True)

@@ -238,6 +238,15 @@ def parse_json(content: bytes) -> Any:
         return json.loads(content)
 
 
+def unbound(response: httpx.Response) -> httpx.Response:
+    """The read response without its stream. httpx binds every response's stream to the
+    response, a reference cycle, so a page is freed only by the cyclic collector, which a sync
+    runs rarely (`_fewer_collections` in ingest/sync/pipeline.py): on the 90-day benchmark
+    dozens of megabyte pages waited for it at once. The body is read; nothing streams it again."""
+    response.stream = httpx.ByteStream(response.content)
+    return response
+
+
 def json_body(response: httpx.Response) -> Any:
     """The body as parsed: once, by the transport, for a response that came through one."""
     if _PARSED in response.extensions:
