@@ -9,6 +9,7 @@ The methods that do write families say which (`@writes`), and that is what tells
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -147,6 +148,8 @@ class GraphSteps:
     # The Compliance feed's state; its cursor is stored only once its activity is written.
     feed: ComplianceFeed = field(default_factory=ComplianceFeed)
     feed_written: bool = False
+    # Set once the Enterprise groups are written (or will not be): SCIM groups join them.
+    rbac_groups_written: asyncio.Event = field(default_factory=asyncio.Event)
 
     def reads(self, *families: str) -> DeclaredReads:
         return DeclaredReads(self.extraction, self.members, self.steps, *families)
@@ -249,8 +252,6 @@ class GraphSteps:
         if self.scim_configured:
             jobs.append(self._scim)
         await bounded_gather(jobs, limit=len(jobs))
-        if self.scim_configured:
-            await self._scim_rbac_groups()
 
     def declared_steps(self) -> list[MappingStep]:
         """The steps written from their declaration alone: one read, one mapper."""
@@ -353,30 +354,36 @@ class GraphSteps:
         async for groups in self.reads("scim_groups").batches("scim_groups"):
             self.scim_group_names += [(g.id, g.display_name) for g in groups]
             await self._write("scim_groups", map_scim_groups(self.org.id, groups))
+        await self.rbac_groups_written.wait()
+        await self._scim_rbac_groups()
 
     @writes("rbac_roles", "rbac_role_permissions", "rbac_groups", "rbac_group_members")
     async def _rbac(self) -> None:
         """Enterprise roles, their permissions, groups (granting roles), then group members:
         each relationship after the nodes at both its ends."""
         org_id = self.org.id
-        roles = await self.reads("rbac_roles").records("rbac_roles")
-        if roles:
-            self.progress("loading Enterprise roles and groups")
-        await self._write("rbac_roles", rbac.map_rbac_roles(org_id, roles))
-        permissions = await self.reads("rbac_role_permissions").records(
-            "rbac_role_permissions", last_reader=True
-        )
-        rows = rbac.map_rbac_role_permissions(org_id, permissions)
-        await self._write("rbac_role_permissions", rows)
-        groups = await self.reads("rbac_groups").records("rbac_groups")
-        await self._write("rbac_groups", rbac.map_rbac_groups(org_id, groups))
+        try:
+            roles = await self.reads("rbac_roles").records("rbac_roles")
+            if roles:
+                self.progress("loading Enterprise roles and groups")
+            await self._write("rbac_roles", rbac.map_rbac_roles(org_id, roles))
+            permissions = await self.reads("rbac_role_permissions").records(
+                "rbac_role_permissions", last_reader=True
+            )
+            rows = rbac.map_rbac_role_permissions(org_id, permissions)
+            await self._write("rbac_role_permissions", rows)
+            groups = await self.reads("rbac_groups").records("rbac_groups")
+            await self._write("rbac_groups", rbac.map_rbac_groups(org_id, groups))
+        finally:
+            self.rbac_groups_written.set()
         members = self.reads("rbac_group_members")
         async for batch in members.batches("rbac_group_members"):
             await self._write("rbac_group_members", rbac.map_rbac_group_members(batch))
 
     @writes("scim_rbac_groups")
     async def _scim_rbac_groups(self) -> None:
-        """SCIM groups joined to the groups they surface as, once both are written."""
+        """SCIM groups joined to the groups they surface as, once both are written (beside
+        the group members, which take a request per group)."""
         joins = self.reads("scim_rbac_groups")
         groups = await joins.records("rbac_groups")
         if not groups:
