@@ -195,6 +195,15 @@ class GraphLoader:
                 written += sum(pool.map(run, lane_group))
         return written
 
+    def read_snapshots(self, families: Iterable[str], ctx: SyncContext) -> None:
+        """Reads now the snapshots of the families' types not read yet. A snapshot is what the
+        tenant held before this sync wrote any element of its type, whenever it is read; read
+        while the writer waits for paced reads, it is not read (nor planned) at the cleanup.
+        Call it on the thread that prepares writes, the one that reads snapshots otherwise."""
+        for family in families:
+            for element in (*self.model.rels_in(family), *self.model.nodes_in(family)):
+                self._snapshot(element, ctx)
+
     def _snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
         """Read once per sync and type, before its first write or its cleanup (None: not
         tenant-scoped)."""

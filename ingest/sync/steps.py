@@ -248,6 +248,8 @@ class GraphSteps:
             self._rbac,
             self._federation,
             *[lambda step=step: self._as_declared(step) for step in self.declared_steps()],
+            # Read now, while the writer waits for paced reads, not at the cleanup.
+            self.writer.read_snapshots_ahead,
         ]
         if self.scim_configured:
             jobs.append(self._scim)

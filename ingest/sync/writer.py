@@ -111,6 +111,15 @@ class Writer:
             await self._start("sync_runs", rows, replace(self._ctx, now_ms=self._clock()))
         await self.flush()
 
+    async def read_snapshots_ahead(self) -> None:
+        """The snapshots the cleanup will need, read now on the thread that prepares writes
+        (they are read there otherwise): the cleanup at the end then only deletes."""
+        model = self._loader.model
+        families = [f for f in model.families if f not in model.never_cleaned]
+        await asyncio.get_running_loop().run_in_executor(
+            self._prepare, self._loader.read_snapshots, families, self._ctx
+        )
+
     async def ensure_schema(self) -> None:
         await self._call(self._loader.ensure_schema)
 
