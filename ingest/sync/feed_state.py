@@ -13,7 +13,8 @@ _STORED = f"""
 OPTIONAL MATCH (o:{ORGANIZATION.label} {{{TENANT_ID}: $tenant_id, id: $tenant_id}})
 OPTIONAL MATCH (a:{COMPLIANCE_ACTIVITY.label} {{{TENANT_ID}: $tenant_id}})
 WHERE size(coalesce(a.{ACTIVE_DAYS}, [])) > 0
-RETURN o.{COMPLIANCE_CURSOR} AS cursor, collect([a.subject_id, a.{ACTIVE_DAYS}]) AS days
+RETURN o.{COMPLIANCE_CURSOR} AS cursor,
+       collect(CASE WHEN a IS NOT NULL THEN [a.subject_id, a.{ACTIVE_DAYS}] END) AS days
 """
 
 

@@ -147,3 +147,18 @@ def test_a_console_key_refused_the_feed_is_not_permitted_and_deletes_nothing(
     assert second.extraction_failures[FAMILY].startswith("skipped: not permitted (403")
     assert FAMILY not in second.families_complete
     assert _feed_nodes(neo4j) == nodes and _cursor(neo4j, running.sim.org.id) == cursor
+
+
+def test_a_stored_cursor_with_no_member_active_in_the_window_syncs(neo4j, simulator, sync):
+    """The cursor stays stored when every day the graph held leaves the window: the next sync
+    reads the feed from it, with no member's days to add (it once failed before reading)."""
+    with simulator(size="small", seed=5) as running:
+        now = running.sim.now()
+        first = sync(running, scim=False, activity_until=now)
+        assert _cursor(neo4j, running.sim.org.id)
+        long_ago = now - timedelta(days=3 * WINDOW)
+        emptied = sync(running, scim=False, activity_until=long_ago)
+        assert {n["days"] for n in _feed_nodes(neo4j).values()} == {0}
+        again = sync(running, scim=False, activity_until=long_ago)
+    assert first.exit_code == emptied.exit_code == again.exit_code == 0, again.extraction_failures
+    assert FAMILY in again.families_complete
