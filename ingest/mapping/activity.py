@@ -11,7 +11,7 @@ email, a deleted key's name) is reported, never guessed at.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -30,6 +30,7 @@ from ingest.graph.model import (
     MODEL,
 )
 from ingest.graph.schema import NodeType
+from ingest.load.rows import batched
 from ingest.mapping.rows import GraphRows, text, timestamp
 from ingest.mapping.scim import EmailIndex
 
@@ -97,7 +98,11 @@ def map_activity(
     window: ActivityWindow,
     found: Iterable[SubjectDays],
     subjects: Subjects,
-) -> tuple[GraphRows, list[RecordIssue]]:
+    *,
+    chunk: int,
+) -> tuple[Iterator[GraphRows], list[RecordIssue]]:
+    """The source's subjects joined to the graph, and what could not be: the rows come in
+    units of `chunk` subjects, each mapped only when it is taken."""
     family = node_type.family
     days: dict[tuple[str, str], set[date]] = defaultdict(set)
     how: dict[tuple[str, str], str] = {}
@@ -127,7 +132,7 @@ def map_activity(
     for kind in COVERS[family]:
         for subject_id in subjects.ids_of(kind):
             days.setdefault((kind, subject_id), set())
-    return _rows(org_id, node_type, window, days, how, subjects), issues
+    return _rows(org_id, node_type, window, days, how, subjects, chunk), issues
 
 
 def _rows(
@@ -137,34 +142,38 @@ def _rows(
     days: Mapping[tuple[str, str], set[date]],
     how: Mapping[tuple[str, str], str],
     subjects: Subjects,
-) -> GraphRows:
+    chunk: int,
+) -> Iterator[GraphRows]:
+    """The rows of `chunk` subjects at a time, each unit mapped only when it is taken."""
     family = node_type.family
     resource = MODEL.rel("RESOURCE", "organization", node_type.name)
     shared = subjects.shared_names()
     keeps_days = ACTIVE_DAYS in node_type.property_names
-    out = GraphRows()
-    for (kind, subject_id), active in sorted(days.items()):
-        node_id = f"{org_id}/{family}/{subject_id}"
-        last = timestamp(_midnight(max(active))) if active else None
-        matched_by = how.get((kind, subject_id))
-        out.node(
-            node_type,
-            {
-                "id": node_id,
-                "source": family,
-                "subject_kind": kind,
-                "subject_id": subject_id,
-                LAST_ACTIVE_AT: last if kind == "user" else None,
-                LAST_USED_AT: last if kind != "user" else None,
-                "days_active": len(active),
-                "window_days": window.days,
-                "window_start": timestamp(window.starts_at),
-                "window_end": timestamp(window.ends_at),
-                "matched_by": matched_by,
-                "name_shared": matched_by == "key_name" and subject_id in shared,
-                **({ACTIVE_DAYS: [d.isoformat() for d in sorted(active)]} if keeps_days else {}),
-            },
-        )
-        out.rel(resource, org_id, node_id)
-        out.rel(MODEL.rel("ACTIVITY_OF", family, kind), node_id, subject_id)
-    return out
+    window_start, window_end = timestamp(window.starts_at), timestamp(window.ends_at)
+    for unit in batched(sorted(days.items()), chunk):
+        out = GraphRows()
+        for (kind, subject_id), active in unit:
+            node_id = f"{org_id}/{family}/{subject_id}"
+            last = timestamp(_midnight(max(active))) if active else None
+            matched_by = how.get((kind, subject_id))
+            out.node(
+                node_type,
+                {
+                    "id": node_id,
+                    "source": family,
+                    "subject_kind": kind,
+                    "subject_id": subject_id,
+                    LAST_ACTIVE_AT: last if kind == "user" else None,
+                    LAST_USED_AT: last if kind != "user" else None,
+                    "days_active": len(active),
+                    "window_days": window.days,
+                    "window_start": window_start,
+                    "window_end": window_end,
+                    "matched_by": matched_by,
+                    "name_shared": matched_by == "key_name" and subject_id in shared,
+                    **({ACTIVE_DAYS: sorted(d.isoformat() for d in active)} if keeps_days else {}),
+                },
+            )
+            out.rel(resource, org_id, node_id)
+            out.rel(MODEL.rel("ACTIVITY_OF", family, kind), node_id, subject_id)
+        yield out

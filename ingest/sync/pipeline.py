@@ -52,7 +52,7 @@ class SyncOptions:
     main_domains: list[str] = field(default_factory=list)
     # Records of a streamed family waiting for the writer, at most (by weight).
     stream_capacity: int = STREAM_CAPACITY
-    # (user, workspace) pairs mapped and written at a time.
+    # (user, workspace) pairs, or activity subjects, mapped and written at a time.
     access_chunk: int = ACCESS_CHUNK
     # What is read, and which graph families are built from it: the declarations.
     plan: ReadPlan = PLAN

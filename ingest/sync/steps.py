@@ -413,9 +413,14 @@ class GraphSteps:
             members = reads.members()
             self.subjects.user_ids = set(members.ids())
             self.subjects.emails = members.emails
-            rows, issues = map_activity(self.org.id, node_type, window, found, self.subjects)
+            # In units, like workspace access: a 100,000-member organization's Claude Code
+            # source covers ≈230,000 subjects, whose rows at once were the sync's peak memory.
+            units, issues = map_activity(
+                self.org.id, node_type, window, found, self.subjects, chunk=self.access_chunk
+            )
             self.issues.extend(issues)
-            await self._write(node_type.family, rows)
+            for rows in units:
+                await self._write(node_type.family, rows)
             if node_type.family == COMPLIANCE_ACTIVITY:
                 self.feed_written = True
                 if self.feed.restarted:

@@ -136,7 +136,14 @@ def activity_mapped(user: User, key: ApiKey) -> list[GraphRows]:
         SubjectDays(subject_kind=kind, subject=subject, matched_by="id", days=("2026-10-30",))
         for kind, subject in (("user", user.id), ("api_key", key.id), ("service_account", account))
     ]
-    return [map_activity(ORG, node, window, found, subjects)[0] for node in ACTIVITY_NODES]
+    mapped = []
+    for node in ACTIVITY_NODES:
+        units, _ = map_activity(ORG, node, window, found, subjects, chunk=2)
+        rows = GraphRows()
+        for unit in units:
+            rows.merge(unit)
+        mapped.append(rows)
+    return mapped
 
 
 def nulls(owner: str, names: tuple[str, ...], found: list[dict[str, Any]]) -> set[str]:
