@@ -413,8 +413,8 @@ class GraphSteps:
             members = reads.members()
             self.subjects.user_ids = set(members.ids())
             self.subjects.emails = members.emails
-            # In units, like workspace access: a 100,000-member organization's Claude Code
-            # source covers ≈230,000 subjects, whose rows at once were the sync's peak memory.
+            # In units, like workspace access: one source covers over 100,000 subjects at
+            # 50,000 members, and their rows at once were the sync's peak memory.
             units, issues = map_activity(
                 self.org.id, node_type, window, found, self.subjects, chunk=self.access_chunk
             )

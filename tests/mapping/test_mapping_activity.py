@@ -1,5 +1,5 @@
-"""An activity source is mapped in units of subjects, not all at once: the 100,000-member
-organization's Claude Code source covers ≈230,000 subjects (docs/performance.md)."""
+"""An activity source is mapped in units of subjects, not all at once: one source covers over
+100,000 subjects at 50,000 members (docs/performance.md)."""
 
 from __future__ import annotations
 
