@@ -29,12 +29,13 @@ from neo4j import Driver, GraphDatabase, NotificationMinimumSeverity, RoutingCon
 from neo4j.api import BookmarkManager
 from neo4j.exceptions import TransientError
 
+from ingest.batching import batched
 from ingest.graph import cypher
 from ingest.graph.schema import TRUNCATED, GraphModel, NodeType, RelType
 from ingest.load import lanes
 from ingest.load.context import CleanupResult, SyncContext
 from ingest.load.limits import cut_node_row, cut_rel_row
-from ingest.load.rows import Hashed, batched, check_node_rows, check_rel_rows, completed
+from ingest.load.rows import Hashed, check_node_rows, check_rel_rows, completed
 from ingest.load.snapshot import Snapshot, Verdict, content_hash, values_hash
 
 # Measured with bench/loader_bench.py --sweep (docs/performance.md, "## Loader").

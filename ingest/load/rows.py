@@ -1,4 +1,4 @@
-"""Turning caller rows into statement parameters: batching, validation, completion.
+"""Turning caller rows into statement parameters: validation and completion.
 
 Every declared property is present in every row sent (missing ones as None) so that writing it
 removes a property that disappeared from the source. Undeclared names are refused, naming the
@@ -7,15 +7,13 @@ type, because a typo would otherwise silently never reach the graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import islice
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from ingest.graph.schema import CONTENT_HASH, NodeType, RelType
 
 Row = dict[str, Any]
 Hashed = tuple[int, Mapping[str, Any]]  # (content hash, row)
-T = TypeVar("T")
 
 
 class UndeclaredPropertyError(ValueError):
@@ -24,14 +22,6 @@ class UndeclaredPropertyError(ValueError):
 
 class MissingKeyError(ValueError):
     """A row lacks its key (node id, or relationship start/end)."""
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    if size < 1:
-        raise ValueError(f"batch size must be positive, got {size}")
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def check_node_rows(node: NodeType, rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

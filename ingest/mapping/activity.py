@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from ingest.batching import batched
 from ingest.extract.activity import ActivityWindow, SubjectDays, SubjectKind
 from ingest.extract.enums import ActorType
 from ingest.extract.models import ApiKey
@@ -30,7 +31,6 @@ from ingest.graph.model import (
     MODEL,
 )
 from ingest.graph.schema import NodeType
-from ingest.load.rows import batched
 from ingest.mapping.rows import GraphRows, text, timestamp
 from ingest.mapping.scim import EmailIndex
 

@@ -13,8 +13,8 @@ from neo4j.exceptions import Neo4jError
 
 from ingest.failures import fail, reported_failures
 from ingest.neo4j_connection import open_driver
-from ingest.queries.cli import Format, _print
 from ingest.queries.library import ORG_PARAM, get_query
+from ingest.queries.printing import Format, print_result
 from ingest.queries.runner import run_query
 from ingest.settings import settings_or_exit
 from ingest.sync.outcome import ExitCode
@@ -65,7 +65,7 @@ def diff_command(
         fail(ExitCode.PARTIAL, f"diff failed: {exc.message or exc}", as_json)
     finally:
         driver.close()
-    _print(result, Format(output.value), title=f"Changes ({len(result.rows)})")
+    print_result(result, Format(output.value), title=f"Changes ({len(result.rows)})")
 
 
 def _is_time(text: str) -> bool:

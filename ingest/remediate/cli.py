@@ -14,7 +14,7 @@ from ingest.extract import AdminExtractor, Credentials, ExtractError
 from ingest.failures import fail, reported_failures
 from ingest.load import GraphLoader
 from ingest.neo4j_connection import open_driver
-from ingest.queries.cli import _params_or_exit, _query_or_exit, parse_params
+from ingest.queries.cli import params_or_exit, parse_params, query_or_exit
 from ingest.remediate.actions import KINDS
 from ingest.remediate.apply import (
     DEFAULT_MAX_ACTIONS,
@@ -65,8 +65,8 @@ def plan_command(
     ] = None,
 ) -> None:
     """Make a plan from a question's findings; nothing is sent."""
-    query = _query_or_exit(question)
-    params = _params_or_exit(query, param or [])
+    query = query_or_exit(question)
+    params = params_or_exit(query, param or [])
     settings = settings_or_exit()
     with reported_failures(False):
         driver = open_driver(settings)

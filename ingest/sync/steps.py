@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from ingest.batching import batched
 from ingest.extract import ScimRefused, ScimUnavailable
 from ingest.extract.activity import ActivityWindow
 from ingest.extract.capabilities import Capabilities
@@ -23,7 +24,6 @@ from ingest.extract.concurrency import bounded_gather
 from ingest.extract.models import Organization
 from ingest.extract.parsing import RecordIssue
 from ingest.graph.model import ACTIVITY_NODES
-from ingest.load.rows import batched
 from ingest.mapping import admin as admin_rows
 from ingest.mapping import federation, rbac
 from ingest.mapping.activity import Subjects, map_activity
