@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
@@ -55,6 +56,14 @@ Prepared = list[list[list[Statement]]]
 SNAPSHOT_CHUNK = 20_000
 # Times a snapshot read is tried when Neo4j answers with a transient error.
 SNAPSHOT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class SnapshotMissed:
+    """A snapshot read ahead that failed: `element` names the type, read again when needed."""
+
+    element: str
+    error: Exception
 
 
 class GraphLoader:
@@ -196,23 +205,31 @@ class GraphLoader:
                 written += sum(pool.map(run, lane_group))
         return written
 
-    def read_snapshots(self, families: Iterable[str], ctx: SyncContext) -> None:
+    def read_snapshots(self, families: Iterable[str], ctx: SyncContext) -> list[SnapshotMissed]:
         """Reads now the snapshots of the families' types not read yet. A snapshot is what the
         tenant held before this sync wrote any element of its type, whenever it is read; read
         while the writer waits for paced reads, it is not read (nor planned) at the cleanup.
-        Call it on the thread that prepares writes, the one that reads snapshots otherwise."""
+        Call it on the thread that prepares writes, the one that reads snapshots otherwise.
+
+        Best effort: a type whose read fails is left unread and returned, and is read again
+        where it is needed (before its first write, or at its cleanup), where a failure counts."""
+        missed: list[SnapshotMissed] = []
         for family in families:
             for element in (*self.model.rels_in(family), *self.model.nodes_in(family)):
-                self._snapshot(element, ctx)
+                try:
+                    self._snapshot(element, ctx)
+                except Exception as exc:
+                    missed.append(SnapshotMissed(_element_name(element), exc))
+        return missed
 
     def _snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
         """Read once per sync and type, before its first write or its cleanup (None: not
         tenant-scoped)."""
         if self._snapshots_sync != ctx.sync_id:
-            self._snapshots, self._snapshots_sync = {}, ctx.sync_id
             # A transaction on the writer returns a bookmark covering every commit so far, of
             # any process: the snapshot reads then see at least what earlier syncs wrote.
             self.write("RETURN 1 AS anchored", {})
+            self._snapshots, self._snapshots_sync = {}, ctx.sync_id
         if element not in self._snapshots:
             self._snapshots[element] = self._read_snapshot_retried(element, ctx)
         return self._snapshots[element]
@@ -368,6 +385,12 @@ def _rel_elements(chunks: Iterable[Any], with_contents: bool) -> Iterator[tuple[
 
 def _ends(item: Hashed) -> tuple[Any, Any]:
     return item[1]["start"], item[1]["end"]
+
+
+def _element_name(element: NodeType | RelType) -> str:
+    if isinstance(element, NodeType):
+        return element.label
+    return f"({element.start.label})-[{element.type}]->({element.end.label})"
 
 
 def _salt(node: NodeType, ctx: SyncContext) -> str:

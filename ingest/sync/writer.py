@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from ingest.sync.progress import SyncProgress
 STOPS_THE_RUN = (DriverError, AuthError, TransientError)
 
 Statements = tuple[list[Prepared], list[Prepared]]
+log = logging.getLogger(__name__)
 
 
 def now_ms() -> int:
@@ -116,9 +118,15 @@ class Writer:
         (they are read there otherwise): the cleanup at the end then only deletes."""
         model = self._loader.model
         families = [f for f in model.families if f not in model.never_cleaned]
-        await asyncio.get_running_loop().run_in_executor(
+        missed = await asyncio.get_running_loop().run_in_executor(
             self._prepare, self._loader.read_snapshots, families, self._ctx
         )
+        for snapshot in missed:
+            log.info(
+                "snapshot of %s not read ahead (%s): read again when needed",
+                snapshot.element,
+                one_line(snapshot.error),
+            )
 
     async def ensure_schema(self) -> None:
         await self._call(self._loader.ensure_schema)
