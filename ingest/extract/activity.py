@@ -110,11 +110,21 @@ class DaysSeen:
         self._issues: list[RecordIssue] = []
 
     def add(self, rows: Iterable[Any]) -> None:
-        part = parse_records(ActivityRow, rows, self.family)
+        """Folds a page's rows. Rows that are plainly readable (the sources' own, almost
+        always) are folded as they are; a page with any other row is read as `ActivityRow`s,
+        which reports what cannot be read."""
+        page = list(rows)
+        if all(map(_plainly_readable, page)):
+            for row in page:
+                self._fold(row["day"], row["subject_kind"], row["subject"], row["matched_by"])
+            return
+        part = parse_records(ActivityRow, page, self.family)
         self._issues += part.issues
-        for row in part.records:
-            day = self._day_texts.setdefault(row.day, row.day)
-            self._days[(row.subject_kind, row.subject, row.matched_by)].add(day)
+        for record in part.records:
+            self._fold(record.day, record.subject_kind, record.subject, record.matched_by)
+
+    def _fold(self, day: str, kind: str, subject: str, matched_by: str) -> None:
+        self._days[(kind, subject, matched_by)].add(self._day_texts.setdefault(day, day))
 
     def result(self) -> ParseResult[SubjectDays]:
         found = ParseResult[SubjectDays](self.family, issues=self._issues)
@@ -125,6 +135,16 @@ class DaysSeen:
             )
         self._days.clear()
         return found
+
+
+def _plainly_readable(row: Any) -> bool:
+    """Whether `row` reads as an `ActivityRow` with nothing to report: every field a string,
+    the identifying ones not empty."""
+    return (
+        type(row) is dict
+        and all(type(row.get(name)) is str and row[name] for name in ActivityRow.id_fields)
+        and type(row.get("matched_by")) is str
+    )
 
 
 def rfc3339(moment: datetime) -> str:

@@ -26,7 +26,6 @@ from ingest.extract.activity import (
     MESSAGES_DAY_BUCKETS,
     MESSAGES_ENDPOINT,
     MESSAGES_GROUP_BY,
-    ActivityRow,
     ActivityWindow,
     DaysSeen,
     SubjectDays,
@@ -77,6 +76,7 @@ from ingest.extract.models import (
 from ingest.extract.pacing import ANALYTICS_ROUTE, analytics_limits
 from ingest.extract.pagination import (
     Collected,
+    CursorTrail,
     Page,
     read_first_id_page,
     read_id_cursor_page,
@@ -102,6 +102,7 @@ from ingest.extract.transport import (
 )
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")  # what a walk makes of each page
 P = TypeVar("P")  # the parent record of a per-parent listing
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -154,13 +155,17 @@ class _Paging:
     cursor_param: str
     read: Callable[[Any, str, str], Page]
     oauth: bool
-    page_size_setting: str  # the ExtractConfig field giving `limit`
+    page_size_setting: str | None = None  # the ExtractConfig field giving `limit`, if one does
 
 
 _ID_CURSOR = _Paging("after_id", read_id_cursor_page, False, "admin_page_size")
 _PAGE_TOKEN = _Paging("page", read_page_token_page, True, "service_account_page_size")
 # Enterprise groups and roles: opaque `page`/`next_page`, the largest page the API allows.
 _NEXT_PAGE = _Paging("page", read_next_page_page, False, "admin_page_size")
+# Usage reports and the Compliance feed: the limits are the endpoints' own (activity.py).
+_USAGE_PAGES = _Paging("page", read_page_token_page, False)
+_FEED_FORWARD = _Paging("before_id", read_first_id_page, False)  # from the stored cursor on
+_FEED_BACK = _Paging("after_id", read_id_cursor_page, False)  # from now back
 
 # Reads of the group listing while some group's role data is null ("temporarily unavailable").
 RBAC_ROLE_DATA_ATTEMPTS = 3
@@ -513,7 +518,7 @@ class AdminExtractor:
             seen = DaysSeen(COMPLIANCE_ACTIVITY)
             seen.add(feed.stored_rows(self.activity_window))
             try:
-                await self._feed(query, "before_id", feed, seen)
+                await self._feed(query, _FEED_FORWARD, feed, seen)
             except ApiError as exc:
                 if exc.status != 400:
                     raise
@@ -522,37 +527,32 @@ class AdminExtractor:
                 return seen.result()
         query["created_at.gte"] = rfc3339(self.activity_window.starts_at)
         seen = DaysSeen(COMPLIANCE_ACTIVITY)
-        await self._feed(query, "after_id", feed, seen)
+        await self._feed(query, _FEED_BACK, feed, seen)
         return seen.result()
 
     async def _feed(
-        self, params: dict[str, Any], direction: str, feed: ComplianceFeed, seen: DaysSeen
+        self, params: dict[str, Any], paging: _Paging, feed: ComplianceFeed, seen: DaysSeen
     ) -> None:
-        """Every feed page from the stored cursor forward (`before_id`) or from now back
-        (`after_id`), each page's events folded into `seen` as it is read; the newest event id
-        read goes to `feed.newest_id`."""
-        pages = Collected(ActivityRow, COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT)
-        forward = direction == "before_id"
-        read = read_first_id_page if forward else read_id_cursor_page
-        cursor = feed.stored_cursor if forward else None
+        """Every feed page from the stored cursor forward (`_FEED_FORWARD`) or from now back
+        (`_FEED_BACK`), each page's events folded into `seen` as it is read; the newest event
+        id read goes to `feed.newest_id`."""
+        forward = paging is _FEED_FORWARD
         events = 0
-        while True:
-            query = {**params, "limit": COMPLIANCE_LIMIT}
-            if cursor is not None:
-                query[direction] = cursor
-            body, _ = await self._get(COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT, query, oauth=False)
-            page = read(body, COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT)
-            pages.follow(page)
+
+        def fold(page: Page, body: Any) -> None:
+            nonlocal events
             newest = body.get("first_id")
             if isinstance(newest, str) and newest and (forward or feed.newest_id is None):
                 feed.newest_id = newest
             seen.add(row for event in page.items for row in compliance_rows(event))
             events += len(page.items)
-            cursor = page.next_cursor
-            del body, _, page  # not kept while the next page waits for its turn
-            if cursor is None:
-                feed.read_new = events
-                return
+
+        query = {**params, "limit": COMPLIANCE_LIMIT}
+        start = feed.stored_cursor if forward else None
+        await self._each_page(
+            COMPLIANCE_ACTIVITY, COMPLIANCE_ENDPOINT, query, paging, fold, cursor=start
+        )
+        feed.read_new = events
 
     async def _each_day(
         self,
@@ -582,19 +582,11 @@ class AdminExtractor:
     ) -> None:
         """Walk a page-token listing, each item flattened to activity rows by `rows` and each
         page folded into `seen` as it is read."""
-        family = seen.family
-        pages = Collected(ActivityRow, family, endpoint)
-        query = dict(params)
-        while True:
-            body, _ = await self._get(family, endpoint, query, oauth=False, priority=priority)
-            page = read_page_token_page(body, family, endpoint)
-            pages.follow(page)
+
+        def fold(page: Page, _: Any) -> None:
             seen.add(row for item in page.items for row in rows(item, day))
-            cursor = page.next_cursor
-            del body, _, page  # not kept while the next page waits for its turn
-            if cursor is None:
-                return
-            query["page"] = cursor
+
+        await self._each_page(seen.family, endpoint, params, _USAGE_PAGES, fold, priority=priority)
 
     async def _each_parent(
         self,
@@ -683,32 +675,64 @@ class AdminExtractor:
     ) -> ParseResult[R]:
         """Walk the pages of a list (ID cursors or page tokens) while `has_more`; with
         `on_records`, hand each page's records over instead of keeping them."""
-        page_size = getattr(self.config, paging.page_size_setting)
+        assert paging.page_size_setting is not None
+        query = {**(params or {}), "limit": getattr(self.config, paging.page_size_setting)}
         defaults = defaults or {}
-        collected = Collected(model, family, endpoint)
-        hand_over = HandOver(family, on_records) if on_records is not None else None
-        cursor: str | None = None
-        while True:
-            query = {**(params or {}), "limit": page_size}
-            if cursor is not None:
-                query[paging.cursor_param] = cursor
-            body, _ = await self._get(
-                family, endpoint, query, oauth=paging.oauth, priority=priority
+        if on_records is None:
+            collected = Collected(model)
+            await self._each_page(
+                family,
+                endpoint,
+                query,
+                paging,
+                lambda page, _: collected.add(page, defaults),
+                priority=priority,
             )
-            page: Page = paging.read(body, family, endpoint)
-            cursor = page.next_cursor
-            if hand_over is None:
-                collected.add(page, defaults)
-            else:
-                collected.follow(page)
-                part = parse_records(model, page.items, family, defaults)
-                del body, _, page  # the raw page is not kept while the records wait
-                await hand_over(part)
-            if cursor is not None:
-                continue
-            if hand_over is not None:
-                return hand_over.result()
             return parse_records(model, collected.items(), family, defaults)
+        hand_over = HandOver(family, on_records)
+        await self._each_page(
+            family,
+            endpoint,
+            query,
+            paging,
+            lambda page, _: parse_records(model, page.items, family, defaults),
+            priority=priority,
+            then=hand_over,
+        )
+        return hand_over.result()
+
+    async def _each_page(
+        self,
+        family: str,
+        endpoint: str,
+        query: Mapping[str, Any],
+        paging: _Paging,
+        fold: Callable[[Page, Any], T],
+        *,
+        cursor: str | None = None,
+        priority: int = CHAIN,
+        then: Callable[[T], Awaitable[None]] | None = None,
+    ) -> None:
+        """Every page of a listing from `cursor` (the first page without one) to the last:
+        `fold` takes each page and its body as it is read, and `then` what `fold` made of it
+        once the page is dropped, so no raw page is held while the next one, or room for what
+        was made of it, is waited for. A cursor that comes back is a malformed page."""
+        trail = CursorTrail(family, endpoint)
+        while True:
+            params = {**query} if cursor is None else {**query, paging.cursor_param: cursor}
+            body, _ = await self._get(
+                family, endpoint, params, oauth=paging.oauth, priority=priority
+            )
+            page = paging.read(body, family, endpoint)
+            trail.follow(page)
+            cursor = page.next_cursor
+            made = fold(page, body)
+            del body, _, page
+            if then is not None:
+                await then(made)
+            del made
+            if cursor is None:
+                return
 
     async def _get(
         self,

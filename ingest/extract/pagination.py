@@ -79,11 +79,8 @@ class Collected:
     """
 
     model: type[Record]
-    family: str
-    endpoint: str
     by_key: dict[str, Any] = field(default_factory=dict)
     unkeyed: list[Any] = field(default_factory=list)
-    cursors: set[str] = field(default_factory=set)
 
     def add(self, page: Page, defaults: Mapping[str, Any]) -> None:
         for item in page.items:
@@ -92,19 +89,27 @@ class Collected:
                 self.unkeyed.append(item)
             else:
                 self.by_key[key] = item
-        self.follow(page)
+
+    def items(self) -> list[Any]:
+        return [*self.by_key.values(), *self.unkeyed]
+
+
+@dataclass
+class CursorTrail:
+    """The cursors a walk has followed: a walk whose cursor comes back would go round in
+    circles, and is malformed."""
+
+    family: str
+    endpoint: str
+    cursors: set[str] = field(default_factory=set)
 
     def follow(self, page: Page) -> None:
-        """Check the page's cursor: a walk that would go round in circles is malformed."""
         if page.next_cursor is not None:
             if page.next_cursor in self.cursors:
                 raise MalformedPageError(
                     self.family, self.endpoint, f"cursor {page.next_cursor!r} repeats"
                 )
             self.cursors.add(page.next_cursor)
-
-    def items(self) -> list[Any]:
-        return [*self.by_key.values(), *self.unkeyed]
 
 
 def read_next_page_page(body: Any, family: str, endpoint: str) -> Page:

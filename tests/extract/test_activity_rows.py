@@ -42,3 +42,15 @@ def test_unreadable_rows_are_reported_every_time_and_kept_nowhere():
 
     assert result.records == []
     assert len(result.issues) == 3
+
+
+def test_a_page_with_an_unreadable_row_keeps_its_readable_rows():
+    seen = DaysSeen("analytics_activity")
+    seen.add([_login("2026-11-30", "user_a"), _login("2026-11-30", ""), _login("2026-11-29", 7)])
+
+    result = seen.result()
+
+    assert [(found.key, found.days) for found in result.records] == [
+        ("user:user_a:id", ("2026-11-30",))
+    ]
+    assert len(result.issues) == 2

@@ -9,6 +9,7 @@ import pytest
 from ingest.extract import MalformedPageError, User
 from ingest.extract.pagination import (
     Collected,
+    CursorTrail,
     Page,
     read_id_cursor_page,
     read_page_token_page,
@@ -48,12 +49,19 @@ def test_good_pages() -> None:
         read_page_token_page({"data": [], "has_more": True, "next_page": None}, "sa", EP)
 
 
-def test_collected_dedupes_and_refuses_repeating_cursors() -> None:
-    collected = Collected(User, "users", EP)
+def test_collected_dedupes_by_record_identity() -> None:
+    collected = Collected(User)
     collected.add(Page([{"id": "a", "name": "1"}, {"id": "b"}], "b"), {})
     collected.add(Page([{"id": "a", "name": "2"}, {"nope": 1}], "c"), {})
     items = collected.items()
     assert [i.get("id") for i in items] == ["a", "b", None]
     assert items[0]["name"] == "2"
+
+
+def test_a_cursor_that_comes_back_is_malformed() -> None:
+    trail = CursorTrail("users", EP)
+    trail.follow(Page([], "b"))
+    trail.follow(Page([], "c"))
+    trail.follow(Page([], None))
     with pytest.raises(MalformedPageError, match="repeats"):
-        collected.add(Page([], "b"), {})
+        trail.follow(Page([], "b"))
