@@ -13,6 +13,7 @@ is newest first by id. Readings of what is undocumented: docs/simulator.md, F1-F
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ MAX_LIMIT = 5000
 LOGIN_TYPES = ("sso_login_succeeded", "magic_link_login_succeeded", "social_login_succeeded")
 FAILED_LOGIN_SHARE = 0.1
 BOUNDS = ("gte", "gt", "lte", "lt")
+_LISTINGS_KEPT = 16  # filters whose result a feed keeps for the pages after the first
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _USER_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15"
 
@@ -144,42 +146,81 @@ def _moment(raw: str, name: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _filtered(events: list[dict[str, Any]], params: Any) -> list[dict[str, Any]]:
-    types = set(query_list(params, "activity_types"))
-    excluded = set(query_list(params, "exclude_activity_types"))
-    if types and excluded:
-        raise bad_request("activity_types and exclude_activity_types cannot both be given")
-    actors = set(query_list(params, "actor_ids"))
-    bounds = {
-        b: _moment(raw, f"created_at.{b}") for b in BOUNDS if (raw := params.get(f"created_at.{b}"))
-    }
+@dataclass(frozen=True)
+class _Listing:
+    """The events a filter keeps, oldest first, and their ids."""
 
-    def keep(event: dict[str, Any]) -> bool:
-        at = _moment(event["created_at"], "created_at")
-        return (
-            (not types or event["type"] in types)
-            and event["type"] not in excluded
-            and (not actors or event["actor"].get("user_id") in actors)
-            and ("gte" not in bounds or at >= bounds["gte"])
-            and ("gt" not in bounds or at > bounds["gt"])
-            and ("lte" not in bounds or at <= bounds["lte"])
-            and ("lt" not in bounds or at < bounds["lt"])
+    events: list[dict[str, Any]]
+    ids: list[str]
+
+
+class _Feed:
+    """Every event of one org at one moment, oldest first (by id, which is time order), with
+    what each request would otherwise work out again over all of them: the ids, the moments,
+    and what each filter keeps (a walk asks the same filter on every page)."""
+
+    def __init__(self, events: list[dict[str, Any]]) -> None:
+        self.events = sorted(events, key=lambda e: e["id"])
+        self.known = {event["id"] for event in self.events}
+        self.moments = [_moment(event["created_at"], "created_at") for event in self.events]
+        self._listings: dict[tuple[Any, ...], _Listing] = {}
+
+    def listing(self, params: Any) -> _Listing:
+        types = frozenset(query_list(params, "activity_types"))
+        excluded = frozenset(query_list(params, "exclude_activity_types"))
+        if types and excluded:
+            raise bad_request("activity_types and exclude_activity_types cannot both be given")
+        actors = frozenset(query_list(params, "actor_ids"))
+        bounds = tuple(
+            (b, _moment(raw, f"created_at.{b}"))
+            for b in BOUNDS
+            if (raw := params.get(f"created_at.{b}"))
         )
+        asked = (types, excluded, actors, bounds)
+        if asked not in self._listings:
+            if len(self._listings) >= _LISTINGS_KEPT:
+                self._listings.clear()
+            limits = dict(bounds)
+            kept = [
+                event
+                for event, at in zip(self.events, self.moments, strict=True)
+                if _keeps(event, at, types, excluded, actors, limits)
+            ]
+            self._listings[asked] = _Listing(kept, [event["id"] for event in kept])
+        return self._listings[asked]
 
-    return [event for event in events if keep(event)]
+
+def _keeps(
+    event: dict[str, Any],
+    at: datetime,
+    types: frozenset[str],
+    excluded: frozenset[str],
+    actors: frozenset[str],
+    bounds: dict[str, datetime],
+) -> bool:
+    return (
+        (not types or event["type"] in types)
+        and event["type"] not in excluded
+        and (not actors or event["actor"].get("user_id") in actors)
+        and ("gte" not in bounds or at >= bounds["gte"])
+        and ("gt" not in bounds or at > bounds["gt"])
+        and ("lte" not in bounds or at <= bounds["lte"])
+        and ("lt" not in bounds or at < bounds["lt"])
+    )
 
 
 def compliance_routes(sim: Simulator) -> list[BaseRoute]:
-    cached: dict[tuple[int, datetime], list[dict[str, Any]]] = {}
+    cached: dict[tuple[int, datetime, int], _Feed] = {}
 
-    def events() -> list[dict[str, Any]]:
-        """Every event, oldest first (by id, which is time order)."""
+    def feed() -> _Feed:
+        """The org's events now: generated ones (seeded, the same for the same org and clock)
+        and those the control API appended, which only ever grow."""
         org, now = sim.org, sim.now()
-        key = (id(org), now)
+        key = (id(org), now, len(org.appended_activities))
         if key not in cached:
             cached.clear()
-            cached[key] = generated_events(org, now)
-        return sorted([*cached[key], *org.appended_activities], key=lambda e: e["id"])
+            cached[key] = _Feed([*generated_events(org, now), *org.appended_activities])
+        return cached[key]
 
     async def activities(request: Request) -> Response:
         require_scopes(request, READ_COMPLIANCE_ACTIVITIES)
@@ -188,17 +229,17 @@ def compliance_routes(sim: Simulator) -> list[BaseRoute]:
         if not sim.config.compliance_api_enabled:
             raise ApiError(403, "The Compliance API is not enabled for this organization.")
         with sim.lock:
-            every = events()
-        known = {event["id"] for event in every}
-        rows = _filtered(every, request.query_params)
+            every = feed()
+            listing = every.listing(request.query_params)
         page, meta = id_page(
-            rows,
+            listing.events,
             lambda e: e["id"],
             request.query_params,
-            known.__contains__,
+            every.known.__contains__,
             newest_first=True,
             default_limit=DEFAULT_LIMIT,
             max_limit=MAX_LIMIT,
+            keys=listing.ids,
         )
         params = request.query_params
         cursor = next((c for c in ("after_id", "before_id") if params.get(c)), None)

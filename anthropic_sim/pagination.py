@@ -43,8 +43,10 @@ def id_page(
     newest_first: bool = False,
     default_limit: int = 20,
     max_limit: int = 1000,
+    keys: Sequence[str] | None = None,
 ) -> tuple[list[T], dict[str, Any]]:
-    """One family-A page of `items` (sorted by `key`), plus the envelope fields.
+    """One family-A page of `items` (sorted by `key`), plus the envelope fields; `keys`, when
+    given, are the items' keys already taken (a long list paged many times).
 
     `known(id)` says whether a cursor id ever belonged to this list; with
     `unknown_cursor="error"` an id that never did is a 400. `newest_first` lists by id
@@ -59,7 +61,8 @@ def id_page(
     if cursor is not None and unknown_cursor == "error" and not known(cursor):
         name = "after_id" if after else "before_id"
         raise bad_request(f"{name}: no object with id {cursor!r}")
-    keys = [key(item) for item in items]
+    if keys is None:
+        keys = [key(item) for item in items]
     if newest_first:
         if after is not None:
             rest = items[: bisect_left(keys, after)][::-1]

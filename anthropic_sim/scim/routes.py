@@ -8,6 +8,7 @@ the tier gate (non-enterprise → config.scim_unavailable_status) and then beare
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from starlette.requests import Request
@@ -75,18 +76,38 @@ def run_query(
     base = base_url(request)
     with sim.lock:
         index = _groups_index(sim, base)
-        matched = [
-            (kind, r)
-            for kind in kinds
-            for r in store.collection(sim.org, kind).values()
-            if (node := nodes[kind.name]) is None or node.matches(_searchable(r, kind, index), kind)
-        ]
+        if all(node is None for node in nodes.values()):
+            total = sum(len(store.collection(sim.org, kind)) for kind in kinds)
+            chosen = _unfiltered(sim, kinds, start, count)
+        else:
+            matched = [
+                (kind, r)
+                for kind in kinds
+                for r in store.collection(sim.org, kind).values()
+                if (node := nodes[kind.name]) is None
+                or node.matches(_searchable(r, kind, index), kind)
+            ]
+            total, chosen = len(matched), matched[start - 1 : start - 1 + count]
         page = [
             resources.project(resources.view(r, kind, base, index), kind, attributes, excluded)
-            for kind, r in matched[start - 1 : start - 1 + count]
+            for kind, r in chosen
         ]
     _churn(sim, request.url.path)
-    return scim_response(resources.list_response(page, len(matched), start))
+    return scim_response(resources.list_response(page, total, start))
+
+
+def _unfiltered(
+    sim: Simulator, kinds: tuple[ResourceKind, ...], start: int, count: int
+) -> list[tuple[ResourceKind, dict[str, Any]]]:
+    """Resources `start` to `start + count - 1` of every kind in turn, skipping the ones before
+    without looking at them (a listing is paged through a hundred at a time)."""
+    chosen: list[tuple[ResourceKind, dict[str, Any]]] = []
+    skip = start - 1
+    for kind in kinds:
+        values = store.collection(sim.org, kind).values()
+        chosen += [(kind, r) for r in islice(values, skip, skip + count - len(chosen))]
+        skip = max(0, skip - len(values))
+    return chosen
 
 
 def _groups_index(sim: Simulator, base: str) -> dict[str, list[dict[str, Any]]]:

@@ -147,3 +147,22 @@ def test_search_endpoint(client: httpx.Client) -> None:
 def test_churn_hook_is_optional(client: httpx.Client) -> None:
     """Without anthropic_sim.faults (or with it), listing works."""
     assert client.get("/Groups").status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 2, 7, 22, 23, 24, 100])
+def test_root_search_without_filter_pages_through_users_then_groups(
+    client: httpx.Client, count: int
+) -> None:
+    whole = client.post("/.search", json={"count": 100}).json()
+    assert whole["totalResults"] == len(whole["Resources"]) > N_USERS  # users, then groups
+    ids: list[str] = []
+    start = 1
+    while True:
+        body = client.post("/.search", json={"startIndex": start, "count": count}).json()
+        assert body["totalResults"] == whole["totalResults"]
+        if not body["Resources"]:
+            break
+        ids += [r["id"] for r in body["Resources"]]
+        start += len(body["Resources"])
+    assert ids == [r["id"] for r in whole["Resources"]]
+    assert ids[:N_USERS] == [r["id"] for r in client.get("/Users").json()["Resources"]]
