@@ -68,15 +68,15 @@ def run_query(
     raw_filter = params.get("filter")
     if raw_filter is not None and not isinstance(raw_filter, str):
         raise bad_request("invalidFilter", "filter must be a string")
-    nodes: dict[str, Node | None] = {
-        kind.name: None if raw_filter is None else parse_filter(raw_filter, kind) for kind in kinds
-    }
+    nodes: dict[str, Node] = (
+        {} if raw_filter is None else {kind.name: parse_filter(raw_filter, kind) for kind in kinds}
+    )
     attributes = resources.parse_attribute_list(params.get("attributes"))
     excluded = resources.parse_attribute_list(params.get("excludedattributes"))
     base = base_url(request)
     with sim.lock:
         index = _groups_index(sim, base)
-        if all(node is None for node in nodes.values()):
+        if raw_filter is None:
             total = sum(len(store.collection(sim.org, kind)) for kind in kinds)
             chosen = _unfiltered(sim, kinds, start, count)
         else:
@@ -84,8 +84,7 @@ def run_query(
                 (kind, r)
                 for kind in kinds
                 for r in store.collection(sim.org, kind).values()
-                if (node := nodes[kind.name]) is None
-                or node.matches(_searchable(r, kind, index), kind)
+                if nodes[kind.name].matches(_searchable(r, kind, index), kind)
             ]
             total, chosen = len(matched), matched[start - 1 : start - 1 + count]
         page = [

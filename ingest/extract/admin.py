@@ -678,28 +678,21 @@ class AdminExtractor:
         assert paging.page_size_setting is not None
         query = {**(params or {}), "limit": getattr(self.config, paging.page_size_setting)}
         defaults = defaults or {}
-        if on_records is None:
-            collected = Collected(model)
-            await self._each_page(
-                family,
-                endpoint,
-                query,
-                paging,
-                lambda page, _: collected.add(page, defaults),
-                priority=priority,
-            )
-            return parse_records(model, collected.items(), family, defaults)
-        hand_over = HandOver(family, on_records)
+        collected = Collected(model)
+        hand_over = HandOver(family, on_records) if on_records is not None else None
+
+        def fold(page: Page, _: Any) -> ParseResult[R] | None:
+            if hand_over is not None:  # handed over page by page, not kept
+                return parse_records(model, page.items, family, defaults)
+            collected.add(page, defaults)
+            return None
+
         await self._each_page(
-            family,
-            endpoint,
-            query,
-            paging,
-            lambda page, _: parse_records(model, page.items, family, defaults),
-            priority=priority,
-            then=hand_over,
+            family, endpoint, query, paging, fold, priority=priority, then=hand_over
         )
-        return hand_over.result()
+        if hand_over is not None:
+            return hand_over.result()
+        return parse_records(model, collected.items(), family, defaults)
 
     async def _each_page(
         self,

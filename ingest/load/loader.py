@@ -219,7 +219,8 @@ class GraphLoader:
                 try:
                     self._snapshot(element, ctx)
                 except Exception as exc:
-                    missed.append(SnapshotMissed(_element_name(element), exc))
+                    name = element.label if isinstance(element, NodeType) else element.pattern
+                    missed.append(SnapshotMissed(name, exc))
         return missed
 
     def _snapshot(self, element: NodeType | RelType, ctx: SyncContext) -> Snapshot | None:
@@ -385,12 +386,6 @@ def _rel_elements(chunks: Iterable[Any], with_contents: bool) -> Iterator[tuple[
 
 def _ends(item: Hashed) -> tuple[Any, Any]:
     return item[1]["start"], item[1]["end"]
-
-
-def _element_name(element: NodeType | RelType) -> str:
-    if isinstance(element, NodeType):
-        return element.label
-    return f"({element.start.label})-[{element.type}]->({element.end.label})"
 
 
 def _salt(node: NodeType, ctx: SyncContext) -> str:
